@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "home"
+    verbose_name = _("Home and commune settings")
+
+    def ready(self):
+        from home import checks  # noqa: F401 - registers the system checks

@@ -1,0 +1,125 @@
+"""Create a demo commune: settings, home page, a few information pages and an
+administrator account.
+
+Idempotent: a second run keeps everything that exists (including the admin
+password, which is printed only when the account is created).
+
+    python manage.py load_demo_data
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail.models import Site
+
+from home.models import CommuneSettings, StandardPage
+from home.setup import ensure_home_page
+
+COMMUNE = {
+    "commune_name": "Xã Hòa Bình",
+    "authority_name": "Ủy ban nhân dân xã Hòa Bình",
+    "address": "Thôn Trung Tâm, xã Hòa Bình, tỉnh Lâm Đồng",
+    "hotline": "0263 3822 115",
+    "email": "ubnd.hoabinh@example.gov.vn",
+    "office_hours": (
+        "Thứ Hai – Thứ Sáu: 7:00 – 11:30 và 13:30 – 17:00\n"
+        "Sáng thứ Bảy: 7:30 – 11:30 (tiếp nhận hồ sơ hộ tịch, chứng thực)"
+    ),
+    "zalo_url": "https://zalo.me/0000000000",
+}
+
+HOME_INTRO = (
+    "Tra cứu thủ tục hành chính, chuẩn bị đúng giấy tờ trước khi đến Bộ phận một cửa, "
+    "gửi câu hỏi, góp ý, phản ánh và theo dõi kết quả giải quyết."
+)
+
+PAGES = [
+    {
+        "slug": "gioi-thieu",
+        "title": "Giới thiệu xã Hòa Bình",
+        "intro": "Vị trí, dân số, các thôn và bộ máy chính quyền xã.",
+        "body": (
+            "<h2>Tổng quan</h2><p>Xã Hòa Bình có 12 thôn, diện tích tự nhiên 86 km², dân số khoảng "
+            "14.500 người, trong đó đồng bào dân tộc thiểu số chiếm 31%.</p>"
+            "<h2>Ủy ban nhân dân xã</h2><ul><li>Chủ tịch UBND xã</li><li>Các Phó Chủ tịch UBND xã</li>"
+            "<li>Văn phòng HĐND và UBND xã</li><li>Phòng Kinh tế</li><li>Phòng Văn hóa – Xã hội</li>"
+            "<li>Trung tâm Phục vụ hành chính công xã</li></ul>"
+        ),
+    },
+    {
+        "slug": "lich-tiep-cong-dan",
+        "title": "Lịch tiếp công dân",
+        "intro": "Chủ tịch UBND xã tiếp công dân định kỳ; Bộ phận một cửa tiếp nhận hồ sơ các ngày làm việc.",
+        "body": (
+            "<h2>Tiếp công dân định kỳ</h2><p>Chủ tịch UBND xã tiếp công dân vào sáng thứ Năm tuần thứ hai "
+            "và tuần thứ tư hằng tháng tại Trụ sở UBND xã.</p>"
+            "<h2>Tiếp nhận hồ sơ</h2><p>Bộ phận một cửa tiếp nhận hồ sơ từ thứ Hai đến thứ Sáu và sáng thứ Bảy.</p>"
+        ),
+    },
+    {
+        "slug": "lien-he",
+        "title": "Liên hệ",
+        "intro": "Địa chỉ, đường dây nóng và Zalo của UBND xã.",
+        "body": (
+            "<h2>Địa chỉ</h2><p>Trụ sở UBND xã Hòa Bình, thôn Trung Tâm.</p>"
+            "<h2>Đường dây nóng</h2><p>0263 3822 115 (giờ hành chính).</p>"
+        ),
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo commune (idempotent): settings, home page, information pages and an admin account."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--admin-username", default="admin", help="Username of the administrator account.")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        verbose = options["verbosity"] > 0
+        home = ensure_home_page()
+        site = Site.objects.get(is_default_site=True)
+
+        settings_obj = CommuneSettings.for_site(site)
+        if settings_obj.commune_name in {"", "Xã"}:
+            for field, value in COMMUNE.items():
+                setattr(settings_obj, field, value)
+            settings_obj.full_clean()
+            settings_obj.save()
+            if verbose:
+                self.stdout.write(f"Commune settings: {settings_obj.commune_name}")
+
+        if not home.intro:
+            home.intro = HOME_INTRO
+            home.save_revision().publish()
+
+        created_pages = 0
+        for spec in PAGES:
+            if home.get_children().filter(slug=spec["slug"]).exists():
+                continue
+            page = StandardPage(show_in_menus=True, **spec)
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            home.refresh_from_db()
+            created_pages += 1
+        if verbose:
+            self.stdout.write(f"Information pages created: {created_pages}")
+
+        self._ensure_admin(options["admin_username"], verbose)
+
+    def _ensure_admin(self, username, verbose):
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            if verbose:
+                self.stdout.write(
+                    f"Admin account '{username}' already exists; its password was printed when it was created. "
+                    f"Reset it with: python manage.py changepassword {username}"
+                )
+            return
+        password = secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email="", password=password)
+        # Printed once, on purpose: this is the only place the password appears.
+        self.stdout.write(self.style.SUCCESS(f"Admin account created: username {username} password {password}"))

@@ -1,0 +1,174 @@
+"""Home page, simple information pages and the commune-wide settings."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 .\-]{5,18}[0-9]$")
+ZALO_HOSTS = {"zalo.me", "oa.zalo.me", "chat.zalo.me"}
+
+
+def validate_phone(value):
+    if not PHONE_RE.match(value.strip()):
+        raise ValidationError(
+            _("Enter a phone number of digits, optionally with spaces, dots or dashes, e.g. 0263 3822 115."),
+            code="invalid_phone",
+        )
+
+
+def validate_zalo_url(value):
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(value).hostname or "").lower()
+    if host not in ZALO_HOSTS:
+        raise ValidationError(
+            _("Enter the commune's Zalo address, starting with https://zalo.me/ or https://oa.zalo.me/."),
+            code="invalid_zalo",
+        )
+
+
+def tel_href(phone):
+    """``0263 3822 115`` -> ``tel:02633822115`` for click-to-call links."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone or "")
+
+
+class HomePage(Page):
+    """The commune portal's front page: the site root."""
+
+    # --- Introduction ---
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("One or two sentences under the commune's name, e.g. what citizens can do on this portal."),
+    )
+    body = RichTextField(
+        _("body"),
+        blank=True,
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
+        help_text=_("Announcements or other text shown below the quick links."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("intro"), FieldPanel("body")], heading=_("Introduction")),
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["menu_pages"] = self.get_children().live().public().in_menu().specific()
+        return context
+
+
+class StandardPage(Page):
+    """A simple information page: about the commune, reception schedule, contact."""
+
+    # --- Content ---
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("A short summary shown under the title."))
+    body = RichTextField(
+        _("body"),
+        blank=True,
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
+        help_text=_("The page text. Use headings (H2, H3) so that screen readers can navigate it."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel([FieldPanel("intro"), FieldPanel("body")], heading=_("Content")),
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
+
+
+@register_setting(icon="home")
+class CommuneSettings(BaseSiteSetting):
+    """Contact details shown on every page and printed on posters."""
+
+    # --- Identity ---
+    commune_name = models.CharField(
+        _("commune name"),
+        max_length=120,
+        default="Xã",
+        help_text=_("As citizens know it, e.g. 'Xã Hòa Bình'."),
+    )
+    authority_name = models.CharField(
+        _("authority name"),
+        max_length=160,
+        blank=True,
+        help_text=_("The full name of the issuing authority, e.g. 'Ủy ban nhân dân xã Hòa Bình'."),
+    )
+    # --- Contact ---
+    address = models.CharField(
+        _("address"), max_length=255, blank=True, help_text=_("Street address of the People's Committee office.")
+    )
+    hotline = models.CharField(
+        _("hotline"),
+        max_length=24,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Phone number citizens can call, e.g. 0263 3822 115."),
+    )
+    email = models.EmailField(_("email"), blank=True, help_text=_("Public email address of the office."))
+    office_hours = models.TextField(
+        _("office hours"),
+        blank=True,
+        help_text=_("When the one-stop desk receives citizens; one line per period."),
+    )
+    zalo_url = models.URLField(
+        _("Zalo link"),
+        blank=True,
+        validators=[validate_zalo_url],
+        help_text=_("The commune's Zalo Official Account, e.g. https://zalo.me/123456789."),
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("commune_name"), FieldPanel("authority_name")], heading=_("Identity")),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("hotline"),
+                FieldPanel("email"),
+                FieldPanel("office_hours"),
+                FieldPanel("zalo_url"),
+            ],
+            heading=_("Contact"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("commune settings")
+
+    def __str__(self):
+        return self.commune_name
+
+    @property
+    def hotline_href(self):
+        return tel_href(self.hotline)
+
+    @property
+    def office_hours_lines(self):
+        return [line.strip() for line in self.office_hours.splitlines() if line.strip()]

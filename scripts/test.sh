@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `make test`: install the test dependencies and run the whole suite.
+#
+#   1. ruff (lint + format check), Django checks, makemigrations --check,
+#      translation catalogue check
+#   2. the suite on the embedded default: SQLite + Wagtail database search
+#   3. the suite on PostgreSQL + OpenSearch, both started here and stopped after
+#
+# With CI=true a service that cannot be started fails the run; elsewhere pass 3
+# is skipped with a one-line reason. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/services.sh"
+cd "$ROOT"
+
+ensure_venv requirements-dev.txt
+export DJANGO_SETTINGS_MODULE=config.settings.test
+unset DATABASE_URL SEARCH_URL SEARCH_BACKEND REDIS_URL
+mkdir -p .cache
+
+if [ ! -x /usr/bin/chromium ]; then
+    log "Installing Debian's chromium for the browser tests"
+    apt_install chromium fonts-dejavu-core || warn "chromium unavailable: browser tests will skip"
+fi
+
+SUMMARY=()
+trap 'stop_services' EXIT
+
+compile_messages
+log "Lint and format (ruff)"
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
+
+log "Django checks and migrations"
+"$PY" manage.py check --fail-level WARNING
+"$PY" manage.py makemigrations --check --dry-run
+"$PY" scripts/check_translations.py
+
+log "Pass 1: SQLite + Wagtail database search"
+"$PY" -m pytest "$@"
+SUMMARY+=("pass 1: SQLite + database search backend: passed")
+
+log "Pass 2: PostgreSQL + OpenSearch"
+if start_services; then
+    "$PY" -m pytest "$@"
+    SUMMARY+=("pass 2: PostgreSQL + OpenSearch $OPENSEARCH_VERSION: passed")
+elif in_ci; then
+    die "CI needs PostgreSQL and the search engine: $SERVICES_ERROR"
+else
+    warn "skipped pass 2 (PostgreSQL + OpenSearch): $SERVICES_ERROR"
+    SUMMARY+=("pass 2: PostgreSQL + OpenSearch: SKIPPED ($SERVICES_ERROR)")
+fi
+
+log "Summary"
+printf '  %s\n' "${SUMMARY[@]}"

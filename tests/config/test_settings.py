@@ -1,0 +1,112 @@
+"""Settings come from the environment with safe defaults; production refuses unsafe ones."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+import pytest
+
+from config.env import ConfigurationError, env_bool, search_backends
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+GOOD_KEY = "k" * 20 + "Zq8#Lm2$Vx9!Rt4%Wb7^" + "p" * 20
+
+
+def test_env_bool_parses_false_strings_as_false(monkeypatch):
+    monkeypatch.setenv("FLAG", "False")
+    assert env_bool("FLAG", True) is False
+    monkeypatch.setenv("FLAG", "yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ConfigurationError, match="FLAG"):
+        env_bool("FLAG")
+
+
+def test_no_search_url_means_database_backend():
+    assert search_backends("", "elasticsearch8") == {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+
+@pytest.mark.parametrize("engine", ["elasticsearch7", "elasticsearch8", "elasticsearch9", "opensearch2", "opensearch3"])
+def test_search_url_selects_wagtail_engine_backend(engine):
+    config = search_backends("http://127.0.0.1:9200", engine, "portal_")["default"]
+    assert config["BACKEND"] == f"wagtail.search.backends.{engine}"
+    assert config["URLS"] == ["http://127.0.0.1:9200"]
+    assert config["INDEX_PREFIX"] == "portal_"
+    assert config["ATOMIC_REBUILD"] is True
+
+
+def test_unknown_engine_and_bad_url_are_refused():
+    with pytest.raises(ConfigurationError, match="SEARCH_BACKEND"):
+        search_backends("http://127.0.0.1:9200", "solr")
+    with pytest.raises(ConfigurationError, match="SEARCH_URL"):
+        search_backends("127.0.0.1:9200", "opensearch2")
+
+
+def test_vietnamese_first():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert [code for code, _name in settings.LANGUAGES] == ["vi", "en"]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+def _run_production(args, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WAGTAILADMIN_"))}
+    base.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _run_production(
+        ["check"], DJANGO_ALLOWED_HOSTS="xa.example.vn", WAGTAILADMIN_BASE_URL="https://xa.example.vn"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = _run_production(
+        ["check"],
+        DJANGO_SECRET_KEY="django-insecure-local-development-key-do-not-deploy",
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+    )
+    assert result.returncode != 0
+    assert "not a real secret" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _run_production(["check"], DJANGO_SECRET_KEY=GOOD_KEY, WAGTAILADMIN_BASE_URL="https://xa.example.vn")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = _run_production(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("engine", "ok"),
+    [("elasticsearch8", True), ("opensearch3", True), ("opensearch2", False), ("elasticsearch9", False)],
+)
+def test_system_check_refuses_a_backend_whose_client_is_not_installed(engine, ok):
+    from django.test import override_settings
+
+    from home.checks import check_search_client
+
+    with override_settings(WAGTAILSEARCH_BACKENDS=search_backends("http://127.0.0.1:9200", engine)):
+        errors = check_search_client(None)
+    assert (errors == []) is ok
+    if not ok:
+        assert errors[0].id == "portal.E001"
+        assert "opensearch3" in errors[0].hint

@@ -1,0 +1,144 @@
+"""Shared fixtures; the report of which database and search engine ran.
+
+The same suite runs on the embedded default (SQLite + database search) and on
+PostgreSQL + Elasticsearch/OpenSearch: the environment decides (see
+scripts/test.sh). Tests marked ``search_engine`` need a real cluster; they are
+skipped with a reason on the database backend. With CI=true, a configured
+service that does not answer stops the run instead of skipping.
+"""
+
+import os
+import time
+
+from django.core.management import call_command
+from django.db import connection, connections
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+from home.health import search_engine_name
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _database_description():
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        where = f"{connection.settings_dict['HOST']}:{connection.settings_dict['PORT']}"
+        return f"PostgreSQL {version} at {where}"
+    return connection.vendor
+
+
+def _search_description():
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    engine = search_engine_name(backend)
+    if engine == "database":
+        return f"Wagtail database backend ({type(backend).__name__})"
+    info = backend.es.info()
+    distribution = info["version"].get("distribution", "elasticsearch")
+    return f"{distribution} {info['version']['number']} at {os.environ.get('SEARCH_URL', '?')}"
+
+
+def _describe_environment(config):
+    with config.stash[blocking_manager_key].unblock():
+        return _describe(config)
+
+
+def _describe(config):
+    try:
+        database = _database_description()
+    except Exception as exc:  # noqa: BLE001 - reported, and fatal in CI
+        database = f"UNAVAILABLE ({type(exc).__name__}: {exc})"
+    try:
+        search = _search_description()
+    except Exception as exc:  # noqa: BLE001
+        search = f"UNAVAILABLE ({type(exc).__name__}: {exc})"
+    return database, search
+
+
+def pytest_report_header(config):
+    database, search = _describe_environment(config)
+    config._portal_environment = (database, search)
+    return [f"portal database: {database}", f"portal search backend: {search}"]
+
+
+def pytest_sessionstart(session):
+    database, search = _describe_environment(session.config)
+    if IN_CI and ("UNAVAILABLE" in database or "UNAVAILABLE" in search):
+        pytest.exit(f"CI: a configured service is down: database={database}; search={search}", returncode=3)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    database, search = getattr(config, "_portal_environment", None) or _describe_environment(config)
+    terminalreporter.write_line(f"suite ran on: database = {database}; search = {search}")
+
+
+def pytest_collection_modifyitems(config, items):
+    from wagtail.search.backends import get_search_backend
+
+    if search_engine_name(get_search_backend()) != "database":
+        return
+    reason = "needs Elasticsearch/OpenSearch (SEARCH_URL unset): runs in the PostgreSQL + search engine pass"
+    for item in items:
+        if "search_engine" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the test database exists, build the search index with the project's mappings."""
+    with django_db_blocker.unblock():
+        call_command("update_index", verbosity=0)
+
+
+@pytest.fixture
+def home_page(db):
+    from home.setup import ensure_home_page
+
+    return ensure_home_page()
+
+
+@pytest.fixture
+def commune_settings(home_page):
+    from wagtail.models import Site
+
+    from home.models import CommuneSettings
+
+    settings_obj = CommuneSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_obj.commune_name = "Xã Hòa Bình"
+    settings_obj.authority_name = "Ủy ban nhân dân xã Hòa Bình"
+    settings_obj.address = "Thôn Trung Tâm, xã Hòa Bình"
+    settings_obj.hotline = "0263 3822 115"
+    settings_obj.office_hours = "Thứ Hai – Thứ Sáu: 7:00 – 11:30\nSáng thứ Bảy: 7:30 – 11:30"
+    settings_obj.zalo_url = "https://zalo.me/0000000000"
+    settings_obj.save()
+    return settings_obj
+
+
+@pytest.fixture
+def task_cluster(transactional_db):
+    """A real django-q2 cluster (ORM broker) running beside the test."""
+    from django_q.brokers import get_broker
+    from django_q.cluster import Cluster
+    from django_q.status import Stat
+
+    connections.close_all()  # the cluster's processes must open their own connections
+    broker = get_broker()
+    cluster = Cluster(broker)
+    cluster.start()
+    deadline = time.monotonic() + 30
+    while not Stat.get_all(broker=broker):
+        if time.monotonic() > deadline:
+            cluster.stop()
+            pytest.fail("the django-q2 cluster did not report in within 30 s")
+        time.sleep(0.2)
+    yield cluster
+    cluster.stop()

@@ -1,0 +1,68 @@
+"""The public search page finds live pages and nothing else, on either backend."""
+
+from django.core.management import call_command
+
+from wagtail.models import PageViewRestriction
+from wagtail.search.backends import get_search_backend
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.factories import make_standard_page, refresh_search_index
+
+
+@pytest.fixture
+def pages(home_page, commune_settings):
+    published = make_standard_page(home_page, "Lịch tiếp công dân định kỳ", intro="Chủ tịch tiếp công dân")
+    draft = make_standard_page(home_page, "Lịch tiếp công dân bản nháp", publish=False)
+    private = make_standard_page(home_page, "Lịch tiếp công dân nội bộ")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    refresh_search_index()
+    return {"published": published, "draft": draft, "private": private}
+
+
+@pytest.mark.django_db
+def test_search_finds_published_pages_only(client, pages):
+    response = client.get("/search/", {"q": "tiếp công dân"})
+    assert response.status_code == 200
+    assertContains(response, "Lịch tiếp công dân định kỳ")
+    assertContains(response, pages["published"].url)
+    assertNotContains(response, "bản nháp")
+    assertNotContains(response, "nội bộ")
+    assertContains(response, "1 kết quả")
+
+
+@pytest.mark.django_db
+def test_zero_results_says_so_in_vietnamese(client, pages):
+    response = client.get("/search/", {"q": "xyzzy"})
+    assertContains(response, "Không tìm thấy kết quả phù hợp")
+
+
+@pytest.mark.django_db
+def test_empty_and_out_of_range_queries_do_not_fail(client, pages):
+    assert client.get("/search/").status_code == 200
+    response = client.get("/search/", {"q": "tiếp công dân", "page": "999"})
+    assertContains(response, "Lịch tiếp công dân định kỳ")
+    response = client.get("/search/", {"q": "tiếp công dân", "page": "abc"})
+    assertContains(response, "Lịch tiếp công dân định kỳ")
+
+
+@pytest.mark.django_db
+def test_unpublished_page_leaves_the_results(client, pages):
+    pages["published"].unpublish()
+    refresh_search_index()
+    assertNotContains(client.get("/search/", {"q": "tiếp công dân"}), "Lịch tiếp công dân định kỳ")
+
+
+@pytest.mark.search_engine
+@pytest.mark.django_db
+def test_engine_index_uses_the_project_prefix_and_survives_a_rebuild(client, pages):
+    backend = get_search_backend()
+    indexes = backend.es.indices.get_alias(index="test_*")
+    assert indexes, "no index with the test_ prefix on the search engine"
+    before = set(indexes)
+    call_command("update_index", verbosity=0)  # atomic rebuild: new index, alias switched
+    refresh_search_index()
+    after = set(backend.es.indices.get_alias(index="test_*"))
+    assert after != before
+    assertContains(client.get("/search/", {"q": "tiếp công dân"}), "Lịch tiếp công dân định kỳ")
