@@ -23,3 +23,11 @@ def tel_href(phone):
     from home.models import tel_href as make_href
 
     return make_href(phone)
+
+
+@register.simple_tag
+def language_choices():
+    """(code, name) pairs, each name written in its own language as in settings.LANGUAGES."""
+    from django.conf import settings
+
+    return settings.LANGUAGES

@@ -8,14 +8,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, assert_fits_phone
-from tests.factories import make_standard_page
+from tests.factories import make_standard_page, refresh_search_index
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_site(home_page, commune_settings):
+def demo_site(clean_search_index, home_page, commune_settings):
     make_standard_page(home_page, "Lịch tiếp công dân", show_in_menus=True, intro="Chủ tịch UBND xã tiếp công dân")
+    refresh_search_index()
     return home_page
 
 

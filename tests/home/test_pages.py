@@ -37,6 +37,9 @@ def test_english_is_available_from_the_browser_language(client, commune_settings
 
 @pytest.mark.django_db
 def test_language_switch_remembers_the_choice(client, commune_settings):
+    home = client.get("/")
+    assertContains(home, '<button type="submit" name="language" value="en" lang="en" aria-pressed="false">English')
+    assertContains(home, 'value="vi" lang="vi" aria-pressed="true">Tiếng Việt')
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assertContains(client.get("/"), "What do you need to do?")

@@ -12,7 +12,7 @@ from tests.factories import make_standard_page, refresh_search_index
 
 
 @pytest.fixture
-def pages(home_page, commune_settings):
+def pages(clean_search_index, home_page, commune_settings):
     published = make_standard_page(home_page, "Lịch tiếp công dân định kỳ", intro="Chủ tịch tiếp công dân")
     draft = make_standard_page(home_page, "Lịch tiếp công dân bản nháp", publish=False)
     private = make_standard_page(home_page, "Lịch tiếp công dân nội bộ")
