@@ -13,27 +13,27 @@ ADDR="${PORTAL_ADDR:-127.0.0.1:8000}"
 compile_messages
 log "Migrating the database"
 "$PY" manage.py migrate --noinput -v0
-"$PY" manage.py createcachetable
+"$PY" manage.py createcachetable -v0
 log "Loading the demo commune"
 "$PY" manage.py load_demo_data
 log "Building the search index"
 "$PY" manage.py update_index -v0
 
-QPID=""
+PIDS=()
 cleanup() {
     trap - EXIT INT TERM
-    if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
-        log "Stopping the task worker"
-        kill -TERM "$QPID" 2>/dev/null || true
-        wait "$QPID" 2>/dev/null || true
-    fi
+    log "Stopping the web server and the task worker"
+    kill -TERM "${PIDS[@]}" 2>/dev/null || true
+    wait "${PIDS[@]}" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "Starting the task worker (django-q2)"
 "$PY" manage.py qcluster &
-QPID=$!
-
+PIDS+=($!)
+"$PY" manage.py runserver "$ADDR" --noreload &
+PIDS+=($!)
 log "Portal: http://$ADDR/   admin: http://$ADDR/admin/   health: http://$ADDR/healthz   (Ctrl-C stops)"
-"$PY" manage.py runserver "$ADDR" --noreload
+# If either process ends on its own, stop the other too.
+wait -n "${PIDS[@]}"
