@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from procedures import views as procedure_views
 from search import views as search_views
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("p/<str:code>/", procedure_views.short_link, name="procedure_short_link"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -64,7 +64,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage"]
     max_count = 1
 
     class Meta:
@@ -73,7 +73,10 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["menu_pages"] = self.get_children().live().public().in_menu().specific()
+        from home.navigation import menu_pages
+
+        site = self.get_site()
+        context["menu_pages"] = menu_pages(site) if site else []
         return context
 
 
@@ -97,7 +100,7 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage"]
+    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage"]
 
     class Meta:
         verbose_name = _("information page")
@@ -164,6 +167,24 @@ class CommuneSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.commune_name
+
+    @classmethod
+    def for_site(cls, site):
+        """Cached per site: these details are on every page (dropped on save)."""
+        from django.core.cache import cache
+
+        key = f"commune-settings:{site.pk}"
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, 300)
+        return instance
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(f"commune-settings:{self.site_id}")
 
     @property
     def hotline_href(self):

@@ -5,6 +5,8 @@ suite runs on the embedded default (SQLite + database search) and on
 PostgreSQL + Elasticsearch/OpenSearch.
 """
 
+import os
+
 from config.env import env_str
 
 from .base import *  # noqa: F403
@@ -28,7 +30,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # cluster and the live server, which run in other processes/threads, see them.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / ".cache").mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / "test-db.sqlite3")}
+    # One file per test run, so that two runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".cache" / f"test-db-{os.getpid()}.sqlite3")}
 
 # Keep test indexes apart from the portal's own on a shared search cluster.
 if "INDEX_PREFIX" in WAGTAILSEARCH_BACKENDS["default"]:

@@ -13,7 +13,9 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     pages = []
     if site is not None:
-        pages = site.root_page.get_children().live().public().in_menu()
+        from home.navigation import menu_pages
+
+        pages = menu_pages(site)
     current = context.get("page")
     return {"menu_pages": pages, "current_path": current.url_path if current else "", "request": request}
 

@@ -12,6 +12,7 @@ import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from home.models import HomePage, StandardPage
+from procedures.models import ProcedureIndexPage
 from tests.factories import make_standard_page
 
 
@@ -100,7 +101,7 @@ class TestPageTree(WagtailPageTestCase):
     def test_tree_rules(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ProcedureIndexPage})
 
     def test_editor_can_create_an_information_page(self):
         self.assertCanCreate(

@@ -1,0 +1,10 @@
+"""Models of the procedure catalogue, split by kind (see HOUSE_STYLE.md)."""
+
+from procedures.models.pages import (  # noqa: F401
+    FieldOfActivity,
+    ProcedureDocument,
+    ProcedureIndexPage,
+    ProcedurePage,
+    ProcedureStep,
+    ProcedureViewCount,
+)

@@ -1,0 +1,448 @@
+"""The procedure catalogue: fields of activity, procedure pages and their index.
+
+A procedure page carries the national procedure database's fields. Its
+national ``code`` gives it a stable short address (``/p/<code>/``) that
+survives renames and moves; QR codes and posters point there.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Prefetch, prefetch_related_objects
+from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from modelcluster.fields import ParentalKey
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[0-9]{1,2}\.[0-9]{6}(\.[0-9A-Za-z]+)*$",
+    _("Enter the national procedure code, e.g. 1.001193."),
+    code="invalid_code",
+)
+
+
+@register_snippet
+class FieldOfActivity(index.Indexed, models.Model):
+    """A field of activity (lĩnh vực), shared by procedures and feedback."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. 'Hộ tịch', 'Chứng thực'."))
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in addresses, e.g. ho-tich."))
+    description = models.TextField(_("description"), blank=True, help_text=_("One sentence shown on the index."))
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("field of activity")
+        verbose_name_plural = _("fields of activity")
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureIndexPage(Page):
+    """The catalogue: browse by field of activity, A–Z, and most viewed."""
+
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Shown above the list of procedures."))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["procedures.ProcedurePage"]
+
+    class Meta:
+        verbose_name = _("procedure catalogue")
+        verbose_name_plural = _("procedure catalogues")
+
+    def route(self, request, path_components):
+        """Fetch a procedure child as its own type in one query (Wagtail's
+        default takes two: the base page, then the specific page)."""
+        if path_components:
+            try:
+                child = ProcedurePage.objects.child_of(self).get(slug=path_components[0])
+            except ProcedurePage.DoesNotExist:
+                raise Http404 from None
+            child._cached_parent_obj = self
+            return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def procedures(self):
+        return ProcedurePage.objects.child_of(self).live().public().select_related("field")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        procedures = list(self.procedures().order_by("title"))
+        letters = sorted({p.initial for p in procedures})
+        field_slug = request.GET.get("field", "")
+        letter = request.GET.get("letter", "").upper()[:1]
+        fields = [(field, [p for p in procedures if p.field_id == field.pk]) for field in _fields_in(procedures)]
+        if field_slug:
+            procedures = [p for p in procedures if p.field and p.field.slug == field_slug]
+        if letter:
+            procedures = [p for p in procedures if p.initial == letter]
+        context.update(
+            {
+                "procedures": procedures,
+                "fields": fields,
+                "letters": letters,
+                "selected_field": field_slug,
+                "selected_letter": letter,
+                "most_viewed": self.procedures()
+                .filter(view_count__count__gt=0)
+                .order_by("-view_count__count", "title")[:5],
+            }
+        )
+        return context
+
+
+def _fields_in(procedures):
+    seen = {}
+    for procedure in procedures:
+        if procedure.field is not None:
+            seen.setdefault(procedure.field.pk, procedure.field)
+    return sorted(seen.values(), key=lambda field: field.name)
+
+
+class ProcedurePageQuerySet(PageQuerySet):
+    def with_details(self):
+        """Everything the procedure page shows, in a fixed number of queries."""
+        return self.prefetch_related(*DETAIL_PREFETCHES)
+
+
+ProcedurePageManager = PageManager.from_queryset(ProcedurePageQuerySet)
+
+
+class ProcedurePageForm(WagtailAdminPageForm):
+    """Cross-field rules an editor must see as clear messages."""
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        if code:
+            clash = ProcedurePage.objects.filter(code=code).exclude(pk=self.instance.pk).first()
+            if clash is not None:
+                self.add_error(
+                    "code",
+                    _("Procedure %(code)s already exists: “%(title)s”. Each procedure has one page.")
+                    % {"code": code, "title": clash.title},
+                )
+        if self.is_publishing():
+            documents = self.formsets.get("required_documents")
+            if documents is not None:
+                kept = [
+                    form
+                    for form in documents.forms
+                    if form.is_valid() and form.cleaned_data.get("name") and not form.cleaned_data.get("DELETE")
+                ]
+                if not kept:
+                    raise ValidationError(
+                        _("A published procedure needs at least one required document, so citizens know what to bring.")
+                    )
+        return cleaned
+
+    def is_publishing(self):
+        data = self.data or {}
+        return "action-publish" in data
+
+
+class ProcedurePage(Page):
+    """One administrative procedure, as citizens need it before coming to the desk."""
+
+    class Level(models.TextChoices):
+        COMMUNE = "xa", _("Commune level")
+        PROVINCE = "tinh", _("Province level")
+        CENTRAL = "trung-uong", _("Central level")
+
+    class TimeUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        DAYS = "days", _("days")
+        HOURS = "hours", _("hours")
+        IMMEDIATELY = "immediately", _("immediately")
+
+    # --- Identity ---
+    code = models.CharField(
+        _("national code"),
+        max_length=40,
+        unique=True,
+        validators=[CODE_VALIDATOR],
+        help_text=_("The code in the national procedure database, e.g. 1.001193. Posters and QR codes use it."),
+    )
+    field = models.ForeignKey(
+        FieldOfActivity,
+        verbose_name=_("field of activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        help_text=_("The field (lĩnh vực) this procedure belongs to."),
+    )
+    level = models.CharField(
+        _("level"), max_length=12, choices=Level.choices, default=Level.COMMUNE, help_text=_("Who decides.")
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One sentence in plain words: what is this for?"))
+    # --- How to apply ---
+    channel_in_person = models.BooleanField(_("in person"), default=True, help_text=_("At the one-stop desk."))
+    channel_online = models.BooleanField(_("online"), default=False, help_text=_("On the public service portal."))
+    channel_post = models.BooleanField(_("by post"), default=False, help_text=_("Through public postal service."))
+    online_url = models.URLField(
+        _("online submission link"), blank=True, max_length=500, help_text=_("Where to submit online, if possible.")
+    )
+    applicants = models.TextField(_("who may apply"), blank=True, help_text=_("Who may submit this procedure."))
+    conditions = models.TextField(_("conditions"), blank=True, help_text=_("Conditions to be met, if any."))
+    # --- Time, fee, result ---
+    processing_time_value = models.DecimalField(
+        _("processing time"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("A number, e.g. 3. Leave empty if the result is given immediately."),
+    )
+    processing_time_unit = models.CharField(
+        _("unit"), max_length=16, choices=TimeUnit.choices, blank=True, help_text=_("Unit of the processing time.")
+    )
+    processing_time_note = models.TextField(
+        _("processing time details"), blank=True, help_text=_("e.g. 'If received after 3 pm, the next working day.'")
+    )
+    fee = models.TextField(
+        _("fee"), blank=True, help_text=_("Fees and charges, or 'Không' (none). Citizens look for this first.")
+    )
+    agency = models.CharField(
+        _("implementing agency"), max_length=255, blank=True, help_text=_("e.g. 'Ủy ban nhân dân cấp xã'.")
+    )
+    result = models.TextField(_("result"), blank=True, help_text=_("What the citizen receives."))
+    legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("One law, decree or circular per line."))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("code"), FieldPanel("field"), FieldPanel("level"), FieldPanel("summary")],
+            heading=_("Identity"),
+        ),
+        InlinePanel("required_documents", heading=_("Required documents"), label=_("Document")),
+    ]
+    process_panels = [
+        InlinePanel("steps", heading=_("Steps"), label=_("Step")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("channel_in_person"), FieldPanel("channel_online"), FieldPanel("channel_post")]
+                ),
+                FieldPanel("online_url"),
+                FieldPanel("applicants"),
+                FieldPanel("conditions"),
+            ],
+            heading=_("How to apply"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("processing_time_value"), FieldPanel("processing_time_unit")]),
+                FieldPanel("processing_time_note"),
+                FieldPanel("fee"),
+                FieldPanel("agency"),
+                FieldPanel("result"),
+                FieldPanel("legal_basis"),
+            ],
+            heading=_("Time, fee and result"),
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Procedure")),
+            ObjectList(process_panels, heading=_("Process")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    base_form_class = ProcedurePageForm
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code", boost=5),
+        index.AutocompleteField("code"),
+        index.SearchField("summary"),
+        index.SearchField("applicants"),
+        index.SearchField("result"),
+        index.RelatedFields("field", [index.SearchField("name"), index.FilterField("slug")]),
+        index.RelatedFields("required_documents", [index.SearchField("name")]),
+        index.FilterField("field_id"),
+        index.FilterField("code"),
+    ]
+
+    parent_page_types = ["procedures.ProcedureIndexPage"]
+    subpage_types = []
+
+    objects = ProcedurePageManager()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        prefetch_related_objects([self], *DETAIL_PREFETCHES)
+        context["documents"] = self.required_documents.all()
+        context["steps"] = self.steps.all()
+        context["structured_data"] = self.structured_data(request)
+        return context
+
+    def structured_data(self, request):
+        """schema.org GovernmentService, for search engines and assistants."""
+        from wagtail.models import Site
+
+        from home.models import CommuneSettings
+
+        site = Site.find_for_request(request)
+        commune = CommuneSettings.for_request(request) if request else None
+        data = {
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "name": self.title,
+            "identifier": self.code,
+            "url": self.get_full_url(request),
+            "serviceType": self.field.name if self.field else "",
+            "description": self.summary or self.result,
+            "provider": {
+                "@type": "GovernmentOrganization",
+                "name": (commune.authority_name or commune.commune_name)
+                if commune
+                else (site.site_name if site else ""),
+            },
+            "availableChannel": [
+                {
+                    "@type": "ServiceChannel",
+                    "name": str(label),
+                    **({"serviceUrl": self.online_url} if key == "online" and self.online_url else {}),
+                }
+                for key, label in self.channels
+            ],
+        }
+        if commune and commune.address:
+            data["provider"]["address"] = commune.address
+        if commune and commune.hotline:
+            data["provider"]["telephone"] = commune.hotline
+        return data
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "GET" and not getattr(request, "is_preview", False):
+            counted = ProcedureViewCount.objects.filter(page_id=self.pk).update(count=F("count") + 1)
+            if not counted:
+                ProcedureViewCount.objects.get_or_create(page_id=self.pk, defaults={"count": 1})
+        return super().serve(request, *args, **kwargs)
+
+    @property
+    def initial(self):
+        """The first letter for the A–Z list, ignoring 'Thủ tục' and diacritics."""
+        from anyascii import anyascii
+
+        name = re.sub(r"^thủ tục\s+", "", self.title.strip(), flags=re.IGNORECASE)
+        return (anyascii(name[:1]) or "#").upper()
+
+    @property
+    def short_path(self):
+        return f"/p/{self.code}/"
+
+    @cached_property
+    def channels(self):
+        labels = []
+        if self.channel_in_person:
+            labels.append(("in_person", _("In person at the one-stop desk")))
+        if self.channel_online:
+            labels.append(("online", _("Online")))
+        if self.channel_post:
+            labels.append(("post", _("By post")))
+        return labels
+
+    @property
+    def legal_basis_lines(self):
+        return [line.strip() for line in self.legal_basis.splitlines() if line.strip()]
+
+    @property
+    def processing_time_display(self):
+        if self.processing_time_unit == self.TimeUnit.IMMEDIATELY:
+            return str(_("Immediately"))
+        if self.processing_time_value is None:
+            return ""
+        value = self.processing_time_value.normalize()
+        return f"{value:f} {self.get_processing_time_unit_display()}".strip()
+
+
+class ProcedureDocument(Orderable):
+    """One document the citizen must bring, in order."""
+
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="required_documents")
+    name = models.CharField(_("document"), max_length=500, help_text=_("e.g. 'Tờ khai đăng ký khai sinh'."))
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1, help_text=_("How many copies to bring."))
+    form = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("form template"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A blank form citizens can download and fill in, if there is one."),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("copies")]), FieldPanel("form")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+
+    def __str__(self):
+        return self.name
+
+
+class ProcedureStep(Orderable):
+    """One step of the procedure, in order."""
+
+    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="steps")
+    text = models.TextField(_("step"), help_text=_("What happens in this step, and who does it."))
+
+    panels = [FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+DETAIL_PREFETCHES = (
+    "field",
+    Prefetch("required_documents", queryset=ProcedureDocument.objects.select_related("form")),
+    "steps",
+)
+
+
+class ProcedureViewCount(models.Model):
+    """How often a procedure page was opened (kept apart from the page so
+    that counting never touches revisions)."""
+
+    page = models.OneToOneField(ProcedurePage, on_delete=models.CASCADE, related_name="view_count")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("procedure view count")
