@@ -1,10 +1,20 @@
-"""Short, stable addresses for procedures: /p/<code>/ (QR codes point here)."""
+"""Short, stable addresses for procedures: /p/<code>/ (QR codes point here),
+and the QR codes themselves: /p/<code>/qr.svg and /p/<code>/qr.png."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from procedures import qr
 from procedures.models import ProcedurePage
+
+#: QR images change only when the site's host name does; the ETag tells when.
+QR_MAX_AGE = 60 * 60 * 24 * 30
+QR_FORMATS = {
+    "svg": ("image/svg+xml", qr.qr_svg),
+    "png": ("image/png", qr.qr_png),
+}
 
 
 @require_safe
@@ -20,3 +30,27 @@ def short_link(request, code):
     url = page.get_url(request)
     query = request.META.get("QUERY_STRING")
     return redirect(f"{url}?{query}" if query else url)
+
+
+@require_safe
+def procedure_qr(request, code, fmt):
+    """The QR code of a published procedure's short address, as SVG (print) or PNG.
+
+    Cached for a long time by browsers and proxies; the ETag is derived from
+    the encoded URL, so a changed host name gives a new image on revalidation.
+    """
+    if fmt not in QR_FORMATS:
+        raise Http404("No such format")
+    page = ProcedurePage.objects.live().public().filter(code=code).first()
+    if page is None:
+        raise Http404("No such procedure")
+    url = qr.procedure_qr_url(page)
+    etag = f'"{qr.qr_etag(url, fmt)}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        content_type, draw = QR_FORMATS[fmt]
+        response = HttpResponse(draw(url), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{page.code}.{fmt}"'
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=QR_MAX_AGE)
+    return response

@@ -65,3 +65,31 @@ def make_procedure(
         revision.publish()
     page.refresh_from_db()
     return page
+
+
+def make_form_document(title, filename, content=b"form template"):
+    """A wagtaildocs Document, e.g. a blank form a procedure links to."""
+    from django.core.files.base import ContentFile
+
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title=title)
+    document.file.save(filename, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def make_user(username, superuser=False, groups=(), permissions=(), **kwargs):
+    """A user with a password equal to the username; ``permissions`` as "app_label.codename"."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+
+    kwargs.setdefault("email", f"{username}@example.com")
+    create = get_user_model().objects.create_superuser if superuser else get_user_model().objects.create_user
+    user = create(username=username, password=username, **kwargs)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user

@@ -77,7 +77,7 @@ class ProcedureIndexPage(Page):
         default takes two: the base page, then the specific page)."""
         if path_components:
             try:
-                child = ProcedurePage.objects.child_of(self).get(slug=path_components[0])
+                child = ProcedurePage.objects.child_of(self).select_related("field").get(slug=path_components[0])
             except ProcedurePage.DoesNotExist:
                 raise Http404 from None
             child._cached_parent_obj = self

@@ -1,4 +1,5 @@
-"""Create a demo commune: settings, home page, a few information pages and an
+"""Create a demo commune: settings, home page, a few information pages, the
+procedure catalogue (imported from ``procedures/demo/procedures.json``) and an
 administrator account.
 
 Idempotent: a second run keeps everything that exists (including the admin
@@ -8,6 +9,7 @@ password, which is printed only when the account is created).
 """
 
 import secrets
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -17,6 +19,8 @@ from wagtail.models import Site
 
 from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
+from procedures.importer import import_procedures, read_rows
+from procedures.models import ProcedureIndexPage
 
 COMMUNE = {
     "commune_name": "Xã Hòa Bình",
@@ -35,6 +39,17 @@ HOME_INTRO = (
     "Tra cứu thủ tục hành chính, chuẩn bị đúng giấy tờ trước khi đến Bộ phận một cửa, "
     "gửi câu hỏi, góp ý, phản ánh và theo dõi kết quả giải quyết."
 )
+
+DEMO_PROCEDURES = Path(__file__).resolve().parents[3] / "procedures" / "demo" / "procedures.json"
+
+CATALOGUE = {
+    "title": "Thủ tục hành chính",
+    "slug": "thu-tuc-hanh-chinh",
+    "intro": (
+        "Tra cứu các thủ tục hành chính Ủy ban nhân dân xã giải quyết: cần mang theo giấy tờ gì, "
+        "nộp ở đâu, mất bao lâu và lệ phí bao nhiêu. Tìm theo lĩnh vực hoặc theo chữ cái đầu."
+    ),
+}
 
 PAGES = [
     {
@@ -96,6 +111,9 @@ class Command(BaseCommand):
             home.intro = HOME_INTRO
             home.save_revision().publish()
 
+        catalogue, catalogue_created = self._ensure_catalogue(home)
+        home.refresh_from_db()
+
         created_pages = 0
         for spec in PAGES:
             if home.get_children().filter(slug=spec["slug"]).exists():
@@ -108,7 +126,24 @@ class Command(BaseCommand):
         if verbose:
             self.stdout.write(f"Information pages created: {created_pages}")
 
+        report = import_procedures(read_rows(DEMO_PROCEDURES, "json"), catalogue, publish=True)
+        if verbose:
+            where = f"new catalogue “{catalogue.title}”" if catalogue_created else f"catalogue “{catalogue.title}”"
+            self.stdout.write(
+                f"Procedures ({where}): {len(report.created)} created, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected, {len(report.warnings)} warnings"
+            )
+
         self._ensure_admin(options["admin_username"], verbose)
+
+    def _ensure_catalogue(self, home):
+        catalogue = ProcedureIndexPage.objects.order_by("path").first()
+        if catalogue is not None:
+            return catalogue, False
+        catalogue = ProcedureIndexPage(show_in_menus=True, **CATALOGUE)
+        home.add_child(instance=catalogue)
+        catalogue.save_revision().publish()
+        return catalogue, True
 
     def _ensure_admin(self, username, verbose):
         User = get_user_model()

@@ -1,0 +1,986 @@
+"""Import the procedure catalogue from the national procedure database's export.
+
+Three steps, free of request objects, shared by the ``import_procedures``
+command, the admin upload view and ``load_demo_data``:
+
+1. ``read_rows(file, format)`` checks a JSON, CSV or XLSX file by its content
+   (not its name) and yields ``(row_number, dict)``. A problem with the whole
+   file raises ``ImportAborted`` with a message for people.
+2. ``normalise_row(raw)`` turns one row into a ``ProcedureData``, or a list of
+   reasons to reject it. It touches no database.
+3. ``import_procedures(rows, parent, ...)`` creates or updates one page per
+   national code, each row in its own ``transaction.atomic()``, and returns an
+   ``ImportReport``.
+
+Row numbers are what people see: in CSV and XLSX the spreadsheet row (the
+heading row is 1), in JSON the position in the list (the first item is 1).
+
+A key missing from a row leaves that part of the page alone: the model default
+on a new page, untouched on an existing one. A key that is present but empty
+clears the field. Existing pages keep their slug (their address), so links and
+QR codes keep working when a procedure is renamed.
+"""
+
+import csv
+import io
+import json
+import logging
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from anyascii import anyascii
+
+from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage, ProcedureStep
+from procedures.models.pages import CODE_VALIDATOR
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("json", "csv", "xlsx")
+#: Largest file accepted, in bytes (the export of a whole province is far smaller).
+MAX_FILE_SIZE = 10 * 1024 * 1024
+#: Largest total size of the parts inside an XLSX (a zip), against zip bombs.
+MAX_XLSX_UNPACKED_SIZE = 100 * 1024 * 1024
+MAX_COPIES = 100
+
+KNOWN_KEYS = (
+    "code",
+    "name",
+    "field",
+    "level",
+    "summary",
+    "steps",
+    "channels",
+    "documents",
+    "processing_time",
+    "processing_time_value",
+    "processing_time_unit",
+    "processing_time_note",
+    "fee",
+    "applicants",
+    "agency",
+    "result",
+    "legal_basis",
+    "conditions",
+    "online_url",
+)
+
+LEVELS = {
+    "xa": ProcedurePage.Level.COMMUNE,
+    "cap-xa": ProcedurePage.Level.COMMUNE,
+    "tinh": ProcedurePage.Level.PROVINCE,
+    "cap-tinh": ProcedurePage.Level.PROVINCE,
+    "trung-uong": ProcedurePage.Level.CENTRAL,
+    "cap-trung-uong": ProcedurePage.Level.CENTRAL,
+}
+CHANNELS = {
+    "truc-tuyen": "channel_online",
+    "truc-tiep": "channel_in_person",
+    "buu-chinh": "channel_post",
+}
+CHANNEL_FIELDS = ("channel_in_person", "channel_online", "channel_post")
+TIME_UNITS = {
+    "working_days": ProcedurePage.TimeUnit.WORKING_DAYS,
+    "ngày làm việc": ProcedurePage.TimeUnit.WORKING_DAYS,
+    "days": ProcedurePage.TimeUnit.DAYS,
+    "ngày": ProcedurePage.TimeUnit.DAYS,
+    "hours": ProcedurePage.TimeUnit.HOURS,
+    "giờ": ProcedurePage.TimeUnit.HOURS,
+    "giờ làm việc": ProcedurePage.TimeUnit.HOURS,
+    "immediately": ProcedurePage.TimeUnit.IMMEDIATELY,
+    "trong ngày": ProcedurePage.TimeUnit.IMMEDIATELY,
+    "ngay": ProcedurePage.TimeUnit.IMMEDIATELY,
+}
+# "3 ngày làm việc", "0,5 ngày", "4 giờ", optionally followed by more words.
+TIME_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngày làm việc|ngày|giờ làm việc|giờ)(?!\w)", re.IGNORECASE)
+# "Trong ngày", "Ngay", "Giải quyết ngay": the result is given at once.
+IMMEDIATE_RE = re.compile(r"^(?:trong ngày|(?:giải quyết |trả kết quả )?ngay)(?!\w)", re.IGNORECASE)
+BULLET_RE = re.compile(r"^[-•+*]\s+")
+
+
+class ImportAborted(Exception):
+    """The file (or the place to import into) cannot be used at all."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = str(message)
+
+
+# --- Reading files -----------------------------------------------------------
+
+
+def detect_format(name):
+    """The format a file name's extension announces (checked against the content later)."""
+    suffix = Path(str(name)).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ImportAborted(
+            _("Cannot tell the format of “%(name)s”: upload a .json, .csv or .xlsx file.") % {"name": name}
+        )
+    return suffix
+
+
+def read_rows(file, format):
+    """Check ``file`` (a path or a binary file object) and return an iterator of ``(row_number, dict)``.
+
+    The content must match ``format``: JSON must parse, CSV must decode as
+    UTF-8 (with or without the BOM Excel writes), XLSX must be a real
+    workbook. Raises ``ImportAborted`` otherwise, before any row is read.
+    """
+    if format not in FORMATS:
+        raise ImportAborted(_("Unknown format “%(format)s”: use json, csv or xlsx.") % {"format": format})
+    data = _read_limited(file)
+    if not data.strip():
+        raise ImportAborted(_("The file is empty."))
+    readers = {"json": _json_rows, "csv": _csv_rows, "xlsx": _xlsx_rows}
+    return readers[format](data)
+
+
+def _read_limited(file):
+    if isinstance(file, str | Path):
+        with open(file, "rb") as handle:
+            return _read_limited(handle)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(MAX_FILE_SIZE + 1)
+    if len(data) > MAX_FILE_SIZE:
+        raise ImportAborted(
+            _("The file is larger than %(size)d MB. Split it into smaller files.")
+            % {"size": MAX_FILE_SIZE // (1024 * 1024)}
+        )
+    return data
+
+
+def _decode(data, hint):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportAborted(
+            _("The file is not UTF-8 text (unreadable byte at position %(position)d). %(hint)s")
+            % {"position": exc.start + 1, "hint": hint}
+        ) from None
+
+
+def _json_rows(data):
+    text = _decode(data, _("Save the JSON file as UTF-8."))
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportAborted(
+            _("The file is not valid JSON: %(error)s (line %(line)d, column %(column)d).")
+            % {"error": exc.msg, "line": exc.lineno, "column": exc.colno}
+        ) from None
+    if isinstance(payload, dict) and isinstance(payload.get("procedures"), list):
+        payload = payload["procedures"]
+    if not isinstance(payload, list):
+        raise ImportAborted(_("The JSON file must hold a list of procedures (or an object with a “procedures” list)."))
+    return iter(enumerate(payload, start=1))
+
+
+def _csv_rows(data):
+    text = _decode(data, _("In Excel, save the file as “CSV UTF-8 (Comma delimited)”."))
+    if "\x00" in text:
+        raise ImportAborted(_("The file is not a CSV text file."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ImportAborted(_("The CSV file cannot be read: %(error)s.") % {"error": exc}) from None
+    return _sheet_rows(records)
+
+
+def _xlsx_rows(data):
+    not_a_workbook = _("The file is not an Excel workbook (.xlsx). Save it from Excel or LibreOffice as .xlsx.")
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise ImportAborted(not_a_workbook)
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            names = set(archive.namelist())
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportAborted(not_a_workbook) from None
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        raise ImportAborted(not_a_workbook)
+    if unpacked > MAX_XLSX_UNPACKED_SIZE:
+        raise ImportAborted(_("The workbook is too large once unpacked. Split it into smaller files."))
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
+        try:
+            records = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; all mean "unreadable"
+        logger.info("Unreadable workbook: %r", exc)
+        raise ImportAborted(_("The Excel workbook cannot be read. Open it in Excel and save it again.")) from None
+    return _sheet_rows(records)
+
+
+def _sheet_rows(records):
+    """Rows of a table whose first row names the columns."""
+    if not records:
+        raise ImportAborted(_("The file is empty."))
+    keys = [normalise_key(cell) for cell in records[0]]
+    if "code" not in keys or "name" not in keys:
+        raise ImportAborted(
+            _("The first row must name the columns, including “code” and “name”. Found: %(found)s.")
+            % {"found": ", ".join(key for key in keys if key) or "—"}
+        )
+    return _table_rows(keys, records[1:])
+
+
+def _table_rows(keys, records):
+    for number, cells in enumerate(records, start=2):
+        if all(_is_blank(cell) for cell in cells):
+            continue
+        row = {}
+        for position, cell in enumerate(cells):
+            key = keys[position] if position < len(keys) else ""
+            if not key:
+                if _is_blank(cell):
+                    continue
+                key = f"#{position + 1}"
+            row[key] = cell
+        yield number, row
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def normalise_key(key):
+    text = unicodedata.normalize("NFC", str(key or "")).strip().lstrip("\ufeff").lower()
+    return re.sub(r"[\s-]+", "_", text)
+
+
+# --- One row: normalise and validate ----------------------------------------
+
+
+@dataclass
+class DocumentData:
+    name: str
+    copies: int = 1
+    form: str = ""  # file name or title of a wagtaildocs Document
+
+
+@dataclass
+class ProcedureData:
+    """One row, cleaned. ``None`` means "not in the row: leave it alone"."""
+
+    code: str
+    title: str
+    values: dict = field(default_factory=dict)  # simple page fields: attribute -> value
+    field_name: str | None = None  # "" means "no field of activity"
+    documents: list[DocumentData] | None = None
+    steps: list[str] | None = None
+
+
+def normalise_row(raw):
+    """Return a ``ProcedureData`` for one row, or the list of reasons to reject it."""
+    if not isinstance(raw, dict):
+        return [_("The row is not an object with keys (code, name, ...).")]
+    row = {normalise_key(key): value for key, value in raw.items()}
+    errors = []
+    values = {}
+
+    code = _code_text(row.get("code"))
+    if not code:
+        errors.append(_("The code is missing."))
+    elif not _is_valid_code(code):
+        errors.append(_("The code “%(code)s” is not a national procedure code (e.g. 1.001193).") % {"code": code})
+
+    title = _collapse(_text(row.get("name")))
+    if not title:
+        errors.append(_("The name is missing."))
+
+    data = ProcedureData(code=code, title=title, values=values)
+
+    if "field" in row:
+        data.field_name = _collapse(_text(row["field"]))
+        if len(data.field_name) > FieldOfActivity._meta.get_field("name").max_length:
+            errors.append(
+                _("The field of activity “%(name)s” is too long.") % {"name": Truncator(data.field_name).chars(60)}
+            )
+
+    if "level" in row and not _is_blank(row["level"]):
+        level = LEVELS.get(_token(row["level"]))
+        if level is None:
+            errors.append(
+                _("The level “%(level)s” is not known: use Cấp xã, Cấp tỉnh or Cấp trung ương.")
+                % {"level": _text(row["level"])}
+            )
+        else:
+            values["level"] = level
+
+    for key in ("summary", "fee", "applicants", "result", "conditions"):
+        if key in row:
+            values[key] = _multiline(row[key], key, errors)
+    if "agency" in row:
+        values["agency"] = _collapse(_text(row["agency"]))
+    if "legal_basis" in row:
+        values["legal_basis"] = "\n".join(_lines(row["legal_basis"], "legal_basis", errors))
+    if "online_url" in row:
+        url = _text(row["online_url"])
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                errors.append(_("The online link “%(url)s” is not a web address.") % {"url": url})
+        values["online_url"] = url
+
+    if "channels" in row:
+        _channels(row["channels"], values, errors)
+    if "steps" in row:
+        data.steps = _lines(row["steps"], "steps", errors)
+    if "documents" in row:
+        data.documents = _documents(row["documents"], errors)
+    if any(key.startswith("processing_time") for key in row):
+        _processing_time(row, values, errors)
+
+    if not errors:
+        errors.extend(_model_errors(data))
+    return errors or data
+
+
+def _text(value):
+    """A cell or JSON value as clean text (NFC, trimmed)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _collapse(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _code_text(value):
+    # Excel turns 1.001190 into the number 1.00119: national codes have six digits after the dot.
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    return _collapse(_text(value))
+
+
+def _is_valid_code(code):
+    try:
+        CODE_VALIDATOR(code)
+    except ValidationError:
+        return False
+    return len(code) <= ProcedurePage._meta.get_field("code").max_length
+
+
+def _token(value):
+    """'Cấp trung ương' -> 'cap-trung-uong', 'truc_tuyen' -> 'truc-tuyen'."""
+    return slugify(anyascii(_text(value)).replace("_", "-"))
+
+
+def _unit_key(value):
+    return _collapse(_text(value)).lower().replace("-", "_")
+
+
+def _lines(value, key, errors):
+    """A JSON list of texts, or a cell with one item per line."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, dict | list):
+                errors.append(_("“%(key)s” must be a list of texts.") % {"key": key})
+                return []
+            items.append(_text(item))
+    else:
+        items = _text(value).split("\n")
+    return [BULLET_RE.sub("", item.strip()).strip() for item in items if item.strip()]
+
+
+def _multiline(value, key, errors):
+    if isinstance(value, list):
+        return "\n".join(_lines(value, key, errors))
+    if isinstance(value, dict):
+        errors.append(_("“%(key)s” must be a text.") % {"key": key})
+        return ""
+    return _text(value)
+
+
+def _channels(value, values, errors):
+    if isinstance(value, list):
+        tokens = [_token(item) for item in value]
+    else:
+        tokens = [_token(item) for item in re.split(r"[\n,;]", _text(value))]
+    chosen = set()
+    for token in filter(None, tokens):
+        match = next((name for prefix, name in CHANNELS.items() if token.startswith(prefix)), None)
+        if match is None:
+            errors.append(
+                _("The channel “%(channel)s” is not known: use trực tiếp, trực tuyến or bưu chính.")
+                % {"channel": token}
+            )
+        chosen.add(match)
+    for name in CHANNEL_FIELDS:
+        values[name] = name in chosen
+
+
+def _documents(value, errors):
+    if value is None:
+        return []
+    if isinstance(value, list):
+        items = value
+    else:
+        items = [line for line in _text(value).split("\n") if line.strip()]
+    documents = []
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            entry = {normalise_key(key): part for key, part in item.items()}
+            name, copies, form = entry.get("name"), entry.get("copies"), entry.get("form")
+        elif isinstance(item, str):
+            parts = [part.strip() for part in item.split("|")]
+            if len(parts) > 3:
+                errors.append(
+                    _("Document %(number)d: write “name | copies” (and optionally “| form file”).") % {"number": number}
+                )
+                continue
+            name, copies, form = (parts + ["", ""])[:3]
+        else:
+            errors.append(_("Document %(number)d must be an object with a name.") % {"number": number})
+            continue
+        name = _collapse(BULLET_RE.sub("", _text(name)))
+        if not name:
+            errors.append(_("Document %(number)d has no name.") % {"number": number})
+            continue
+        if len(name) > ProcedureDocument._meta.get_field("name").max_length:
+            errors.append(_("Document %(number)d: the name is too long.") % {"number": number})
+            continue
+        parsed = _copies(copies)
+        if parsed is None:
+            errors.append(
+                _("Document “%(name)s”: the number of copies “%(copies)s” is not a whole number from 1 to %(max)d.")
+                % {"name": Truncator(name).chars(60), "copies": _text(copies), "max": MAX_COPIES}
+            )
+            continue
+        documents.append(DocumentData(name=name, copies=parsed, form=_text(form)))
+    return documents
+
+
+def _copies(value):
+    if _is_blank(value):
+        return 1
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = value if float(value).is_integer() else None
+    else:
+        match = re.fullmatch(r"(\d{1,3})(?:\s*bản)?", _text(value), re.IGNORECASE)
+        number = int(match.group(1)) if match else None
+    if number is None or not 1 <= number <= MAX_COPIES:
+        return None
+    return int(number)
+
+
+def parse_processing_time(text):
+    """'3 ngày làm việc' -> (Decimal('3'), 'working_days', ''); unparsed text goes to the note."""
+    text = _text(text)
+    if not text:
+        return None, "", ""
+    immediate = IMMEDIATE_RE.match(text)
+    if immediate:
+        return None, ProcedurePage.TimeUnit.IMMEDIATELY, _rest(text[immediate.end() :])
+    match = TIME_RE.search(text)
+    if match is None:
+        return None, "", text
+    value = Decimal(match.group(1).replace(",", "."))
+    unit = TIME_UNITS[_unit_key(match.group(2))]
+    note = _rest(text[match.end() :]) if match.start() == 0 else text
+    return value, unit, note
+
+
+def _rest(text):
+    return text.strip().lstrip(",;:.–-").strip()
+
+
+def _processing_time(row, values, errors):
+    value, unit, note = None, "", ""
+    given = row.get("processing_time")
+    if isinstance(given, dict):
+        entry = {normalise_key(key): part for key, part in given.items()}
+        value = _time_value(entry.get("value"), errors)
+        unit = _time_unit(entry.get("unit"), errors)
+        note = _text(entry.get("note"))
+    elif isinstance(given, int | float) and not isinstance(given, bool):
+        value = _time_value(given, errors)
+    elif not _is_blank(given):
+        value, unit, note = parse_processing_time(given)
+    if not _is_blank(row.get("processing_time_value")):
+        value = _time_value(row["processing_time_value"], errors)
+    if not _is_blank(row.get("processing_time_unit")):
+        unit = _time_unit(row["processing_time_unit"], errors)
+    if not _is_blank(row.get("processing_time_note")):
+        note = _text(row["processing_time_note"])
+    if unit == ProcedurePage.TimeUnit.IMMEDIATELY:
+        value = None
+    values.update(processing_time_value=value, processing_time_unit=unit, processing_time_note=note)
+
+
+def _time_value(value, errors):
+    if _is_blank(value):
+        return None
+    try:
+        number = Decimal(_text(value).replace(",", "."))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number < 0 or number >= 100_000 or number != round(number, 1):
+        errors.append(_("The processing time “%(value)s” is not a number such as 3 or 0.5.") % {"value": _text(value)})
+        return None
+    return number
+
+
+def _time_unit(value, errors):
+    if _is_blank(value):
+        return ""
+    unit = TIME_UNITS.get(_unit_key(value))
+    if unit is None:
+        errors.append(
+            _("The time unit “%(unit)s” is not known: use ngày làm việc, ngày, giờ or trong ngày.")
+            % {"unit": _text(value)}
+        )
+        return ""
+    return unit
+
+
+def _model_errors(data):
+    """Whatever the model's own field rules still refuse (lengths, choices, decimals).
+
+    Field by field, without building a page: ``Page()`` looks up its content type.
+    """
+    errors = []
+    for name, value in {"code": data.code, "title": data.title, **data.values}.items():
+        model_field = ProcedurePage._meta.get_field(name)
+        try:
+            model_field.clean(value, None)
+        except ValidationError as exc:
+            errors.extend(f"{model_field.verbose_name}: {message}" for message in exc.messages)
+    return errors
+
+
+# --- The report --------------------------------------------------------------
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    code: str
+    title: str
+    page_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+    draft_of_live_page: bool = False
+
+
+@dataclass
+class Rejection:
+    row: int
+    code: str
+    reasons: list[str]
+
+    @property
+    def reason(self):
+        return " ".join(self.reasons)
+
+
+@dataclass
+class RowWarning:
+    row: int | None
+    code: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    publish: bool = False
+    total: int = 0
+    created: list[RowOutcome] = field(default_factory=list)
+    updated: list[RowOutcome] = field(default_factory=list)
+    unchanged: list[RowOutcome] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[RowWarning] = field(default_factory=list)
+    fields_created: list[str] = field(default_factory=list)
+
+    @property
+    def drafts_of_live_pages(self):
+        return [outcome for outcome in self.updated if outcome.draft_of_live_page]
+
+    @property
+    def changed_anything(self):
+        return bool(self.created or self.updated)
+
+    def summary(self):
+        text = _("Created: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d, rejected: %(rejected)d.") % {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "rejected": len(self.rejected),
+        }
+        if self.dry_run:
+            text = _("Dry run, nothing was saved. %(summary)s") % {"summary": text}
+        return text
+
+    def notices(self):
+        """Sentences about the run as a whole (drafts, fields created, warnings)."""
+        notices = []
+        if self.dry_run:
+            if not self.publish and (self.created or self.updated):
+                notices.append(_("Without “Publish”, new and changed procedures would be saved as drafts."))
+        elif not self.publish and (self.created or self.updated):
+            notices.append(_("New and changed procedures were saved as drafts; publish them after checking."))
+        if self.drafts_of_live_pages:
+            notices.append(
+                _(
+                    "%(count)d published procedures got a new draft; their published version stays online "
+                    "until someone publishes the draft."
+                )
+                % {"count": len(self.drafts_of_live_pages)}
+            )
+        if self.fields_created:
+            notices.append(_("New fields of activity: %(names)s.") % {"names": ", ".join(sorted(self.fields_created))})
+        return notices
+
+
+# --- Import ------------------------------------------------------------------
+
+
+def find_parent(page_id=None):
+    """The catalogue page new procedures go under: ``page_id``, or the first catalogue."""
+    if page_id is None:
+        parent = ProcedureIndexPage.objects.order_by("path").first()
+        if parent is None:
+            raise ImportAborted(
+                _("There is no procedure catalogue page to import into. Create a “procedure catalogue” page first.")
+            )
+        return parent
+    parent = ProcedureIndexPage.objects.filter(pk=page_id).first()
+    if parent is None:
+        if Page.objects.filter(pk=page_id).exists():
+            raise ImportAborted(_("Page %(id)s is not a procedure catalogue page.") % {"id": page_id})
+        raise ImportAborted(_("There is no page with ID %(id)s.") % {"id": page_id})
+    return parent
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def import_procedures(
+    rows: Iterable[tuple[int, dict]],
+    parent: ProcedureIndexPage,
+    publish: bool = False,
+    dry_run: bool = False,
+    user=None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Create or update one procedure page per code; each row in its own transaction.
+
+    ``rows`` comes from ``read_rows``. With ``dry_run`` nothing is written
+    and the report says what would happen. Without ``publish`` new and
+    changed pages are saved as drafts (a live page keeps its published
+    version). ``progress(i, total)`` is called after each row.
+    """
+    rows = list(rows)
+    report = ImportReport(dry_run=dry_run, publish=publish, total=len(rows))
+    unknown_keys = defaultdict(list)
+    seen_codes = {}
+    cleaned = []
+    for row_number, raw in rows:
+        if isinstance(raw, dict):
+            for key, value in raw.items():
+                if normalise_key(key) not in KNOWN_KEYS:
+                    filled = unknown_keys[str(key)]
+                    if not _is_blank(value):
+                        filled.append(row_number)
+        result = normalise_row(raw)
+        code = _code_text(_get(raw, "code")) if isinstance(raw, dict) else ""
+        if code and code in seen_codes:
+            duplicate = _("The code %(code)s already appears in row %(row)d; only the first row is imported.") % {
+                "code": code,
+                "row": seen_codes[code],
+            }
+            result = [duplicate] if isinstance(result, ProcedureData) else [duplicate, *result]
+        elif code:
+            seen_codes[code] = row_number
+        cleaned.append((row_number, code, result))
+
+    for key, numbers in unknown_keys.items():
+        if numbers:
+            message = ngettext(
+                "Unknown column “%(key)s” ignored (row %(rows)s).",
+                "Unknown column “%(key)s” ignored (rows %(rows)s).",
+                len(numbers),
+            ) % {"key": key, "rows": _row_list(numbers)}
+        else:
+            message = _("Unknown column “%(key)s” ignored (it is empty).") % {"key": key}
+        report.warnings.append(RowWarning(None, "", message))
+
+    writer = _Writer(parent, report, publish=publish, dry_run=dry_run, user=user)
+    writer.load_existing(data.code for _row, _code, data in cleaned if isinstance(data, ProcedureData))
+    for position, (row_number, code, data) in enumerate(cleaned, start=1):
+        if isinstance(data, list):
+            report.rejected.append(Rejection(row_number, code, data))
+        else:
+            writer.write(row_number, data)
+        if progress is not None:
+            progress(position, report.total)
+    return report
+
+
+def _get(raw, wanted):
+    return next((value for key, value in raw.items() if normalise_key(key) == wanted), None)
+
+
+def _row_list(numbers, limit=10):
+    shown = ", ".join(str(number) for number in numbers[:limit])
+    return shown + (", …" if len(numbers) > limit else "")
+
+
+class _Writer:
+    """Writes rows into the tree, with caches shared by all rows of one import."""
+
+    def __init__(self, parent, report, publish, dry_run, user):
+        self.parent = parent
+        self.report = report
+        self.publish = publish
+        self.dry_run = dry_run
+        self.user = user
+        self.existing = {}
+        self.fields = {field.name.casefold(): field for field in FieldOfActivity.objects.all()}
+        self.field_slugs = {field.slug for field in self.fields.values()}
+        self.documents = {}
+        self.sibling_slugs = set(parent.get_children().values_list("slug", flat=True))
+
+    def load_existing(self, codes):
+        codes = list(codes)
+        for start in range(0, len(codes), 500):
+            for page in ProcedurePage.objects.filter(code__in=codes[start : start + 500]):
+                self.existing[page.code] = page
+
+    def write(self, row_number, data):
+        outcome = RowOutcome(row_number, data.code, data.title)
+        warnings = []
+        new_fields = []
+        try:
+            # Wagtail re-indexes references on every save (page and each child, twice when
+            # publishing); index each written page once instead.
+            with transaction.atomic(), disable_reference_index_auto_update():
+                status = self._write(data, outcome, warnings, new_fields)
+                if status != "unchanged" and not self.dry_run:
+                    ReferenceIndex.create_or_update_for_object(ProcedurePage.objects.get(pk=outcome.page_id))
+        except ValidationError as exc:
+            self._rolled_back(new_fields)
+            self.report.rejected.append(Rejection(row_number, data.code, _validation_messages(exc)))
+            return
+        except Exception as exc:  # one bad row must not stop the others (logged below)
+            logger.exception("Importing procedure %s (row %d) failed", data.code, row_number)
+            self._rolled_back(new_fields)
+            self.report.rejected.append(
+                Rejection(row_number, data.code, [_("Could not be saved: %(error)s") % {"error": exc}])
+            )
+            return
+        for name in new_fields:
+            self.report.fields_created.append(name)
+        for message in warnings:
+            self.report.warnings.append(RowWarning(row_number, data.code, message))
+        getattr(self.report, status).append(outcome)
+
+    def _rolled_back(self, new_fields):
+        for name in new_fields:
+            field = self.fields.pop(name.casefold(), None)
+            if field is not None:
+                self.field_slugs.discard(field.slug)
+        if not self.dry_run:
+            # add_child() may have counted a child that the rollback removed again.
+            self.parent.refresh_from_db(fields=["numchild"])
+
+    def _write(self, data, outcome, warnings, new_fields):
+        field_id = self._field_id(data.field_name, new_fields)
+        documents = None if data.documents is None else self._documents(data.documents, warnings)
+        steps = (
+            None
+            if data.steps is None
+            else [ProcedureStep(text=text, sort_order=i) for i, text in enumerate(data.steps)]
+        )
+        if data.documents == [] or (data.documents is None and data.code not in self.existing):
+            warnings.append(_("No required documents are listed: check that citizens really bring none."))
+
+        page = self.existing.get(data.code)
+        if page is None:
+            return self._create(data, outcome, field_id, documents, steps)
+        outcome.page_id = page.pk
+        latest = page.get_latest_revision_as_object()
+        if not _differs(latest, data, field_id, documents, steps):
+            if self.publish and (not page.live or page.has_unpublished_changes):
+                if not self.dry_run:
+                    revision = page.get_latest_revision() or latest.save_revision(user=self.user)
+                    revision.publish(user=self.user)
+                outcome.notes.append(_("Published the latest version."))
+                return "updated"
+            return "unchanged"
+        if self.dry_run:
+            return "updated"
+        _apply(latest, data, field_id, documents, steps)
+        revision = latest.save_revision(user=self.user, log_action=True)
+        if self.publish:
+            revision.publish(user=self.user)
+        elif page.live:
+            outcome.draft_of_live_page = True
+            outcome.notes.append(_("Saved as a draft; the published version stays online."))
+        return "updated"
+
+    def _create(self, data, outcome, field_id, documents, steps):
+        slug = self._unique_slug(data.title)
+        if not self.dry_run:
+            page = ProcedurePage(title=data.title, slug=slug, code=data.code, live=False, owner=self.user)
+            _apply(page, data, field_id, documents or [], steps or [])
+            self.parent.add_child(instance=page)  # Page.save() logs "wagtail.create"
+            revision = page.save_revision(user=self.user, log_action=True)
+            if self.publish:
+                revision.publish(user=self.user)
+            outcome.page_id = page.pk
+        self.sibling_slugs.add(slug)
+        return "created"
+
+    def _unique_slug(self, title):
+        max_length = Page._meta.get_field("slug").max_length - 6
+        base = slugify(anyascii(title))[:max_length].strip("-") or "thu-tuc"
+        slug, number = base, 1
+        while slug in self.sibling_slugs:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    def _field_id(self, name, new_fields):
+        if not name:
+            return None
+        field = self.fields.get(name.casefold())
+        if field is None:
+            base = slugify(anyascii(name))[:110] or "linh-vuc"
+            slug, number = base, 1
+            while slug in self.field_slugs:
+                number += 1
+                slug = f"{base}-{number}"
+            field = FieldOfActivity(name=name, slug=slug)
+            if self.dry_run:
+                field.pk = -len(self.fields) - 1  # a planned field: differs from every existing page's
+            else:
+                field.save()
+            self.fields[name.casefold()] = field
+            self.field_slugs.add(slug)
+            new_fields.append(name)
+        return field.pk
+
+    def _documents(self, documents, warnings):
+        built = []
+        for order, document in enumerate(documents):
+            form_id = None
+            if document.form:
+                form_id = self._find_form(document.form)
+                if form_id is None:
+                    warnings.append(
+                        _(
+                            "No document named “%(form)s” was found for “%(name)s”: upload the form under "
+                            "Documents (title or file name %(form)s) and import again."
+                        )
+                        % {"form": document.form, "name": Truncator(document.name).chars(60)}
+                    )
+            built.append(
+                ProcedureDocument(name=document.name, copies=document.copies, form_id=form_id, sort_order=order)
+            )
+        return built
+
+    def _find_form(self, name):
+        """A Document titled ``name`` (with or without extension), or whose file is ``name``.
+
+        Storage renames a second upload of a file name to ``name_AbC1234.ext``;
+        that counts as the same name.
+        """
+        if name not in self.documents:
+            stem, suffix = Path(name).stem, Path(name).suffix
+            renamed = re.compile(rf"{re.escape(stem)}(_[A-Za-z0-9]{{7}})?{re.escape(suffix)}", re.IGNORECASE)
+            candidates = (
+                get_document_model()
+                .objects.filter(Q(title__iexact=name) | Q(title__iexact=stem) | Q(file__icontains=stem))
+                .order_by("-created_at", "-pk")
+            )
+            self.documents[name] = next(
+                (
+                    document.pk
+                    for document in candidates
+                    if document.title.casefold() in {name.casefold(), stem.casefold()}
+                    or renamed.fullmatch(Path(document.file.name).name)
+                ),
+                None,
+            )
+        return self.documents[name]
+
+
+def _differs(page, data, field_id, documents, steps):
+    if page.title != data.title:
+        return True
+    if any(getattr(page, name) != value for name, value in data.values.items()):
+        return True
+    if data.field_name is not None and page.field_id != field_id:
+        return True
+    if documents is not None:
+        current = [(d.name, d.copies, d.form_id) for d in page.required_documents.all()]
+        if current != [(d.name, d.copies, d.form_id) for d in documents]:
+            return True
+    if steps is not None and [s.text for s in page.steps.all()] != [s.text for s in steps]:
+        return True
+    return False
+
+
+def _apply(page, data, field_id, documents, steps):
+    page.title = data.title
+    for name, value in data.values.items():
+        setattr(page, name, value)
+    if data.field_name is not None:
+        page.field_id = field_id
+    if documents is not None:
+        page.required_documents = documents
+    if steps is not None:
+        page.steps = steps
+
+
+def _validation_messages(exc):
+    if hasattr(exc, "message_dict"):
+        messages = []
+        for name, errors in exc.message_dict.items():
+            try:
+                label = ProcedurePage._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:  # NON_FIELD_ERRORS, relations
+                label = ""
+            messages.extend(f"{label}: {error}" if label else error for error in errors)
+        return messages
+    return list(exc.messages)

@@ -1,0 +1,121 @@
+"""Printed QR posters: batches built in the background, and a record of each print.
+
+A poster goes stale when its procedure changes after it was printed. To know
+that, the office records prints (:class:`PosterPrint`):
+
+* a single poster counts as printed when the editor confirms it on the print
+  page ("I printed this poster", a POST); merely opening the page does not
+  count, since it is often opened just to check;
+* a batch counts as printed when its background task has finished the ZIP and
+  the print file: those go to the print shop or the office printer as they
+  are, so every procedure in the batch gets a print record linked to it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PosterBatchQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[PosterBatch.Status.QUEUED, PosterBatch.Status.RUNNING])
+
+
+class PosterBatch(models.Model):
+    """Posters for a field of activity or the whole commune, built by a django-q2 task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    field = models.ForeignKey(
+        "procedures.FieldOfActivity",
+        verbose_name=_("field of activity"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: every published procedure of the commune."),
+    )
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("posters done"), default=0)
+    total = models.PositiveIntegerField(_("posters in total"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    result = models.FileField(_("ZIP of QR codes"), upload_to="posters/", blank=True)
+    print_file = models.FileField(_("print file"), upload_to="posters/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    objects = PosterBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("poster batch")
+        verbose_name_plural = _("poster batches")
+
+    def __str__(self):
+        return f"{self.scope_label} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def scope_label(self):
+        return self.field.name if self.field_id else str(_("Whole commune"))
+
+    @property
+    def is_active(self):
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class PosterPrint(models.Model):
+    """One printed (or exported) poster of one procedure."""
+
+    procedure = models.ForeignKey(
+        "procedures.ProcedurePage",
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="poster_prints",
+    )
+    printed_at = models.DateTimeField(_("printed at"), default=timezone.now, db_index=True)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("printed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    batch = models.ForeignKey(
+        PosterBatch,
+        verbose_name=_("batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prints",
+    )
+
+    class Meta:
+        ordering = ["-printed_at", "-pk"]
+        verbose_name = _("poster print")
+        verbose_name_plural = _("poster prints")
+
+    def __str__(self):
+        return f"{self.procedure_id} @ {self.printed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,206 @@
+"""Printable QR posters: what a poster shows, batches of them, and stale prints.
+
+Everything here works without a request, so the django-q2 task
+(``procedures.tasks.build_poster_batch``) and the admin views share it.
+
+When is a poster "printed"? See :mod:`procedures.models.posters`: a single
+poster when the editor confirms it on the print page, a batch when its task
+finishes. A printed poster needs reprinting once its procedure is published
+again after the print (``last_published_at`` later than the last print).
+"""
+
+import csv
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from anyascii import anyascii
+
+from procedures.models import PosterBatch, PosterPrint, ProcedurePage
+from procedures.qr import feedback_qr_url, procedure_qr_url, qr_svg
+
+logger = logging.getLogger(__name__)
+
+#: How often (in posters) a running batch writes its progress.
+PROGRESS_EVERY = 10
+
+
+@dataclass
+class Poster:
+    """Everything one A4 poster shows."""
+
+    page: ProcedurePage
+    commune: object
+    qr_url: str
+    feedback_url: str
+
+    @property
+    def qr_svg(self):
+        return qr_svg(self.qr_url, inline=True)
+
+    @property
+    def feedback_svg(self):
+        return qr_svg(self.feedback_url, inline=True)
+
+    @property
+    def short_address(self):
+        """The short address without the scheme, for people who type it."""
+        return self.qr_url.split("://", 1)[-1]
+
+    @property
+    def last_changed(self):
+        return self.page.last_published_at
+
+
+def poster_for(page):
+    from home.models import CommuneSettings
+
+    site = page.get_site()
+    commune = CommuneSettings.for_site(site) if site is not None else None
+    return Poster(page=page, commune=commune, qr_url=procedure_qr_url(page), feedback_url=feedback_qr_url(page))
+
+
+def render_posters(posters, *, title, request=None, extra_context=None):
+    """A standalone A4 print document: one poster per sheet."""
+    context = {"posters": posters, "title": title, **(extra_context or {})}
+    return render_to_string("procedures/posters/print.html", context, request=request)
+
+
+# --- What is in a batch, and what needs reprinting ---
+
+
+def procedures_in_scope(field=None):
+    """The published procedures a poster batch covers: one field, or the whole commune."""
+    queryset = ProcedurePage.objects.live().public().select_related("field").order_by("title", "code")
+    if field is not None:
+        queryset = queryset.filter(field=field)
+    return queryset
+
+
+def with_print_status(queryset):
+    """Annotate ``last_printed_at`` and ``needs_reprint`` (printed, then published again)."""
+    last_print = PosterPrint.objects.filter(procedure=OuterRef("pk")).order_by("-printed_at").values("printed_at")[:1]
+    return queryset.annotate(last_printed_at=Subquery(last_print)).annotate(
+        needs_reprint=Case(
+            When(stale_q(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def stale_q():
+    """On a queryset annotated by :func:`with_print_status`: posters older than the procedure."""
+    return Q(last_printed_at__isnull=False, last_published_at__gt=F("last_printed_at"))
+
+
+def needs_reprint(queryset):
+    return with_print_status(queryset).filter(stale_q())
+
+
+def record_prints(pages, *, user=None, batch=None, when=None):
+    """Record that the posters of ``pages`` were printed (now, unless ``when`` is given)."""
+    when = when or timezone.now()
+    printed_by = user if user is not None and user.is_authenticated else None
+    return PosterPrint.objects.bulk_create(
+        [PosterPrint(procedure=page, printed_at=when, printed_by=printed_by, batch=batch) for page in pages]
+    )
+
+
+# --- Batches ---
+
+
+def start_poster_batch(*, user, field=None, language=None):
+    """Create a batch and queue its task once the batch is committed."""
+    from django_q.tasks import async_task
+
+    batch = PosterBatch.objects.create(
+        created_by=user if user is not None and user.is_authenticated else None,
+        field=field,
+        language=language or translation.get_language() or "vi",
+        total=procedures_in_scope(field).count(),
+    )
+
+    def enqueue():
+        # django-q2 reads "sync" once at import; read it here so that settings
+        # overrides (tests, a one-off command) take effect.
+        sync = bool(settings.Q_CLUSTER.get("sync", False))
+        task_id = async_task("procedures.tasks.build_poster_batch", batch.pk, group="posters", sync=sync)
+        PosterBatch.objects.filter(pk=batch.pk).update(task_id=task_id or "")
+
+    transaction.on_commit(enqueue)
+    return batch
+
+
+def write_zip(pages, fileobj, *, progress=None):
+    """Write ``<code>.svg`` for each page plus ``index.csv`` (code, name, url) into ``fileobj``.
+
+    The CSV starts with a byte order mark so that spreadsheet programs read
+    the Vietnamese names correctly.
+    """
+    index = io.StringIO()
+    writer = csv.writer(index)
+    writer.writerow(["code", "name", "url"])
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, page in enumerate(pages, start=1):
+            url = procedure_qr_url(page)
+            archive.writestr(f"{page.code}.svg", qr_svg(url))
+            writer.writerow([page.code, page.title, url])
+            if progress is not None:
+                progress(number)
+        archive.writestr("index.csv", "\ufeff" + index.getvalue())
+
+
+def build_batch(batch):
+    """Build a batch's ZIP and print file, moving it queued → running → done (or failed).
+
+    Every procedure in the batch gets a :class:`PosterPrint` when it is done.
+    """
+    if batch.status == PosterBatch.Status.DONE:
+        return batch
+    pages = list(procedures_in_scope(batch.field))
+    batch.status = PosterBatch.Status.RUNNING
+    batch.started_at = timezone.now()
+    batch.total = len(pages)
+    batch.done = 0
+    batch.error = ""
+    batch.save(update_fields=["status", "started_at", "total", "done", "error"])
+
+    def progress(number):
+        if number % PROGRESS_EVERY == 0:
+            PosterBatch.objects.filter(pk=batch.pk).update(done=number)
+
+    try:
+        with translation.override(batch.language):
+            posters = [poster_for(page) for page in pages]
+            archive = io.BytesIO()
+            write_zip(pages, archive, progress=progress)
+            title = _("Posters: %(scope)s") % {"scope": batch.scope_label}
+            html = render_posters(posters, title=title, extra_context={"batch": batch})
+        scope = slugify(anyascii(str(batch.scope_label))) or "all"
+        stem = f"posters-{scope}-{timezone.localtime(batch.created_at):%Y%m%d-%H%M}"
+        batch.result.save(f"{stem}.zip", ContentFile(archive.getvalue()), save=False)
+        batch.print_file.save(f"{stem}.html", ContentFile(html.encode()), save=False)
+        with transaction.atomic():
+            batch.status = PosterBatch.Status.DONE
+            batch.done = len(pages)
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["status", "done", "finished_at", "result", "print_file"])
+            record_prints(pages, user=batch.created_by, batch=batch, when=batch.finished_at)
+    except Exception as exc:  # logged, and the editor sees the failure on the batch
+        logger.exception("poster batch %s failed", batch.pk)
+        batch.status = PosterBatch.Status.FAILED
+        batch.error = f"{type(exc).__name__}: {exc}"
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["status", "error", "finished_at"])
+    return batch
