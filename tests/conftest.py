@@ -151,6 +151,36 @@ def commune_settings(home_page):
 
 
 @pytest.fixture
+def catalogue(clean_search_index, home_page, commune_settings):
+    """The procedure catalogue page under the home page."""
+    from tests.factories import make_procedure_index
+
+    return make_procedure_index(home_page)
+
+
+@pytest.fixture
+def birth(catalogue):
+    """A complete, published procedure: birth registration."""
+    from tests.factories import make_field, make_procedure
+
+    return make_procedure(
+        catalogue,
+        "1.001193",
+        "Thủ tục đăng ký khai sinh",
+        field=make_field("Hộ tịch"),
+        documents=[("Tờ khai đăng ký khai sinh", 1), ("Giấy chứng sinh", 1)],
+        steps=["Nộp hồ sơ tại Bộ phận một cửa", "Công chức tư pháp – hộ tịch kiểm tra", "Trả kết quả"],
+        processing_time_value=1,
+        processing_time_unit="working_days",
+        fee="Miễn lệ phí",
+        agency="Ủy ban nhân dân cấp xã",
+        channel_online=True,
+        online_url="https://dichvucong.gov.vn/",
+        legal_basis="Luật Hộ tịch số 60/2014/QH13\nNghị định số 123/2015/NĐ-CP",
+    )
+
+
+@pytest.fixture
 def task_cluster(transactional_db):
     """A real django-q2 cluster (ORM broker) running beside the test."""
     from django_q.brokers import get_broker

@@ -93,3 +93,12 @@ def make_user(username, superuser=False, groups=(), permissions=(), **kwargs):
         app_label, codename = permission.split(".")
         user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return user
+
+
+def prefer_english(user):
+    """Make the Wagtail admin speak English to this user."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()

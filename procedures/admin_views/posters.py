@@ -23,6 +23,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from home.vietnamese import sort_key
 from procedures.models import FieldOfActivity, PosterBatch, ProcedurePage
 from procedures.posters import poster_for, record_prints, render_posters, start_poster_batch, with_print_status
 
@@ -42,6 +43,10 @@ def can_edit_procedures(user):
 
 class ProcedureEditorRequiredMixin:
     """Denies users who cannot edit procedures (Wagtail shows "permission denied")."""
+
+    def get_breadcrumbs_items(self):
+        # Home › <this page>: the page title then heads the admin header.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def dispatch(self, request, *args, **kwargs):
         if not can_edit_procedures(request.user):
@@ -92,7 +97,8 @@ class PosterIndexView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, T
         context.update(
             {
                 "form": form,
-                "procedures": procedures.order_by("-needs_reprint", "title", "code"),
+                # Reprints first, then in Vietnamese alphabetical order.
+                "procedures": sorted(procedures, key=lambda page: (not page.needs_reprint, sort_key(page.sort_title))),
                 "counts": counts,
                 "reprint_url": reverse("procedure_posters:index") + "?status=reprint",
             }

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from home.vietnamese import sort_key
 from procedures.admin_views.posters import ProcedureEditorRequiredMixin, editable_procedures
 from procedures.models import ProcedureDocument, ProcedurePage
 
@@ -93,7 +94,7 @@ class CompletenessReportView(ProcedureEditorRequiredMixin, WagtailAdminTemplateM
         context = super().get_context_data(**kwargs)
         form = CompletenessFilterForm(self.request.GET or None)
         pages = editable_procedures(self.request.user).select_related("field").order_by("title", "code")
-        gaps = find_gaps(pages)
+        gaps = sorted(find_gaps(pages), key=lambda gap: sort_key(gap.page.sort_title))
         total = len(gaps)
         if form.is_valid() and form.cleaned_data["problem"]:
             gaps = [gap for gap in gaps if form.cleaned_data["problem"] in gap.problems]

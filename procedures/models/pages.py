@@ -31,6 +31,8 @@ from wagtail.snippets.models import register_snippet
 
 from modelcluster.fields import ParentalKey
 
+from home.vietnamese import sort_key
+
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9]{1,2}\.[0-9]{6}(\.[0-9A-Za-z]+)*$",
     _("Enter the national procedure code, e.g. 1.001193."),
@@ -89,7 +91,7 @@ class ProcedureIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        procedures = list(self.procedures().order_by("title"))
+        procedures = sorted(self.procedures(), key=lambda page: sort_key(page.sort_title))
         letters = sorted({p.initial for p in procedures})
         field_slug = request.GET.get("field", "")
         letter = request.GET.get("letter", "").upper()[:1]
@@ -118,7 +120,7 @@ def _fields_in(procedures):
     for procedure in procedures:
         if procedure.field is not None:
             seen.setdefault(procedure.field.pk, procedure.field)
-    return sorted(seen.values(), key=lambda field: field.name)
+    return sorted(seen.values(), key=lambda field: sort_key(field.name))
 
 
 class ProcedurePageQuerySet(PageQuerySet):
@@ -352,12 +354,16 @@ class ProcedurePage(Page):
         return super().serve(request, *args, **kwargs)
 
     @property
+    def sort_title(self):
+        """The title without a leading 'Thủ tục', which would put everything under T."""
+        return re.sub(r"^thủ tục\s+", "", self.title.strip(), flags=re.IGNORECASE)
+
+    @property
     def initial(self):
-        """The first letter for the A–Z list, ignoring 'Thủ tục' and diacritics."""
+        """The first letter for the A–Z list, without diacritics (Đ is listed under D)."""
         from anyascii import anyascii
 
-        name = re.sub(r"^thủ tục\s+", "", self.title.strip(), flags=re.IGNORECASE)
-        return (anyascii(name[:1]) or "#").upper()
+        return (anyascii(self.sort_title[:1]) or "#").upper()
 
     @property
     def short_path(self):

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import assert_accessible, assert_fits_phone
-from tests.factories import make_field, make_procedure, make_procedure_index
+from tests.factories import make_field, make_procedure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,27 +28,6 @@ def media_root(request, settings, tmp_path):
     """
     if "task_cluster" not in request.fixturenames:
         settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def catalogue(clean_search_index, home_page, commune_settings):
-    return make_procedure_index(home_page)
-
-
-@pytest.fixture
-def birth(catalogue):
-    return make_procedure(
-        catalogue,
-        "1.001193",
-        "Thủ tục đăng ký khai sinh",
-        field=make_field("Hộ tịch"),
-        documents=[("Tờ khai đăng ký khai sinh", 1), ("Giấy chứng sinh", 1)],
-        steps=["Nộp hồ sơ tại Bộ phận một cửa", "Trả kết quả"],
-        processing_time_value=1,
-        processing_time_unit="working_days",
-        fee="Miễn lệ phí",
-        agency="Ủy ban nhân dân cấp xã",
-    )
 
 
 @pytest.fixture

@@ -106,11 +106,6 @@ def import_file(path, parent, file_format=None, **kwargs):
         return importer.import_procedures(rows, parent, **kwargs)
 
 
-@pytest.fixture
-def catalogue(home_page):
-    return make_procedure_index(home_page)
-
-
 # --- Pure helpers: no database ----------------------------------------------
 
 

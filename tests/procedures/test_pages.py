@@ -13,30 +13,6 @@ from procedures.models import ProcedurePage
 from tests.factories import make_field, make_procedure, make_procedure_index
 
 
-@pytest.fixture
-def catalogue(home_page, commune_settings):
-    return make_procedure_index(home_page)
-
-
-@pytest.fixture
-def birth(catalogue):
-    return make_procedure(
-        catalogue,
-        "1.001193",
-        "Thủ tục đăng ký khai sinh",
-        field=make_field("Hộ tịch"),
-        documents=[("Tờ khai đăng ký khai sinh", 1), ("Giấy chứng sinh", 1)],
-        steps=["Nộp hồ sơ tại Bộ phận một cửa", "Công chức tư pháp – hộ tịch kiểm tra", "Trả kết quả"],
-        processing_time_value=1,
-        processing_time_unit="working_days",
-        fee="Miễn lệ phí",
-        agency="Ủy ban nhân dân cấp xã",
-        channel_online=True,
-        online_url="https://dichvucong.gov.vn/",
-        legal_basis="Luật Hộ tịch số 60/2014/QH13\nNghị định số 123/2015/NĐ-CP",
-    )
-
-
 @pytest.mark.django_db
 def test_what_to_bring_comes_first_as_a_checklist(client, birth):
     response = client.get(birth.url)
@@ -141,6 +117,12 @@ def test_index_browses_by_field_letter_and_popularity(client, catalogue):
     assertNotContains(response, "Thủ tục nháp")
     popular = [li.get_text(strip=True) for li in html.find(id="popular-title").find_next("ol").find_all("li")]
     assert popular == ["Thủ tục chứng thực bản sao", "Thủ tục đăng ký kết hôn"]
+    listed = [a.get_text(strip=True) for a in html.select(".procedure-list li a")]
+    assert listed == [  # Vietnamese order: C, Đ (after D), H — not byte order, which puts Đ last
+        "Thủ tục chứng thực bản sao",
+        "Thủ tục đăng ký kết hôn",
+        "Thủ tục hòa giải tranh chấp đất đai",
+    ]
 
     by_field = client.get(catalogue.url, {"field": "dat-dai"})
     assertContains(by_field, "Thủ tục hòa giải tranh chấp đất đai")

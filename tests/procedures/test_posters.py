@@ -18,56 +18,15 @@ from pytest_django.asserts import assertContains, assertNotContains
 from procedures.models import PosterBatch, PosterPrint, ProcedurePage
 from procedures.posters import build_batch, needs_reprint, procedures_in_scope, with_print_status
 from procedures.tasks import build_poster_batch
-from tests.factories import make_field, make_procedure, make_procedure_index
+from tests.factories import make_field, make_procedure, make_procedure_index, prefer_english
 from tests.procedures.test_qr import decode_png, decode_svg
 
 SYNC_TASKS = {**settings.Q_CLUSTER, "sync": True}
 
 
-@pytest.fixture(autouse=True)
-def media_root(request, settings, tmp_path):
-    """Keep batch files and uploads out of the shared test media folder.
-
-    Not with a real task cluster: its worker processes keep the settings they started with.
-    """
-    if "task_cluster" not in request.fixturenames:
-        settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def catalogue(home_page, commune_settings):
-    return make_procedure_index(home_page)
-
-
 @pytest.fixture
 def civil(db):
     return make_field("Hộ tịch")
-
-
-@pytest.fixture
-def birth(catalogue, civil):
-    return make_procedure(
-        catalogue,
-        "1.001193",
-        "Thủ tục đăng ký khai sinh",
-        field=civil,
-        documents=["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"],
-    )
-
-
-def _prefer_english(user):
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-
-
-@pytest.fixture
-def english_admin(admin_user):
-    """The superuser, with English as admin language (the Vietnamese catalogue comes later)."""
-    _prefer_english(admin_user)
-    return admin_user
 
 
 @pytest.fixture
@@ -83,7 +42,7 @@ def admin_only_user(django_user_model, db):
     """May open the admin, but edits no page."""
     user = django_user_model.objects.create_user("ketoan", password="mat-khau-dai-kho-doan-42")
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    _prefer_english(user)
+    prefer_english(user)
     return user
 
 

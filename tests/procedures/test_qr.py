@@ -13,7 +13,7 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from procedures import qr
-from tests.factories import make_procedure, make_procedure_index
+from tests.factories import make_procedure
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 MODULE = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z")
@@ -106,16 +106,6 @@ def test_images_are_cached_by_url_and_drawn_again_for_a_new_url(monkeypatch):
 
 
 # --- What a procedure's QR code encodes ---
-
-
-@pytest.fixture
-def catalogue(home_page, commune_settings):
-    return make_procedure_index(home_page)
-
-
-@pytest.fixture
-def birth(catalogue):
-    return make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", documents=["Tờ khai đăng ký khai sinh"])
 
 
 def _rename_site(hostname, port=80):

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from procedures.admin_views.reports import find_gaps
 from procedures.models import ProcedureDocument, ProcedurePage
-from tests.factories import make_procedure, make_procedure_index
+from tests.factories import make_procedure
 
 REPORT = "/admin/procedures/report/"
 
@@ -25,31 +25,6 @@ COMPLETE = {
 
 def _complete(**overrides):
     return {**COMPLETE, **overrides}
-
-
-@pytest.fixture(autouse=True)
-def media_root(request, settings, tmp_path):
-    """Keep batch files and uploads out of the shared test media folder.
-
-    Not with a real task cluster: its worker processes keep the settings they started with.
-    """
-    if "task_cluster" not in request.fixturenames:
-        settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def english_admin(admin_user):
-    from wagtail.users.models import UserProfile
-
-    profile = UserProfile.get_for_user(admin_user)
-    profile.preferred_language = "en"
-    profile.save()
-    return admin_user
-
-
-@pytest.fixture
-def catalogue(home_page, commune_settings):
-    return make_procedure_index(home_page)
 
 
 def _form(title, missing_file=False):
