@@ -99,6 +99,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("update_index", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def media_root(request, settings, tmp_path):
+    """Every test writes uploads and generated files to its own folder.
+
+    Not with a real task cluster: its worker processes keep the settings they started with.
+    """
+    if "task_cluster" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def clean_search_index(db):
     """Start from an empty search engine index.

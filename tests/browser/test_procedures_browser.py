@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "mat-khau-dai-kho-doan-42"
 
 
-@pytest.fixture(autouse=True)
-def media_root(request, settings, tmp_path):
-    """Keep batch files and uploads out of the shared test media folder.
-
-    Not with a real task cluster: its worker processes keep the settings they started with.
-    """
-    if "task_cluster" not in request.fixturenames:
-        settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def editor_page(live_server, browser, django_user_model):
     """A desktop browser page logged into the admin as a superuser."""
@@ -145,3 +135,19 @@ def test_batch_built_from_the_admin_prints_one_sheet_per_procedure(live_server, 
     assert len(reader.pages) == 3
     page_codes = [next(c for c in codes if c in p.extract_text()) for p in reader.pages]
     assert sorted(page_codes) == sorted(codes)  # one procedure per sheet
+
+
+def test_catalogue_on_a_phone_filters_by_field_without_javascript(
+    live_server, phone_without_js, phone, catalogue, birth
+):
+    make_procedure(catalogue, "1.000656", "Thủ tục chứng thực bản sao từ bản chính", field=make_field("Chứng thực"))
+    page = phone_without_js
+    page.goto(live_server.url + catalogue.url)
+    expect(page.get_by_role("heading", level=2, name="2 thủ tục")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Chứng thực")).click()
+    expect(page.get_by_role("heading", level=2, name="1 thủ tục")).to_be_visible()
+    expect(page.locator(".procedure-list")).to_contain_text("chứng thực bản sao")
+    assert_fits_phone(page)
+    # axe-core itself needs JavaScript: check the same page in a phone that runs it.
+    phone.goto(page.url)
+    assert_accessible(phone)
