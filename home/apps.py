@@ -8,4 +8,4 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home and commune settings")
 
     def ready(self):
-        from home import checks  # noqa: F401 - registers the system checks
+        from home import checks, navigation  # noqa: F401 - system checks; menu cache invalidation signals

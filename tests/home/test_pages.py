@@ -115,3 +115,12 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_only_one_home_page(self):
         self.assertFalse(HomePage.can_create_at(self.home.get_parent()))
+
+
+@pytest.mark.django_db
+def test_cached_menu_follows_publishing_at_once(client, home_page, commune_settings):
+    assertNotContains(client.get("/"), "Thông báo mới")  # the menu is now cached
+    page = make_standard_page(home_page, "Thông báo mới", show_in_menus=True)
+    assertContains(client.get("/"), "Thông báo mới")
+    page.unpublish()
+    assertNotContains(client.get("/"), "Thông báo mới")
