@@ -5,7 +5,10 @@ is configured.
 """
 
 import os
+from copy import deepcopy
 from urllib.parse import urlsplit
+
+from search.analysis import INDEX_SETTINGS
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off", ""}
@@ -66,7 +69,7 @@ def search_backends(search_url, engine, index_prefix=""):
     No URL means Wagtail's database backend (the embedded default).
     """
     if not search_url:
-        return {"default": {"BACKEND": "wagtail.search.backends.database"}}
+        return {"default": {"BACKEND": "search.backends.database"}}
     if engine not in SEARCH_ENGINES:
         known = ", ".join(sorted(SEARCH_ENGINES))
         raise ConfigurationError(f"SEARCH_BACKEND must be one of {known} when SEARCH_URL is set, got {engine!r}")
@@ -83,5 +86,7 @@ def search_backends(search_url, engine, index_prefix=""):
             "TIMEOUT": 10,
             # Build a new index and switch an alias to it: no downtime on rebuild.
             "ATOMIC_REBUILD": True,
+            # Vietnamese folding on every full-text field (search/analysis.py).
+            "INDEX_SETTINGS": deepcopy(INDEX_SETTINGS),
         }
     }

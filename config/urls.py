@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
+    path("api/search/", search_views.search_api, name="search_api"),
     path("p/<str:code>/qr.svg", procedure_views.procedure_qr, {"fmt": "svg"}, name="procedure_qr_svg"),
     path("p/<str:code>/qr.png", procedure_views.procedure_qr, {"fmt": "png"}, name="procedure_qr_png"),
     path("p/<str:code>/", procedure_views.short_link, name="procedure_short_link"),

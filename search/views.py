@@ -1,30 +1,83 @@
-"""The public search page (a thin view: parse, query, render)."""
+"""The public search page and its JSON endpoint (thin: validate, search, render)."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
-from wagtail.models import Page
+from wagtail.models import Site
 
-RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
+from procedures.qr import feedback_form_path
+from search.forms import SearchForm
+from search.services import PER_PAGE, record_query, run_search
 
 
+@require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
-
-    paginator = Paginator(results, RESULTS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-
+    form = SearchForm(request.GET)
+    form.is_valid()  # invalid filters fall back to their defaults on the page
+    params = form.params()
+    outcome = run_search(params, request=request, site=Site.find_for_request(request))
+    if params.query and params.page == 1 and not params.kind and not params.field:
+        record_query(params.query, outcome.total)
     return TemplateResponse(
         request,
         "search/search.html",
-        {"search_query": query, "search_results": page, "paginator": paginator},
+        {
+            "search_query": params.query,
+            "outcome": outcome,
+            "params": params,
+            "facets": _facet_links(outcome, params),
+            "pagination": _page_links(outcome, params),
+            "results_start": (params.page - 1) * PER_PAGE + 1,
+            "feedback_url": f"{feedback_form_path()}?{urlencode({'q': params.query})}",
+        },
     )
+
+
+def _link(params, **changes):
+    values = {"q": params.query, "kind": params.kind, "field": params.field, **changes}
+    return "?" + urlencode({key: value for key, value in values.items() if value})
+
+
+def _facet_links(outcome, params):
+    """Facet entries with the link that selects them (or clears them when selected)."""
+    facets = {}
+    for name in ("kind", "field"):
+        selected = getattr(params, name)
+        facets[name] = [
+            {
+                **item,
+                "selected": item["value"] == selected,
+                "href": _link(params, **{name: "" if item["value"] == selected else item["value"]}),
+            }
+            for item in outcome.facets.get(name, [])
+        ]
+        facets[f"{name}_clear"] = _link(params, **{name: ""}) if selected else ""
+    return facets
+
+
+def _page_links(outcome, params):
+    if outcome.pages <= 1:
+        return None
+    return {
+        "number": params.page,
+        "pages": outcome.pages,
+        "previous": _link(params, page=params.page - 1) if params.page > 1 else "",
+        "next": _link(params, page=params.page + 1) if params.page < outcome.pages else "",
+    }
+
+
+@never_cache
+@require_GET
+def search_api(request):
+    """GET /api/search/?q=…&kind=procedure|answer|page&field=<slug>&page=N[&mode=autocomplete]"""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+        return JsonResponse({"error": _("The search could not be run."), "errors": errors}, status=400)
+    outcome = run_search(form.params(), request=request, site=Site.find_for_request(request))
+    return JsonResponse(outcome.as_json(), json_dumps_params={"ensure_ascii": False})

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -289,6 +290,11 @@ class ProcedurePage(Page):
         index.FilterField("code"),
     ]
 
+    # Joins the site search as its own kind, with the field-of-activity facet
+    # (the FilterField above); see search/kinds.py.
+    search_kind = "procedure"
+    search_kind_label = _("Procedures")
+
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
 
@@ -352,6 +358,13 @@ class ProcedurePage(Page):
             if not counted:
                 ProcedureViewCount.objects.get_or_create(page_id=self.pk, defaults={"count": 1})
         return super().serve(request, *args, **kwargs)
+
+    def search_snippet_text(self):
+        """The summary, or else what to bring: what a searcher wants to see."""
+        if self.summary:
+            return self.summary
+        names = [document.name for document in self.required_documents.all()]
+        return gettext("What to bring: %(documents)s") % {"documents": "; ".join(names)} if names else ""
 
     @property
     def sort_title(self):

@@ -26,7 +26,7 @@ def test_env_bool_parses_false_strings_as_false(monkeypatch):
 
 
 def test_no_search_url_means_database_backend():
-    assert search_backends("", "elasticsearch8") == {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    assert search_backends("", "elasticsearch8") == {"default": {"BACKEND": "search.backends.database"}}
 
 
 @pytest.mark.parametrize("engine", ["elasticsearch7", "elasticsearch8", "elasticsearch9", "opensearch2", "opensearch3"])

@@ -1,0 +1,1 @@
+"""Search backends: Wagtail's own, with the project's Vietnamese additions."""

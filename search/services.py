@@ -1,0 +1,461 @@
+"""One search over procedures, answers and other pages, on either backend.
+
+``run_search(params)`` is what the results page and ``/api/search/`` call.
+It builds the query (folded, question words dropped, editor synonyms added,
+fuzzy matching where the engine has it), pins exact procedure codes and
+editors' promoted results first, counts facets by kind and by field of
+activity, and returns plain data. Only live, public pages of the current
+site ever reach a result, a facet count or a suggestion.
+"""
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.utils.html import strip_tags
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.query import Boost, Fuzzy, Or, Phrase, PlainText
+
+from search import kinds as search_kinds
+from search.models import SearchSynonym, ZeroResultHit
+from search.text import clean_query, fold, query_codes, snippet, strip_stop_phrases, words
+
+PER_PAGE = 10
+AUTOCOMPLETE_SIZE = 8
+# The first results are re-ordered by title match (see rerank).
+RERANK_WINDOW = 50
+MAX_PAGE = 100
+CACHE_SECONDS = 300
+CACHE_KEYS = ("search:synonyms", "search:promotions", "search:vocabulary")
+_PERSONAL = re.compile(r"\d{6,}|@|\+84|\b0\d{2}[ .]\d{3}")
+
+
+@dataclass
+class SearchParams:
+    query: str = ""
+    kind: str = ""
+    field: str = ""
+    page: int = 1
+    autocomplete: bool = False
+
+
+@dataclass
+class Hit:
+    page: Page
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    code: str = ""
+    field: str = ""
+    field_slug: str = ""
+    snippet: str = ""
+    promoted: bool = False
+
+    def as_json(self):
+        return {
+            "title": self.title,
+            "url": self.url,
+            "kind": self.kind,
+            "code": self.code,
+            "field": self.field,
+            "snippet": str(self.snippet),
+            "promoted": self.promoted,
+        }
+
+
+@dataclass
+class Outcome:
+    params: SearchParams
+    total: int = 0
+    results: list = field(default_factory=list)
+    facets: dict = field(default_factory=lambda: {"kind": [], "field": []})
+    pages: int = 0
+    suggestion: str = ""
+    terms: list = field(default_factory=list)
+
+    def as_json(self):
+        return {
+            "query": self.params.query,
+            "total": self.total,
+            "page": self.params.page,
+            "pages": self.pages,
+            "results": [hit.as_json() for hit in self.results],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+        }
+
+
+# --- Editor-managed data, cached -------------------------------------------
+
+
+def clear_caches(**kwargs):
+    cache.delete_many(list(CACHE_KEYS))
+
+
+def synonym_rules():
+    rules = cache.get(CACHE_KEYS[0])
+    if rules is None:
+        rules = SearchSynonym.objects.rules()
+        cache.set(CACHE_KEYS[0], rules, CACHE_SECONDS)
+    return rules
+
+
+def promotions():
+    """{folded query: [page ids in editor order]}."""
+    promoted = cache.get(CACHE_KEYS[1])
+    if promoted is None:
+        promoted = {}
+        for pick in SearchPromotion.objects.filter(page__isnull=False).select_related("query").order_by("sort_order"):
+            promoted.setdefault(" ".join(words(pick.query.query_string)), []).append(pick.page_id)
+        cache.set(CACHE_KEYS[1], promoted, CACHE_SECONDS)
+    return promoted
+
+
+def vocabulary():
+    """{folded word: the most common spelling} from live public page titles."""
+    vocab = cache.get(CACHE_KEYS[2])
+    if vocab is None:
+        spellings = Counter()
+        for title in Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True).iterator():
+            for word in re.findall(r"\w+", title.lower()):
+                spellings[word] += 1
+        vocab = {}
+        for word, _count in spellings.most_common():
+            vocab.setdefault(fold(word), word)
+        cache.set(CACHE_KEYS[2], vocab, CACHE_SECONDS)
+    return vocab
+
+
+# --- Query building ----------------------------------------------------------
+
+
+@dataclass
+class PreparedQuery:
+    core: list  # folded words that matter
+    alternatives: list  # folded phrases from synonyms
+    codes: list
+
+    @property
+    def text(self):
+        return " ".join(self.core)
+
+    @property
+    def terms(self):
+        return [*self.core, *(word for alt in self.alternatives for word in alt.split())]
+
+
+def prepare(query):
+    folded = words(query)
+    core = strip_stop_phrases(folded)
+    alternatives = []
+    for term, alts in synonym_rules():
+        size = len(term)
+        if any(tuple(folded[i : i + size]) == term for i in range(len(folded) - size + 1)):
+            alternatives.extend(alt for alt in alts if alt not in alternatives)
+    return PreparedQuery(core, alternatives, query_codes(query))
+
+
+def title_match(title, prepared):
+    """A sort key for how well a title matches the query (or a synonym).
+
+    Titles that contain every word come first, those with the words in the
+    query's order before the others, then those with fewer other words.
+    Titles that miss a word keep the engine's order.
+    """
+    title_words = strip_stop_phrases(words(title))
+    title_text = " " + " ".join(title_words) + " "
+    best = (1, 1, 0)
+    for phrase in [prepared.text, *prepared.alternatives]:
+        phrase_words = phrase.split()
+        if not phrase_words or not set(phrase_words) <= set(title_words):
+            continue
+        in_order = 0 if f" {phrase} " in title_text else 1
+        extra = len(set(title_words) - set(phrase_words))
+        best = min(best, (0, in_order, extra))
+    return best
+
+
+def rerank(pages, prepared):
+    """Order the engine's first results by how well their titles match, then
+    by the engine's own rank: the same rule on every backend."""
+    ranked = sorted(enumerate(pages), key=lambda item: (title_match(item[1].title, prepared), item[0]))
+    return [page for _rank, page in ranked]
+
+
+def engine_supports_fuzzy(backend):
+    return not getattr(backend, "folds_text", False) and "database" not in type(backend).__module__
+
+
+def build_query(prepared, backend):
+    text = prepared.text
+    if engine_supports_fuzzy(backend):
+        parts = [
+            PlainText(text, operator="or"),
+            Boost(PlainText(text, operator="and"), 2),
+            Boost(Phrase(text), 2),
+            Boost(Fuzzy(text), 0.5),
+        ]
+        parts += [Boost(Phrase(alt), 2) for alt in prepared.alternatives]
+        return Or(parts)
+    # The database backend ranks the whole match with bm25: one OR query.
+    return PlainText(" ".join([text, *prepared.alternatives]), operator="or")
+
+
+# --- Querysets ---------------------------------------------------------------
+
+
+def visible_pages(model=Page, site=None):
+    """Live, public pages (never the tree root), optionally of one site."""
+    queryset = model.objects.live().public().filter(depth__gt=1)
+    if site is not None:
+        queryset = queryset.in_site(site)
+    return queryset
+
+
+def _kind_filter(queryset, kind):
+    registry = search_kinds.registry()
+    if not kind or kind not in registry:
+        return queryset
+    if kind == search_kinds.DEFAULT_KIND:
+        declared = search_kinds.declared_models()
+        return queryset.not_type(*declared) if declared else queryset
+    return queryset.type(*registry[kind].models)
+
+
+def _field_page_ids(field_slug, site=None):
+    ids = []
+    for model in search_kinds.field_models():
+        ids += list(visible_pages(model, site).filter(field__slug=field_slug).values_list("pk", flat=True))
+    return ids
+
+
+def _field_filter(queryset, field_slug, site=None):
+    if not field_slug:
+        return queryset
+    return queryset.filter(pk__in=_field_page_ids(field_slug, site))
+
+
+# --- The search --------------------------------------------------------------
+
+
+def _pinned(prepared, params, site):
+    """Exact code matches, then editors' promoted results, for this query."""
+    ids = []
+    if prepared.codes:
+        for model in search_kinds.declared_models():
+            if any(f.field_name == "code" for f in model.get_filterable_search_fields()):
+                ids += list(visible_pages(model, site).filter(code__in=prepared.codes).values_list("pk", flat=True))
+    ids += promotions().get(" ".join(words(params.query)), [])
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    queryset = _field_filter(_kind_filter(visible_pages(site=site).filter(pk__in=ids), params.kind), params.field, site)
+    by_id = {page.pk: page for page in queryset.specific()}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _specific_in_order(pages):
+    ids = [page.pk for page in pages]
+    by_id = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _field_names(pages):
+    ids = {getattr(page, "field_id", None) for page in pages} - {None}
+    if not ids:
+        return {}
+    from procedures.models import FieldOfActivity
+
+    return {f.pk: f for f in FieldOfActivity.objects.filter(pk__in=ids)}
+
+
+def snippet_source(page):
+    method = getattr(page, "search_snippet_text", None)
+    if callable(method):
+        text = method()
+        if text:
+            return text
+    if page.search_description:
+        return page.search_description
+    for attribute in search_kinds.SNIPPET_ATTRIBUTES:
+        value = getattr(page, attribute, None)
+        if value:
+            return strip_tags(str(value))
+    return ""
+
+
+def _hits(pages, terms, request, promoted_ids=()):
+    registry = search_kinds.registry()
+    fields = _field_names(pages)
+    hits = []
+    for page in pages:
+        kind = search_kinds.kind_of(page)
+        field_obj = fields.get(getattr(page, "field_id", None))
+        hits.append(
+            Hit(
+                page=page,
+                kind=kind,
+                kind_label=str(registry[kind].label) if kind in registry else kind,
+                title=page.title,
+                url=page.get_url(request=request) or "",
+                code=getattr(page, "code", "") or "",
+                field=field_obj.name if field_obj else "",
+                field_slug=field_obj.slug if field_obj else "",
+                snippet=snippet(snippet_source(page), terms),
+                promoted=page.pk in promoted_ids,
+            )
+        )
+    return hits
+
+
+def _facets(query, params, site, pinned, backend):
+    registry = search_kinds.registry()
+    pinned_ids = [page.pk for page in pinned]
+
+    # Kind counts: every filter except the kind itself.
+    kind_queryset = _field_filter(visible_pages(site=site), params.field, site).exclude(pk__in=pinned_ids)
+    by_content_type = kind_queryset.search(query).facet("content_type_id")
+    kind_counts = Counter()
+    for content_type_id, count in by_content_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
+    for page in pinned:
+        kind_counts[search_kinds.kind_of(page)] += 1
+
+    # Field counts: every filter except the field itself.
+    field_counts = Counter()
+    for kind in registry.values():
+        if params.kind and params.kind != kind.key:
+            continue
+        for model in kind.field_models:
+            queryset = visible_pages(model, site).exclude(pk__in=pinned_ids)
+            for field_id, count in queryset.search(query).facet("field_id").items():
+                if field_id is not None:
+                    field_counts[field_id] += count
+    for page in pinned:
+        if getattr(page, "field_id", None) and (not params.kind or search_kinds.kind_of(page) == params.kind):
+            field_counts[page.field_id] += 1
+
+    from procedures.models import FieldOfActivity
+
+    fields = FieldOfActivity.objects.in_bulk(list(field_counts))
+    return {
+        "kind": [
+            {"value": key, "label": str(kind.label), "count": kind_counts[key]}
+            for key, kind in registry.items()
+            if kind_counts[key] or key == params.kind
+        ],
+        "field": sorted(
+            (
+                {"value": fields[pk].slug, "label": fields[pk].name, "count": count}
+                for pk, count in field_counts.items()
+                if pk in fields
+            ),
+            key=lambda item: (-item["count"], fold(item["label"])),
+        ),
+    }
+
+
+def _suggest(prepared, params, site, backend):
+    """A spelling that finds something, built from words in page titles."""
+    vocab = vocabulary()
+    if not vocab or not prepared.core:
+        return ""
+    known = list(vocab)
+    changed, suggestion = False, []
+    for word in prepared.core:
+        if word in vocab or word.isdigit():
+            suggestion.append(vocab.get(word, word))
+            continue
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
+        if close:
+            changed = True
+            suggestion.append(vocab[close[0]])
+        else:
+            suggestion.append(word)
+    if not changed:
+        return ""
+    text = " ".join(suggestion)
+    query = build_query(prepare(text), backend)
+    if not visible_pages(site=site).search(query).count():
+        return ""
+    return text
+
+
+def run_search(params, request=None, site=None):
+    params.query = clean_query(params.query)
+    outcome = Outcome(params=params)
+    if not params.query:
+        return outcome
+    backend = get_search_backend()
+    prepared = prepare(params.query)
+    if not prepared.core and not prepared.codes:
+        return outcome
+    outcome.terms = prepared.terms
+    pinned = _pinned(prepared, params, site)
+    pinned_ids = [page.pk for page in pinned]
+
+    queryset = _field_filter(_kind_filter(visible_pages(site=site), params.kind), params.field, site)
+    queryset = queryset.exclude(pk__in=pinned_ids)
+
+    if params.autocomplete:
+        text = " ".join(words(params.query))
+        found = list(queryset.autocomplete(text, operator="and")[: AUTOCOMPLETE_SIZE - len(pinned)])
+        pages = [*pinned, *_specific_in_order(found)][:AUTOCOMPLETE_SIZE]
+        outcome.results = _hits(pages, words(params.query), request, set(pinned_ids))
+        outcome.total = len(outcome.results)
+        outcome.pages = 1 if outcome.results else 0
+        return outcome
+
+    query = build_query(prepared, backend)
+    results = queryset.search(query)
+    matched = results.count()
+    outcome.total = matched + len(pinned)
+    outcome.pages = max(1, -(-outcome.total // PER_PAGE)) if outcome.total else 0
+    params.page = max(1, min(params.page, outcome.pages or 1, MAX_PAGE))
+
+    # Pinned results lead page one; the ranked matches follow.
+    start = (params.page - 1) * PER_PAGE
+    stop = start + PER_PAGE
+    lead = pinned[start:stop]
+    offset = max(0, start - len(pinned))
+    size = PER_PAGE - len(lead)
+    if not matched:
+        found = []
+    elif offset + size <= RERANK_WINDOW:
+        found = rerank(list(results[:RERANK_WINDOW]), prepared)[offset : offset + size]
+    else:
+        found = list(results[offset : offset + size])
+    pages = [*lead, *_specific_in_order(found)]
+    outcome.results = _hits(pages, prepared.terms, request, set(pinned_ids))
+    outcome.facets = _facets(query, params, site, pinned, backend)
+    if not outcome.total:
+        outcome.suggestion = _suggest(prepared, params, site, backend)
+    return outcome
+
+
+# --- What editors see --------------------------------------------------------
+
+
+def looks_personal(query):
+    """Phone numbers, ID numbers and e-mail addresses are never logged."""
+    without_codes = re.sub(r"\d{1,2}\.\d{6}", "", query)
+    return bool(_PERSONAL.search(without_codes))
+
+
+def record_query(query, total):
+    """Count a search (and a zero-result search) for the editors' report."""
+    folded = " ".join(words(query))[:255]
+    if not folded or looks_personal(query):
+        return
+    logged = Query.get(folded)
+    logged.add_hit()
+    if total == 0:
+        ZeroResultHit.record(logged)

@@ -1,0 +1,149 @@
+"""Vietnamese text folding, query clean-up, snippets and highlighting.
+
+Citizens type on phones, often without diacritics: ``dang ky khai sinh`` must
+find ``Đăng ký khai sinh``. ``fold`` maps text to lower-case ASCII letters
+(``đ`` included, which Unicode decomposition alone leaves untouched), the
+same way the search engine's ``asciifolding`` filter does, so the database
+backend and Elasticsearch/OpenSearch see the same words.
+
+``fold`` keeps one output character per input character (after NFC), so an
+offset found in folded text is the same offset in the original; highlighting
+relies on that.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# Letters that have no decomposition but must still fold.
+_SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l"}
+
+# Words that carry no meaning in a search for a procedure ("how do I ...",
+# "what do I need ..."). They are dropped when other words remain, because
+# with diacritics folded away some of them collide with real words
+# ("cần" and "căn cước" both fold to "can", so "can" alone is kept).
+STOP_PHRASES = (
+    "thu tuc",
+    "nhu the nao",
+    "the nao",
+    "lam sao",
+    "o dau",
+    "can nhung gi",
+    "nhung gi",
+    "can gi",
+    "bao gio",
+    "xin hoi",
+    "cho hoi",
+    "cho toi",
+    "toi muon",
+    "muon",
+    "gi",
+    "toi",
+    "cach",
+    "lam",
+    "hoi",
+    "a",
+    "va",
+    "cua",
+    "voi",
+    "o",
+)
+
+CODE_PATTERN = re.compile(r"\b\d{1,2}\.\d{6}(?:\.[0-9a-z]+)*\b", re.IGNORECASE)
+_WORD = re.compile(r"[0-9a-z]+(?:\.[0-9a-z]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char):
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    base = base.lower()
+    return base[:1] if base else char.lower()
+
+
+def fold(text):
+    """'Đăng ký KHAI SINH' -> 'dang ky khai sinh' (same length as the NFC text)."""
+    if not text:
+        return ""
+    return "".join(_fold_char(char) for char in unicodedata.normalize("NFC", str(text)))
+
+
+def words(text):
+    """The folded words of a text; codes such as 1.001193 stay whole."""
+    return _WORD.findall(fold(text))
+
+
+def clean_query(text, max_length=200):
+    """Trim, collapse spaces and drop control characters from a typed query."""
+    text = unicodedata.normalize("NFC", str(text or ""))[:max_length]
+    text = "".join(char if char.isprintable() else " " for char in text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_stop_phrases(folded_words):
+    """Drop question words, unless nothing would be left."""
+    text = " " + " ".join(folded_words) + " "
+    for phrase in STOP_PHRASES:
+        text = text.replace(f" {phrase} ", " ")
+    kept = text.split()
+    return kept or list(folded_words)
+
+
+def query_codes(text):
+    """National procedure codes typed in a query, e.g. ['1.001193']."""
+    return [match.group(0).lower() for match in CODE_PATTERN.finditer(fold(text))]
+
+
+def _term_spans(text, terms):
+    """(start, end) spans in ``text`` where a folded term starts a word."""
+    folded = fold(text)
+    spans = []
+    for term in sorted(set(terms), key=len, reverse=True):
+        if len(term) < 2 and not term.isdigit():
+            continue
+        for match in re.finditer(r"(?<![0-9a-z])" + re.escape(term), folded):
+            spans.append((match.start(), match.end()))
+    spans.sort()
+    merged = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text, terms):
+    """Escape ``text`` and wrap the query's words in <mark>, ignoring diacritics."""
+    text = unicodedata.normalize("NFC", text or "")
+    out, position = [], 0
+    for start, end in _term_spans(text, terms):
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+def snippet(text, terms, width=180):
+    """A highlighted excerpt of about ``width`` characters around the first match."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
+    if len(text) <= width:
+        return highlight(text, terms)
+    spans = _term_spans(text, terms)
+    start = 0
+    if spans:
+        start = max(0, spans[0][0] - width // 4)
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space > 0 and start > 0 else start
+    end = min(len(text), start + width)
+    space = text.find(" ", end)
+    end = space if 0 < space < end + 20 else end
+    excerpt = highlight(text[start:end], terms)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{excerpt}{suffix}")  # noqa: S308 - highlight() escaped it
