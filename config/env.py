@@ -14,14 +14,15 @@ TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off", ""}
 
 # Wagtail's own search backends (from ``modelsearch``), by the name used in
-# ``SEARCH_BACKEND``. Elasticsearch and OpenSearch share one base class, so
-# project analysis and query code works on all of them.
+# ``SEARCH_BACKEND``, each wrapped by the project (search/backends/) for
+# Vietnamese folding and fuzzy matching. Elasticsearch and OpenSearch share
+# one base class, so project analysis and query code works on all of them.
 SEARCH_ENGINES = {
-    "elasticsearch7": "wagtail.search.backends.elasticsearch7",
-    "elasticsearch8": "wagtail.search.backends.elasticsearch8",
-    "elasticsearch9": "wagtail.search.backends.elasticsearch9",
-    "opensearch2": "wagtail.search.backends.opensearch2",
-    "opensearch3": "wagtail.search.backends.opensearch3",
+    "elasticsearch7": "search.backends.elasticsearch7",
+    "elasticsearch8": "search.backends.elasticsearch8",
+    "elasticsearch9": "search.backends.elasticsearch9",
+    "opensearch2": "search.backends.opensearch2",
+    "opensearch3": "search.backends.opensearch3",
 }
 
 

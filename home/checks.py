@@ -7,11 +7,11 @@ from django.core.checks import Error, register
 
 # Wagtail's search backend -> the client library (and major version) it is written for.
 BACKEND_CLIENTS = {
-    "wagtail.search.backends.elasticsearch7": ("elasticsearch", 7),
-    "wagtail.search.backends.elasticsearch8": ("elasticsearch", 8),
-    "wagtail.search.backends.elasticsearch9": ("elasticsearch", 9),
-    "wagtail.search.backends.opensearch2": ("opensearch-py", 2),
-    "wagtail.search.backends.opensearch3": ("opensearch-py", 3),
+    "search.backends.elasticsearch7": ("elasticsearch", 7),
+    "search.backends.elasticsearch8": ("elasticsearch", 8),
+    "search.backends.elasticsearch9": ("elasticsearch", 9),
+    "search.backends.opensearch2": ("opensearch-py", 2),
+    "search.backends.opensearch3": ("opensearch-py", 3),
 }
 
 

@@ -119,13 +119,23 @@ def promotions():
 
 
 def vocabulary():
-    """{folded word: the most common spelling} from live public page titles."""
+    """{folded word: its most common spelling} from the words pages are found by:
+    live public page titles, fields of activity, required documents and the
+    editors' synonym terms. Typo correction and "did you mean" draw on it."""
     vocab = cache.get(CACHE_KEYS[2])
     if vocab is None:
+        from procedures.models import FieldOfActivity, ProcedureDocument
+
+        sources = [
+            Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True),
+            FieldOfActivity.objects.values_list("name", flat=True),
+            ProcedureDocument.objects.filter(page__live=True).values_list("name", flat=True),
+            SearchSynonym.objects.filter(active=True).values_list("term", flat=True),
+        ]
         spellings = Counter()
-        for title in Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True).iterator():
-            for word in re.findall(r"\w+", title.lower()):
-                spellings[word] += 1
+        for source in sources:
+            for text in source.iterator():
+                spellings.update(re.findall(r"\w+", text.lower()))
         vocab = {}
         for word, _count in spellings.most_common():
             vocab.setdefault(fold(word), word)
@@ -141,14 +151,65 @@ class PreparedQuery:
     core: list  # folded words that matter
     alternatives: list  # folded phrases from synonyms
     codes: list
+    corrected: list = field(default_factory=list)  # core with typos corrected, if any
+    completions: list = field(default_factory=list)  # core with the last word completed
 
     @property
     def text(self):
         return " ".join(self.core)
 
     @property
+    def phrases(self):
+        """The query, its corrected spelling and its synonyms, as folded phrases."""
+        phrases = [self.text]
+        if self.corrected:
+            phrases.append(" ".join(self.corrected))
+        phrases += [" ".join(words) for words in self.completions]
+        return [*phrases, *self.alternatives]
+
+    @property
     def terms(self):
-        return [*self.core, *(word for alt in self.alternatives for word in alt.split())]
+        return list(dict.fromkeys(word for phrase in self.phrases for word in phrase.split()))
+
+    @property
+    def only_codes(self):
+        return bool(self.codes) and all(word in self.codes or word.isdigit() for word in self.core)
+
+
+def correct_typos(core, vocab):
+    """Replace words no page title uses by the closest word that one does.
+
+    The last word is left alone when it starts a known word (still typing).
+    """
+    if not vocab:
+        return []
+    known = list(vocab)
+    corrected, changed = [], False
+    for position, word in enumerate(core):
+        typing = position == len(core) - 1 and any(known_word.startswith(word) for known_word in known)
+        if word in vocab or len(word) < 3 or any(char.isdigit() for char in word) or typing:
+            corrected.append(word)
+            continue
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
+        corrected.append(close[0] if close else word)
+        changed = changed or bool(close)
+    return corrected if changed else []
+
+
+def complete_last_word(core, vocab, limit=3):
+    """The query with its last word completed to the most common words that
+    start with it ("khai si" -> "khai sinh"): prefix matching that works the
+    same on every backend."""
+    if not core or len(core[-1]) < 2 or core[-1].isdigit():
+        return []
+    last = core[-1]
+    completions = []
+    for word in vocab:  # most common first
+        if word != last and word.startswith(last):
+            completions.append([*core[:-1], word])
+            if len(completions) == limit:
+                break
+    return completions
 
 
 def prepare(query):
@@ -159,24 +220,35 @@ def prepare(query):
         size = len(term)
         if any(tuple(folded[i : i + size]) == term for i in range(len(folded) - size + 1)):
             alternatives.extend(alt for alt in alts if alt not in alternatives)
-    return PreparedQuery(core, alternatives, query_codes(query))
+    codes = query_codes(query)
+    vocab = {} if codes else vocabulary()
+    return PreparedQuery(core, alternatives, codes, correct_typos(core, vocab), complete_last_word(core, vocab))
+
+
+def _contains(title_words, phrase_words, prefix_last):
+    if prefix_last:
+        *whole, last = phrase_words
+        return set(whole) <= set(title_words) and any(word.startswith(last) for word in title_words)
+    return set(phrase_words) <= set(title_words)
 
 
 def title_match(title, prepared):
     """A sort key for how well a title matches the query (or a synonym).
 
-    Titles that contain every word come first, those with the words in the
-    query's order before the others, then those with fewer other words.
-    Titles that miss a word keep the engine's order.
+    Titles that contain every word come first (the last word of the query may
+    be unfinished), those with the words in the query's order before the
+    others, then those with fewer other words. Titles that miss a word keep
+    the engine's order.
     """
     title_words = strip_stop_phrases(words(title))
-    title_text = " " + " ".join(title_words) + " "
+    title_text = " " + " ".join(title_words)
     best = (1, 1, 0)
-    for phrase in [prepared.text, *prepared.alternatives]:
+    for position, phrase in enumerate(prepared.phrases):
         phrase_words = phrase.split()
-        if not phrase_words or not set(phrase_words) <= set(title_words):
+        prefix_last = position == 0
+        if not phrase_words or not _contains(title_words, phrase_words, prefix_last):
             continue
-        in_order = 0 if f" {phrase} " in title_text else 1
+        in_order = 0 if re.search(r" " + re.escape(phrase) + (r"" if prefix_last else r"\b"), title_text) else 1
         extra = len(set(title_words) - set(phrase_words))
         best = min(best, (0, in_order, extra))
     return best
@@ -193,19 +265,32 @@ def engine_supports_fuzzy(backend):
     return not getattr(backend, "folds_text", False) and "database" not in type(backend).__module__
 
 
-def build_query(prepared, backend):
-    text = prepared.text
+def build_query(prepared, backend, strict=True):
+    """The engine query.
+
+    Strict: pages with every word of the query, of its corrected spelling or
+    of a synonym. Loose (when strict finds nothing): pages with any of the
+    words, and on Elasticsearch/OpenSearch fuzzy matching of the words no page
+    title uses (likely typos).
+    """
+    phrases = prepared.phrases
     if engine_supports_fuzzy(backend):
-        parts = [
-            PlainText(text, operator="or"),
-            Boost(PlainText(text, operator="and"), 2),
-            Boost(Phrase(text), 2),
-            Boost(Fuzzy(text), 0.5),
-        ]
-        parts += [Boost(Phrase(alt), 2) for alt in prepared.alternatives]
+        parts = [PlainText(phrases[0], operator="and"), Boost(Phrase(phrases[0]), 2)]
+        parts += [PlainText(phrase, operator="and") for phrase in phrases[1:]]
+        if not strict:
+            parts += [Boost(PlainText(" ".join(prepared.terms), operator="or"), 0.5)]
+            unknown = [word for word in prepared.core if word not in vocabulary() and not word.isdigit()]
+            if unknown:
+                parts.append(Boost(Fuzzy(" ".join(unknown)), 0.5))
         return Or(parts)
-    # The database backend ranks the whole match with bm25: one OR query.
-    return PlainText(" ".join([text, *prepared.alternatives]), operator="or")
+    # The database backend ranks the whole match with bm25.
+    if strict:
+        return (
+            Or([PlainText(phrase, operator="and") for phrase in phrases])
+            if len(phrases) > 1
+            else PlainText(phrases[0], operator="and")
+        )
+    return PlainText(" ".join(prepared.terms), operator="or")
 
 
 # --- Querysets ---------------------------------------------------------------
@@ -363,30 +448,12 @@ def _facets(query, params, site, pinned, backend):
     }
 
 
-def _suggest(prepared, params, site, backend):
-    """A spelling that finds something, built from words in page titles."""
+def suggestion(prepared):
+    """The corrected query in its usual spelling ("đăng ký khai sinh")."""
+    if not prepared.corrected:
+        return ""
     vocab = vocabulary()
-    if not vocab or not prepared.core:
-        return ""
-    known = list(vocab)
-    changed, suggestion = False, []
-    for word in prepared.core:
-        if word in vocab or word.isdigit():
-            suggestion.append(vocab.get(word, word))
-            continue
-        close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
-        if close:
-            changed = True
-            suggestion.append(vocab[close[0]])
-        else:
-            suggestion.append(word)
-    if not changed:
-        return ""
-    text = " ".join(suggestion)
-    query = build_query(prepare(text), backend)
-    if not visible_pages(site=site).search(query).count():
-        return ""
-    return text
+    return " ".join(vocab.get(word, word) for word in prepared.corrected)
 
 
 def run_search(params, request=None, site=None):
@@ -414,9 +481,13 @@ def run_search(params, request=None, site=None):
         outcome.pages = 1 if outcome.results else 0
         return outcome
 
-    query = build_query(prepared, backend)
+    query = build_query(prepared, backend, strict=True)
     results = queryset.search(query)
     matched = results.count()
+    if not matched and not pinned:
+        query = build_query(prepared, backend, strict=False)
+        results = queryset.search(query)
+        matched = results.count()
     outcome.total = matched + len(pinned)
     outcome.pages = max(1, -(-outcome.total // PER_PAGE)) if outcome.total else 0
     params.page = max(1, min(params.page, outcome.pages or 1, MAX_PAGE))
@@ -436,8 +507,7 @@ def run_search(params, request=None, site=None):
     pages = [*lead, *_specific_in_order(found)]
     outcome.results = _hits(pages, prepared.terms, request, set(pinned_ids))
     outcome.facets = _facets(query, params, site, pinned, backend)
-    if not outcome.total:
-        outcome.suggestion = _suggest(prepared, params, site, backend)
+    outcome.suggestion = suggestion(prepared)
     return outcome
 
 

@@ -32,7 +32,7 @@ def test_no_search_url_means_database_backend():
 @pytest.mark.parametrize("engine", ["elasticsearch7", "elasticsearch8", "elasticsearch9", "opensearch2", "opensearch3"])
 def test_search_url_selects_wagtail_engine_backend(engine):
     config = search_backends("http://127.0.0.1:9200", engine, "portal_")["default"]
-    assert config["BACKEND"] == f"wagtail.search.backends.{engine}"
+    assert config["BACKEND"] == f"search.backends.{engine}"
     assert config["URLS"] == ["http://127.0.0.1:9200"]
     assert config["INDEX_PREFIX"] == "portal_"
     assert config["ATOMIC_REBUILD"] is True

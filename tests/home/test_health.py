@@ -21,7 +21,7 @@ def _closed_port():
 def _stopped_engine_backends():
     backend = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
     if backend.endswith(".database"):
-        backend = "wagtail.search.backends.opensearch2"
+        backend = "search.backends.opensearch2"
     return {
         "default": {
             "BACKEND": backend,

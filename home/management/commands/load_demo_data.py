@@ -1,6 +1,6 @@
 """Create a demo commune: settings, home page, a few information pages, the
-procedure catalogue (imported from ``procedures/demo/procedures.json``) and an
-administrator account.
+procedure catalogue (imported from ``procedures/demo/procedures.json``), the
+search synonyms of ``search/demo.py`` and an administrator account.
 
 Idempotent: a second run keeps everything that exists (including the admin
 password, which is printed only when the account is created).
@@ -21,6 +21,7 @@ from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
 from procedures.importer import import_procedures, read_rows
 from procedures.models import ProcedureIndexPage
+from search.demo import ensure_demo_synonyms
 
 COMMUNE = {
     "commune_name": "Xã Hòa Bình",
@@ -133,6 +134,10 @@ class Command(BaseCommand):
                 f"Procedures ({where}): {len(report.created)} created, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected, {len(report.warnings)} warnings"
             )
+
+        synonyms = ensure_demo_synonyms()
+        if verbose:
+            self.stdout.write(f"Search synonyms created: {synonyms}")
 
         self._ensure_admin(options["admin_username"], verbose)
 

@@ -1,0 +1,5 @@
+"""Wagtail's elasticsearch8 backend with the project's fuzzy matching (see engines.py)."""
+
+from search.backends.engines import tuned_backend
+
+SearchBackend = tuned_backend("elasticsearch8")
