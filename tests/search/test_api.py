@@ -1,0 +1,119 @@
+"""GET /api/search/: the JSON contract, filters, facets, paging and bad input."""
+
+import pytest
+
+from tests.factories import make_field, make_procedure, make_standard_page, refresh_search_index
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue_with_fields(catalogue, home_page):
+    civil, residence = make_field("Hộ tịch"), make_field("Cư trú")
+    pages = {
+        "birth": make_procedure(
+            catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=civil, documents=["Tờ khai đăng ký khai sinh"]
+        ),
+        "late_birth": make_procedure(catalogue, "1.004884", "Thủ tục đăng ký lại khai sinh", field=civil),
+        "permanent": make_procedure(
+            catalogue, "1.004222", "Đăng ký thường trú", field=residence, documents=["Tờ khai thay đổi thông tin"]
+        ),
+        "guide": make_standard_page(home_page, "Hướng dẫn đăng ký khai sinh trực tuyến", intro="Khai sinh trên cổng"),
+    }
+    refresh_search_index()
+    return pages
+
+
+def api(client, **params):
+    response = client.get("/api/search/", params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def test_results_have_the_documented_shape(client, catalogue_with_fields):
+    data = api(client, q="dang ky khai sinh")
+    assert set(data) >= {"query", "total", "results", "facets"}
+    assert data["query"] == "dang ky khai sinh"
+    first = data["results"][0]
+    assert set(first) >= {"title", "url", "kind", "code", "field", "snippet"}
+    assert first == {
+        **first,
+        "title": "Thủ tục đăng ký khai sinh",
+        "url": catalogue_with_fields["birth"].url,
+        "kind": "procedure",
+        "code": "1.001193",
+        "field": "Hộ tịch",
+    }
+    assert "<mark>khai</mark>" in first["snippet"]
+
+
+def test_kind_and_field_facets_count_every_match(client, catalogue_with_fields):
+    data = api(client, q="khai sinh")
+    kinds = {item["value"]: item["count"] for item in data["facets"]["kind"]}
+    assert kinds == {"procedure": 2, "page": 1}
+    fields = {item["value"]: item["count"] for item in data["facets"]["field"]}
+    assert fields == {"ho-tich": 2}
+    assert data["total"] == 3
+
+
+def test_kind_filter_keeps_only_that_kind(client, catalogue_with_fields):
+    assert [r["kind"] for r in api(client, q="khai sinh", kind="page")["results"]] == ["page"]
+    assert {r["kind"] for r in api(client, q="khai sinh", kind="procedure")["results"]} == {"procedure"}
+
+
+def test_field_filter_keeps_only_that_field(client, catalogue_with_fields):
+    data = api(client, q="dang ky", field="cu-tru")
+    assert [r["code"] for r in data["results"]] == ["1.004222"]
+    # The kind facet respects the field filter; the field facet ignores it.
+    assert {i["value"]: i["count"] for i in data["facets"]["kind"]} == {"procedure": 1}
+    assert {i["value"] for i in data["facets"]["field"]} == {"ho-tich", "cu-tru"}
+
+
+def test_pages_of_ten(client, catalogue, home_page):
+    field = make_field("Chứng thực")
+    for number in range(13):
+        make_procedure(catalogue, f"2.{number + 100:06d}", f"Chứng thực bản sao mẫu {number}", field=field)
+    refresh_search_index()
+    first, second = api(client, q="chung thuc"), api(client, q="chung thuc", page=2)
+    assert (first["total"], first["pages"], len(first["results"])) == (13, 2, 10)
+    assert len(second["results"]) == 3
+    assert not {r["url"] for r in first["results"]} & {r["url"] for r in second["results"]}
+    # A page past the end shows the last page rather than nothing.
+    assert api(client, q="chung thuc", page=9)["results"] == second["results"]
+
+
+def test_autocomplete_mode_matches_prefixes(client, catalogue_with_fields):
+    data = api(client, q="dang ky khai s", mode="autocomplete")
+    titles = [r["title"] for r in data["results"]]
+    assert titles[:1] == ["Thủ tục đăng ký khai sinh"] or "Thủ tục đăng ký khai sinh" in titles
+    assert "Đăng ký thường trú" not in titles
+    assert api(client, q="thuong t", mode="autocomplete")["results"][0]["code"] == "1.004222"
+
+
+def test_national_code_comes_first(client, catalogue_with_fields):
+    data = api(client, q="1.004222")
+    assert data["results"][0]["code"] == "1.004222"
+    assert data["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"kind": "video"}, "kind", "Loại kết quả không hợp lệ"),
+        ({"page": "abc"}, "page", "Số trang phải là số nguyên"),
+        ({"page": "0"}, "page", "Số trang phải từ 1 trở lên"),
+        ({"field": "hộ tịch!"}, "field", "Lĩnh vực không hợp lệ"),
+        ({"mode": "magic"}, "mode", "Chế độ không hợp lệ"),
+    ],
+)
+def test_bad_parameters_get_a_vietnamese_400(client, catalogue_with_fields, params, field, message):
+    response = client.get("/api/search/", {"q": "khai sinh", **params})
+    assert response.status_code == 400
+    body = response.json()
+    assert message in " ".join(body["errors"][field])
+
+
+def test_empty_query_returns_nothing(client, catalogue_with_fields):
+    data = api(client, q="   ")
+    assert data["total"] == 0 and data["results"] == []
