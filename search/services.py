@@ -33,7 +33,8 @@ RERANK_WINDOW = 50
 MAX_PAGE = 100
 CACHE_SECONDS = 300
 CACHE_KEYS = ("search:synonyms", "search:promotions", "search:vocabulary")
-_PERSONAL = re.compile(r"\d{6,}|@|\+84|\b0\d{2}[ .]\d{3}")
+# Seven or more digits, however grouped (phone, ID card numbers), or an e-mail.
+_PERSONAL = re.compile(r"(?:\d[\s.\-]?){7,}|@")
 
 
 @dataclass

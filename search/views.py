@@ -20,8 +20,10 @@ def search(request):
     form = SearchForm(request.GET)
     form.is_valid()  # invalid filters fall back to their defaults on the page
     params = form.params()
+    # A new search, not paging or narrowing one, counts for the editors' report.
+    new_search = params.page == 1 and not params.kind and not params.field
     outcome = run_search(params, request=request, site=Site.find_for_request(request))
-    if params.query and params.page == 1 and not params.kind and not params.field:
+    if params.query and new_search:
         record_query(params.query, outcome.total)
     return TemplateResponse(
         request,
