@@ -1,15 +1,32 @@
-"""Drop the cached synonyms, promotions and title vocabulary when they change."""
+"""Keep search in step with what editors change: drop the cached synonyms,
+promotions and vocabulary, and re-index pages whose field of activity was
+renamed (its name is indexed with them)."""
 
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished
+
+from search import kinds as search_kinds
 
 from search.models import SearchSynonym
 from search.services import clear_caches
 
 
+def reindex_field_pages(sender, instance, created=False, **kwargs):
+    if created:
+        return
+    for model in search_kinds.field_models():
+        for page in model.objects.filter(field=instance).iterator():
+            index.insert_or_update_object(page)
+    clear_caches()
+
+
 def connect():
+    from procedures.models import FieldOfActivity
+
+    post_save.connect(reindex_field_pages, sender=FieldOfActivity, dispatch_uid="search-reindex-field")
     for model in (SearchSynonym, SearchPromotion):
         post_save.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-save-{model.__name__}")
         post_delete.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-delete-{model.__name__}")

@@ -98,3 +98,13 @@ def test_rebuild_keeps_answering(burial):
     assert before != after, "the rebuild should switch the alias to a new index"
     assert len(answers) > 5
     assert min(answers) >= 1, f"a search found nothing during the rebuild: {answers}"
+
+
+def test_renamed_field_of_activity_is_searchable_at_once(client, burial):
+    field = burial.field
+    field.name = "Chính sách an sinh"
+    field.save()
+    refresh_search_index()
+    data = client.get("/api/search/", {"q": "chinh sach an sinh", "kind": "procedure"}).json()
+    assert [r["code"] for r in data["results"]] == ["1.001731"]
+    assert data["results"][0]["field"] == "Chính sách an sinh"

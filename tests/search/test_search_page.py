@@ -66,3 +66,47 @@ def test_engine_index_uses_the_project_prefix_and_survives_a_rebuild(client, pag
     after = set(backend.es.indices.get_alias(index="test_*"))
     assert after != before
     assertContains(client.get("/search/", {"q": "tiếp công dân"}), "Lịch tiếp công dân định kỳ")
+
+
+@pytest.fixture
+def procedures(catalogue):
+    from tests.factories import make_field, make_procedure
+
+    civil = make_field("Hộ tịch")
+    make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=civil, documents=["Giấy chứng sinh"])
+    make_procedure(catalogue, "1.000656", "Thủ tục đăng ký khai tử", field=civil, documents=["Giấy báo tử"])
+    make_procedure(catalogue, "1.004222", "Đăng ký thường trú", field=make_field("Cư trú"))
+    refresh_search_index()
+
+
+@pytest.mark.django_db
+def test_results_show_kind_code_field_and_highlighted_snippet(client, procedures):
+    response = client.get("/search/", {"q": "giay chung sinh"})
+    assertContains(response, "Thủ tục đăng ký khai sinh")
+    assertContains(response, "1.001193")
+    assertContains(response, "Cần mang theo: <mark>Giấy</mark> <mark>chứng</mark> <mark>sinh</mark>", html=False)
+
+
+@pytest.mark.django_db
+def test_facet_links_narrow_the_results_without_javascript(client, procedures):
+    response = client.get("/search/", {"q": "dang ky"})
+    assertContains(response, 'href="?q=dang+ky&amp;field=cu-tru"')
+    narrowed = client.get("/search/", {"q": "dang ky", "field": "cu-tru"})
+    assertContains(narrowed, "Đăng ký thường trú")
+    assertNotContains(narrowed, "Thủ tục đăng ký khai sinh")
+    assertContains(narrowed, 'aria-current="true"')
+
+
+@pytest.mark.django_db
+def test_typo_gets_did_you_mean(client, procedures):
+    response = client.get("/search/", {"q": "dang ky khai sihn"})
+    assertContains(response, "Có phải bạn muốn tìm")
+    assertContains(response, 'href="?q=%C4%91%C4%83ng%20k%C3%BD%20khai%20sinh"')
+    assertContains(response, "Thủ tục đăng ký khai sinh")
+
+
+@pytest.mark.django_db
+def test_zero_results_point_to_the_feedback_page(client, procedures, commune_settings):
+    response = client.get("/search/", {"q": "xyzzy"})
+    assertContains(response, "Hỏi Ủy ban xã")
+    assertContains(response, 'href="/gop-y/?q=xyzzy"')
