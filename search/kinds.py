@@ -18,6 +18,7 @@ Snippets come from ``search_description`` or, failing that, the first of
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +51,12 @@ def has_field_filter(model):
     )
 
 
+@cache
 def registry():
-    """{key: SearchKind} for declared kinds, in declaration order; 'page' last."""
+    """{key: SearchKind} for declared kinds, in declaration order; 'page' last.
+
+    Page types are fixed once Django has started, so this is computed once.
+    """
     kinds = {}
     for model in get_page_models():
         key = getattr(model, "search_kind", None)
@@ -67,9 +72,11 @@ def kind_of(page):
     return getattr(type(page), "search_kind", None) or DEFAULT_KIND
 
 
+@cache
 def declared_models():
-    return [model for kind in registry().values() for model in kind.models]
+    return tuple(model for kind in registry().values() for model in kind.models)
 
 
+@cache
 def field_models():
-    return [model for kind in registry().values() for model in kind.field_models]
+    return tuple(model for kind in registry().values() for model in kind.field_models)
