@@ -59,6 +59,11 @@ class Hit:
     snippet: str = ""
     promoted: bool = False
 
+    @property
+    def type_label(self):
+        """'procedure', 'page': the page type's own (singular) name."""
+        return type(self.page)._meta.verbose_name
+
     def as_json(self):
         return {
             "title": self.title,

@@ -9,7 +9,6 @@ from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished
 
 from search import kinds as search_kinds
-
 from search.models import SearchSynonym
 from search.services import clear_caches
 

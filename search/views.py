@@ -35,6 +35,8 @@ def search(request):
             "facets": _facet_links(outcome, params),
             "pagination": _page_links(outcome, params),
             "results_start": (params.page - 1) * PER_PAGE + 1,
+            # The page has its own search box: one is enough.
+            "hide_header_search": True,
             "feedback_url": f"{feedback_form_path()}?{urlencode({'q': params.query})}",
         },
     )

@@ -2,9 +2,10 @@
 
 from django.contrib.auth.models import Group, Permission
 
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
 import pytest
 from pytest_django.asserts import assertContains
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from search.models import SearchSynonym, ZeroResultHit
 from search.services import clear_caches

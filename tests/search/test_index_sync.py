@@ -5,9 +5,10 @@ import threading
 
 from django.core.management import call_command
 
-import pytest
 from wagtail.models import PageViewRestriction
 from wagtail.search.backends import get_search_backend
+
+import pytest
 
 from tests.factories import make_field, make_procedure, make_standard_page, refresh_search_index
 

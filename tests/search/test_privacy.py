@@ -1,10 +1,10 @@
 """Draft, unpublished and private pages never reach a result, a facet count,
 an autocomplete suggestion, a promoted result or a code match."""
 
-import pytest
-
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
+
+import pytest
 
 from search.services import clear_caches
 from tests.factories import make_field, make_procedure, make_procedure_index, make_standard_page, refresh_search_index

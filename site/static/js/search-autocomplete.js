@@ -71,7 +71,7 @@
             list.append(...options);
             show(options.length > 0);
             const text = options.length === 0 ? data.msgNone : options.length === 1 ? data.msgOne : data.msgCount;
-            status.textContent = (text || "").replace("%(count)s", options.length);
+            status.textContent = (text || "").replace("{count}", options.length);
         };
         const suggest = () => {
             const q = input.value.trim();
