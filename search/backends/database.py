@@ -13,10 +13,12 @@ Elasticsearch/OpenSearch there.
 """
 
 from django.db import connection
-from django.db.models import FloatField, Func
+from django.db.models import Case, FloatField, Func, IntegerField, When
+from django.db.models.expressions import RawSQL
 from django.utils.encoding import force_str
 
 from modelsearch.backends.database import SearchBackend as vendor_backend
+from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
 from modelsearch.backends.database.sqlite.sqlite import (
     IndexEntry,
     SQLiteAutocompleteQueryCompiler,
@@ -25,8 +27,8 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchBackend,
     SQLiteSearchQueryCompiler,
 )
-from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
-from modelsearch.utils import get_content_type_pk
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from search.text import fold
 
@@ -79,14 +81,65 @@ class FoldedSQLiteIndex(SQLiteIndex):
         IndexEntry._default_manager.bulk_update(entries, ["title", "body", "autocomplete"], batch_size=500)
 
 
-class FoldedSQLiteSearchQueryCompiler(SQLiteSearchQueryCompiler):
-    LAST_TERM_IS_PREFIX = True
+class RankOnceMixin:
+    """Run the full-text match once per query, and first.
+
+    Wagtail's SQLite compiler filters pages with ``pk IN (match)`` where the
+    match joins the FTS table to the index entries; SQLite's planner scans the
+    entries of the content type and runs the FTS match for each of them, and
+    the ordering repeats the match for every page (a correlated subquery).
+    With 10,000 procedures a common word took seconds. Here ``CROSS JOIN``
+    (SQLite's documented way to fix the join order) puts the FTS table first,
+    so the match runs once; counts and facets use it as a plain filter, and a
+    page of results takes the ranked ids from one more FTS query and keeps the
+    slice the queryset allows, in rank order.
+    """
 
     def _build_rank_expression(self, vectors, config):
         return WeightedBM25()
 
+    def _fts_entries(self, query, config):
+        match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
+        content_types = get_descendants_content_types_pks(self.queryset.model)
+        return SQLiteFTSIndexEntry.objects.filter(match).filter(index_entry__content_type__in=content_types)
 
-class FoldedSQLiteAutocompleteQueryCompiler(SQLiteAutocompleteQueryCompiler):
+    def _matching_pks(self, query, config):
+        entries = self._fts_entries(query, config).values("index_entry__object_id")
+        sql, params = entries.query.sql_with_params()
+        if sql.count(" INNER JOIN ") != 1:  # pragma: no cover - Wagtail changed its query
+            return entries
+        # The SQL is Django's own for the match above; the query text stays a parameter.
+        return RawSQL(sql.replace(" INNER JOIN ", " CROSS JOIN "), params)  # noqa: S611
+
+    def _ranked_pks(self, query, config):
+        if getattr(self, "_ranked", None) is None:
+            rows = (
+                self._fts_entries(query, config)
+                .annotate(score=self._build_rank_expression(None, config))
+                .order_by("score", "-index_entry__object_id")
+                .values_list("index_entry__object_id", flat=True)
+            )
+            self._ranked = [int(object_id) for object_id in rows]
+        return self._ranked
+
+    def search(self, config, start, stop, score_field=None):
+        query = normalize(self.query)
+        if score_field is not None or isinstance(query, MatchAll | Not):
+            return super().search(config, start, stop, score_field)
+        matching = self.queryset.filter(pk__in=self._matching_pks(query, config))
+        if not self.order_by_relevance or (not start and stop is None):
+            return matching[start:stop]  # counts and facets need no order
+        allowed = set(matching.order_by().values_list("pk", flat=True))
+        ids = [pk for pk in self._ranked_pks(query, config) if pk in allowed][start:stop]
+        order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ids)], output_field=IntegerField())
+        return self.queryset.filter(pk__in=ids).order_by(order) if ids else self.queryset.none()
+
+
+class FoldedSQLiteSearchQueryCompiler(RankOnceMixin, SQLiteSearchQueryCompiler):
+    LAST_TERM_IS_PREFIX = True
+
+
+class FoldedSQLiteAutocompleteQueryCompiler(RankOnceMixin, SQLiteAutocompleteQueryCompiler):
     pass
 
 
