@@ -294,6 +294,7 @@ class ProcedurePage(Page):
     # (the FilterField above); see search/kinds.py.
     search_kind = "procedure"
     search_kind_label = _("Procedures")
+    search_result_prefetch = ["required_documents"]  # for search_snippet_text()
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []

@@ -26,6 +26,7 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteIndex,
     SQLiteSearchBackend,
     SQLiteSearchQueryCompiler,
+    SQLiteSearchResults,
 )
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
@@ -111,6 +112,15 @@ class RankOnceMixin:
         # The SQL is Django's own for the match above; the query text stays a parameter.
         return RawSQL(sql.replace(" INNER JOIN ", " CROSS JOIN "), params)  # noqa: S611
 
+    def _matching(self, query, config):
+        return self.queryset.filter(pk__in=self._matching_pks(query, config))
+
+    def allowed_pks(self, config):
+        """The pks of matching pages the queryset allows (computed once)."""
+        if getattr(self, "_allowed", None) is None:
+            self._allowed = set(self._matching(normalize(self.query), config).order_by().values_list("pk", flat=True))
+        return self._allowed
+
     def _ranked_pks(self, query, config):
         if getattr(self, "_ranked", None) is None:
             rows = (
@@ -126,10 +136,9 @@ class RankOnceMixin:
         query = normalize(self.query)
         if score_field is not None or isinstance(query, MatchAll | Not):
             return super().search(config, start, stop, score_field)
-        matching = self.queryset.filter(pk__in=self._matching_pks(query, config))
         if not self.order_by_relevance or (not start and stop is None):
-            return matching[start:stop]  # counts and facets need no order
-        allowed = set(matching.order_by().values_list("pk", flat=True))
+            return self._matching(query, config)[start:stop]  # counts and facets need no order
+        allowed = self.allowed_pks(config)
         ids = [pk for pk in self._ranked_pks(query, config) if pk in allowed][start:stop]
         order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ids)], output_field=IntegerField())
         return self.queryset.filter(pk__in=ids).order_by(order) if ids else self.queryset.none()
@@ -143,10 +152,22 @@ class FoldedSQLiteAutocompleteQueryCompiler(RankOnceMixin, SQLiteAutocompleteQue
     pass
 
 
+class FoldedSQLiteSearchResults(SQLiteSearchResults):
+    def _do_count(self):
+        compiler = self.query_compiler
+        query = normalize(compiler.query)
+        if not isinstance(compiler, RankOnceMixin) or isinstance(query, MatchAll | Not):
+            return super()._do_count()
+        total = len(compiler.allowed_pks(compiler.get_config(self.backend)))
+        total = max(0, total - (self.start or 0))
+        return min(total, self.stop - (self.start or 0)) if self.stop is not None else total
+
+
 class FoldedSQLiteSearchBackend(SQLiteSearchBackend):
     index_class = FoldedSQLiteIndex
     query_compiler_class = FoldedSQLiteSearchQueryCompiler
     autocomplete_query_compiler_class = FoldedSQLiteAutocompleteQueryCompiler
+    results_class = FoldedSQLiteSearchResults
     folds_text = True
 
     def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
