@@ -7,11 +7,12 @@ index prefix ``bench_``; unset: the database backend), this script:
 
 1. generates N realistic procedures (default 10,000) from the 56 demo
    procedures in ``procedures/demo/procedures.json`` (applicant groups,
-   villages, "(lần k)"; the 14 fields; 2 to 5 required documents each),
-   writes them straight into the page tree as live pages without revisions,
-   checks the tree, and indexes them with ``update_index``, all timed. A
-   second run on the same database with the same count reuses the data (and
-   the index, if it still holds every procedure); ``--rebuild`` starts over;
+   villages, "(lần k)"; the 14 fields; 2 to 5 required documents each) and
+   the demo synonyms, writes them straight into the page tree as live pages
+   without revisions, checks the tree, and indexes them with
+   ``update_index``, all timed. A second run on the same database with the
+   same count reuses the data (and the index, if it still holds every
+   procedure); ``--rebuild`` starts over;
 2. builds a set of queries from the titles and document names (with and
    without diacritics, several words, typos, national codes, questions, a few
    that must find nothing) and prefixes of 2 to 8 characters;
@@ -56,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 DEMO_PROCEDURES = ROOT / "procedures" / "demo" / "procedures.json"
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-search.sqlite3"
 API = "/api/search/"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 # p95 aims of the search issue, in milliseconds.
 TARGETS = {"engine": 30.0, "database": 100.0}
 
@@ -105,12 +106,8 @@ EXTRA_DOCUMENTS = [
     "Sơ đồ vị trí thửa đất",
 ]
 QUESTIONS = ["{} cần giấy tờ gì", "làm {} ở đâu", "thủ tục {} như thế nào", "cho hỏi {}", "{} mất bao lâu"]
-NONSENSE = ["xqzv", "plorbtek", "zzyzx quorbl", "kvxtrp mnbq", "qwrtzk", "bzzkt vlorp", "wqxz", "fjqqk zvrb"]
-SYNONYMS = [
-    ("hộ khẩu", "thường trú, cư trú"),
-    ("giấy khai sinh", "khai sinh"),
-    ("sổ đỏ", "giấy chứng nhận quyền sử dụng đất"),
-]
+# Far from every title word, so that spelling correction finds nothing either.
+NONSENSE = ["xqzv", "zzyzx quorbl", "qwrtzk", "wqxz jjfk", "fjqqk zvrb", "zvfjw", "jxqwz fzzk", "kzzqx"]
 
 
 # --- Set-up, before Django is configured -------------------------------------
@@ -151,6 +148,9 @@ def parse_args():
     parser.add_argument("--index-prefix", default="bench_", help="Search engine index prefix (bench_).")
     parser.add_argument("--rebuild", action="store_true", help="Generate and index again even if the data fits.")
     parser.add_argument("--reindex", action="store_true", help="Index again (keep the generated data).")
+    parser.add_argument(
+        "--budget", type=positive_int, default=900, help="Stop an endpoint after this many seconds (900)."
+    )
     parser.add_argument("--seed", type=int, default=1, help="Seed for the generated data and queries (1).")
     parser.add_argument("--min-hit-rate", type=fraction, default=0.95, help="Fail below this hit rate (0.95).")
     parser.add_argument(
@@ -192,7 +192,7 @@ def configure_environment(args):
 def procedure_rows(count, seed):
     """Rows in the national database's JSON format: the demo procedures, then variants."""
     demo = json.loads(DEMO_PROCEDURES.read_text("utf-8"))
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
     titles = Counter()
     rows = []
     for number in range(count):
@@ -253,8 +253,11 @@ def empty_database():
 
 
 def generate(count, seed):
-    """Write ``count`` live procedures under a new catalogue; return (catalogue, seconds)."""
-    from django.db import transaction
+    """Write ``count`` live procedures under a new catalogue (and the demo synonyms).
+
+    Returns (catalogue, seconds, number of required documents).
+    """
+    from django.db import connection, transaction
     from django.utils import timezone
     from django.utils.text import slugify
 
@@ -265,7 +268,7 @@ def generate(count, seed):
     from home.setup import ensure_home_page
     from procedures.importer import normalise_row
     from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage, ProcedureStep
-    from search.models import SearchSynonym
+    from search.demo import ensure_demo_synonyms
 
     started = time.perf_counter()
     rows = procedure_rows(count, seed)
@@ -282,8 +285,7 @@ def generate(count, seed):
         home.add_child(instance=catalogue)
         catalogue.save_revision().publish()
         catalogue.refresh_from_db()
-        for term, alternatives in SYNONYMS:
-            SearchSynonym.objects.get_or_create(term=term, defaults={"alternatives": alternatives})
+        ensure_demo_synonyms()
         fields = {}
         for name in sorted({data.field_name for data in records if data.field_name}):
             fields[name], _created = FieldOfActivity.objects.get_or_create(
@@ -345,21 +347,40 @@ def generate(count, seed):
         ProcedureDocument.objects.bulk_create(documents, batch_size=1000)
         ProcedureStep.objects.bulk_create(steps, batch_size=1000)
         Page.objects.filter(pk=catalogue.pk).update(numchild=len(pages))
+    if connection.vendor == "postgresql":
+        # Planner statistics, as autovacuum would gather them soon after a real import.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return catalogue, time.perf_counter() - started, len(documents)
 
 
 def check_tree(catalogue, count):
-    """The generated pages must be as valid as pages saved through Wagtail."""
+    """The generated pages must be as valid as pages saved through Wagtail.
+
+    treebeard's ``find_problems()`` takes a query per page; these set-wise
+    checks cover the same ground for the generated level.
+    """
+    from django.db.models.functions import Length
+
     from wagtail.models import Page
 
     from procedures.models import ProcedurePage
 
-    problems = Page.find_problems()
-    if any(problems):
-        raise SystemExit(f"Page tree problems (evil chars, steplen, orphans, depth, numchild): {problems}")
-    live = ProcedurePage.objects.child_of(catalogue).live().public().count()
-    if live != count:
-        raise SystemExit(f"Expected {count} live public procedures under the catalogue, found {live}")
+    catalogue.refresh_from_db()
+    depth = catalogue.depth + 1
+    below = Page.objects.filter(path__startswith=catalogue.path, depth__gt=catalogue.depth)
+    problems = {
+        "pages below the catalogue": below.count() - count,
+        "numchild of the catalogue": catalogue.numchild - count,
+        "wrong depth": below.exclude(depth=depth).count(),
+        "wrong path length": below.annotate(length=Length("path")).exclude(length=depth * Page.steplen).count(),
+        "numchild not 0": below.exclude(numchild=0).count(),
+        "url_path not under the catalogue": below.exclude(url_path__startswith=catalogue.url_path).count(),
+        "live public procedures": ProcedurePage.objects.child_of(catalogue).live().public().count() - count,
+    }
+    wrong = {name: value for name, value in problems.items() if value}
+    if wrong:
+        raise SystemExit(f"The generated page tree is wrong: {wrong}")
     sample = ProcedurePage.objects.child_of(catalogue).order_by("path")
     for page in [*sample[:5], *sample.reverse()[:5]]:
         page.full_clean()  # unique code, slug among siblings, translation key, field rules
@@ -398,7 +419,7 @@ def indexed_procedures(catalogue):
     if not is_engine(backend):
         from modelsearch.conf import get_app_config
 
-        IndexEntry = get_app_config().get_model("IndexEntry")  # noqa: N806 - a model class
+        IndexEntry = get_app_config().get_model("IndexEntry")
         content_type = ContentType.objects.get_for_model(ProcedurePage)
         return IndexEntry.objects.filter(content_type=content_type).count()
     try:
@@ -532,7 +553,7 @@ def build_probes(rows, count, seed):
 
     from anyascii import anyascii
 
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed + 1)  # noqa: S311 - repeatable queries, not secrets
     field_slugs = sorted({slugify(anyascii(row["field"])) for row in rows})
     texts = search_texts(rows, count, rng)
     search = [Probe(kind, {"q": text}, expect) for kind, text, _row, expect in texts]
@@ -565,95 +586,129 @@ def percentile(values, share):
 
 
 class EngineCalls:
-    """Count (and time) the HTTP requests the search backend sends to its cluster."""
+    """Count (and time) the HTTP requests sent to Elasticsearch/OpenSearch.
+
+    Patched on the transport *class*: ``get_search_backend()`` builds a new
+    backend, and a new client, on every call.
+    """
 
     def __init__(self):
         from wagtail.search.backends import get_search_backend
 
         backend = get_search_backend()
-        self.transport = backend.es.transport if is_engine(backend) else None
+        self.transport = type(backend.es.transport) if is_engine(backend) else None
         self.calls = 0
         self.seconds = 0.0
 
     def __enter__(self):
         if self.transport is not None:
-            original = self.transport.perform_request
+            original = self.original = self.transport.perform_request
+            counter = self
 
-            def perform_request(*args, **kwargs):
+            def perform_request(self, *args, **kwargs):
                 started = time.perf_counter()
                 try:
-                    return original(*args, **kwargs)
+                    return original(self, *args, **kwargs)
                 finally:
-                    self.calls += 1
-                    self.seconds += time.perf_counter() - started
+                    counter.calls += 1
+                    counter.seconds += time.perf_counter() - started
 
             self.transport.perform_request = perform_request
         return self
 
     def __exit__(self, *exc):
         if self.transport is not None:
-            del self.transport.perform_request
+            self.transport.perform_request = self.original
 
 
-def measure(client, probes, warmup):
+@dataclass
+class Measurement:
+    timings: list  # ms per timed request
+    sql: list  # SQL queries per request (second pass)
+    engine: list  # search engine HTTP calls per request (second pass)
+    checked: Counter
+    passed: Counter
+    failures: list  # non-200 answers
+    misses: list  # queries that found something when they should not, or the other way round
+    planned: int
+
+
+def measure(client, probes, warmup, budget, counted=50):
+    """Time each probe, check its answer, then count queries for the first ``counted``.
+
+    Stops early when the timed requests have taken ``budget`` seconds, so a
+    backend that needs seconds per request still gives (fewer) figures.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    result = Measurement([], [], [], Counter(), Counter(), [], [], len(probes))
     for probe in (probes * (warmup // len(probes) + 1))[:warmup]:
         client.get(API, probe.params)
 
-    timings, failures, checked, passed = [], [], Counter(), Counter()
+    ran = []
     for probe in probes:
+        if sum(result.timings) > budget * 1000:
+            break
+        ran.append(probe)
         started = time.perf_counter()
         response = client.get(API, probe.params)
-        timings.append((time.perf_counter() - started) * 1000)
+        result.timings.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
-            failures.append(f"{response.status_code} for {probe.params}")
+            result.failures.append(f"{response.status_code} for {probe.params}")
             continue
         data = response.json()
         if probe.expect is None:
             continue
-        found = bool(data["results"])
         label = "expected hits" if probe.expect else "expected none"
-        checked[label] += 1
-        if found == probe.expect:
-            passed[label] += 1
-        elif len(failures) < 200:
-            failures.append(f"{label}, got {data['total']}: {probe.kind} {probe.params}")
+        result.checked[label] += 1
+        if bool(data["results"]) == probe.expect:
+            result.passed[label] += 1
+        else:
+            result.misses.append(f"{label}, got {data['total']}: {probe.kind} {probe.params}")
         if probe.expect and "mode" not in probe.params and not data["facets"]["kind"]:
-            failures.append(f"no kind facet for {probe.params}")
+            result.failures.append(f"no kind facet for {probe.params}")
 
     # A second pass counts queries; kept apart so that logging them does not slow the timed pass.
-    sql, engine = [], []
-    for probe in probes:
+    for probe in ran[:counted]:
         with CaptureQueriesContext(connection) as queries, EngineCalls() as calls:
             client.get(API, probe.params)
-        sql.append(len(queries))
-        engine.append(calls.calls)
-    return timings, sql, engine, checked, passed, failures
+        result.sql.append(len(queries))
+        result.engine.append(calls.calls)
+    return result
 
 
-def report(name, timings, sql, engine, checked, passed, target, show_engine):
+def report(name, result, target, show_engine):
+    timings = result.timings
     p50, p95 = percentile(timings, 0.5), percentile(timings, 0.95)
     hits = "; ".join(
-        f"{label} {passed[label]}/{checked[label]} ({passed[label] / checked[label]:.0%})"
-        for label in sorted(checked)
-        if checked[label]
+        f"{label} {result.passed[label]}/{result.checked[label]} ({result.passed[label] / result.checked[label]:.0%})"
+        for label in sorted(result.checked)
+        if result.checked[label]
     )
     verdict = "meets" if p95 <= target else "MISSES"
-    engine_text = f"  engine calls/req {statistics.median(engine):.0f}" if show_engine else ""
+    engine_text = f", engine calls/req {statistics.median(result.engine):.0f}" if show_engine else ""
     print(
-        f"  {name:32} n={len(timings):4}  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  max {max(timings):6.1f} ms  "
-        f"SQL/req {statistics.median(sql):.0f} (max {max(sql)}){engine_text}  [{verdict} p95 ≤ {target:.0f} ms]"
+        f"  {name:32} n={len(timings):4}  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  max {max(timings):7.1f} ms  "
+        f"[{verdict} p95 ≤ {target:.0f} ms]"
     )
-    print(f"  {'':32} hit rate: {hits}")
-    return p95
+    print(
+        f"  {'':32} SQL queries/req median {statistics.median(result.sql):.0f} (max {max(result.sql)}){engine_text}"
+        f"; hit rate: {hits}"
+    )
+    if len(timings) < result.planned:
+        print(f"  {'':32} STOPPED after {len(timings)} of {result.planned} requests (--budget)")
+    for text in [*result.failures, *result.misses][:5]:
+        print(f"  {'':32} miss: {text}")
 
 
 # --- Profiling (--profile) ---------------------------------------------------
 
 PHASES = (
     "prepare",
+    "correct_typos",
+    "complete_last_word",
+    "suggestion",
     "_pinned",
     "build_query",
     "_field_filter",
@@ -736,12 +791,12 @@ def breakdown(client, name, probes):
 
 
 def run(args):
+    import django
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    import django
     from wagtail.models import Site
     from wagtail.search.backends import get_search_backend
 
@@ -765,7 +820,7 @@ def run(args):
         )
         started = time.perf_counter()
         check_tree(catalogue, args.procedures)
-        print(f"Checked the page tree and 10 pages' validation in {time.perf_counter() - started:.1f} s")
+        print(f"Checked the page tree and validated 10 pages in {time.perf_counter() - started:.1f} s")
         reindex = True
     else:
         print(f"Reusing {args.procedures} generated procedures (seed {args.seed}); --rebuild to generate again")
@@ -801,39 +856,46 @@ def run(args):
         f"\n{args.queries} requests per endpoint after {args.warmup} warm-up requests, in-process "
         f"(django.test.Client, HTTP_HOST {host}); target p95 ≤ {target:.0f} ms:"
     )
-    failed = []
+    failed, stopped, ran = [], [], {}
     for name, probes in endpoints.items():
-        timings, sql, calls, checked, passed, failures = measure(client, probes, args.warmup)
-        report(name, timings, sql, calls, checked, passed, target, engine)
-        total_checked, total_passed = sum(checked.values()), sum(passed.values())
-        if any(not text.startswith(("expected", "no kind")) for text in failures):
-            failed.append(f"{name}: requests failed: {failures[:5]}")
-        elif total_checked and total_passed / total_checked < args.min_hit_rate:
+        result = measure(client, probes, args.warmup, args.budget)
+        report(name, result, target, engine)
+        ran[name] = len(result.timings)
+        if len(result.timings) < result.planned:
+            stopped.append(name)
+        total_checked, total_passed = sum(result.checked.values()), sum(result.passed.values())
+        if result.failures:
+            failed.append(f"{name}: {len(result.failures)} failed requests, e.g. {result.failures[0]}")
+        if total_checked and total_passed / total_checked < args.min_hit_rate:
             failed.append(f"{name}: hit rate {total_passed / total_checked:.0%} < {args.min_hit_rate:.0%}")
-        for text in failures[:5]:
-            print(f"  {'':32} miss: {text}")
 
     if args.profile:
         print("\nWhere the time goes (--profile):")
         for name, probes in endpoints.items():
-            breakdown(client, name, probes[: min(len(probes), 100)])
+            breakdown(client, name, probes[: min(50, ran[name])])
 
     if failed:
         for text in failed:
             print(f"FAIL: {text}")
         return 1
     print("\nOK: every request answered 200 and the hit rates are above the minimum.")
+    if stopped:
+        print(f"Only part of the requests ran for: {', '.join(stopped)} (--budget {args.budget} s).")
     return 0
 
 
 def main():
     args = parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     configure_environment(args)
 
     import django
 
     django.setup()
     logging.getLogger("wagtail").setLevel(logging.WARNING)
+    # Deleting what is not in the index yet (a new benchmark database) logs 404s.
+    logging.getLogger("opensearch").setLevel(logging.ERROR)
+    logging.getLogger("elastic_transport").setLevel(logging.ERROR)
     return run(args)
 
 
