@@ -324,17 +324,37 @@ def _kind_filter(queryset, kind):
     return queryset.type(*registry[kind].models)
 
 
-def _field_page_ids(field_slug, site=None):
-    ids = []
-    for model in search_kinds.field_models():
-        ids += list(visible_pages(model, site).filter(field__slug=field_slug).values_list("pk", flat=True))
-    return ids
+def _field_id(slug):
+    from procedures.models import FieldOfActivity
+
+    return FieldOfActivity.objects.filter(slug=slug).values_list("pk", flat=True).first()
 
 
-def _field_filter(queryset, field_slug, site=None):
-    if not field_slug:
-        return queryset
-    return queryset.filter(pk__in=_field_page_ids(field_slug, site))
+def scoped(site=None, kind="", field=""):
+    """Visible pages of a kind and a field of activity, or None if none can be.
+
+    A field filter uses the indexed ``field_id`` of the page type that has
+    one (the engine filters it, no id lists); several such types in scope
+    fall back to a list of their page ids.
+    """
+    if not field:
+        return _kind_filter(visible_pages(site=site), kind)
+    field_id = _field_id(field)
+    models = [
+        model
+        for model in search_kinds.field_models()
+        if not kind or (getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND) == kind
+    ]
+    if field_id is None or not models:
+        return None
+    if len(models) == 1:
+        return visible_pages(models[0], site).filter(field_id=field_id)
+    ids = [
+        pk
+        for model in models
+        for pk in visible_pages(model, site).filter(field_id=field_id).values_list("pk", flat=True)
+    ]
+    return visible_pages(site=site).filter(pk__in=ids)
 
 
 # --- The search --------------------------------------------------------------
@@ -351,8 +371,10 @@ def _pinned(prepared, params, site):
     ids = list(dict.fromkeys(ids))
     if not ids:
         return []
-    queryset = _field_filter(_kind_filter(visible_pages(site=site).filter(pk__in=ids), params.kind), params.field, site)
-    by_id = {page.pk: page for page in queryset.specific()}
+    queryset = scoped(site, params.kind, params.field)
+    if queryset is None:
+        return []
+    by_id = {page.pk: page for page in queryset.filter(pk__in=ids).specific()}
     pinned = [by_id[pk] for pk in ids if pk in by_id]
     _prefetch(pinned)
     return pinned
@@ -425,21 +447,27 @@ def _hits(pages, terms, request, promoted_ids=()):
     return hits
 
 
-def _facets(query, params, site, pinned, backend):
+def _facets(query, params, site, pinned):
+    """Facet counts by kind (all filters but the kind) and by field of
+    activity (all filters but the field); pinned pages count too."""
     registry = search_kinds.registry()
     pinned_ids = [page.pk for page in pinned]
 
-    # Kind counts: every filter except the kind itself.
-    kind_queryset = _field_filter(visible_pages(site=site), params.field, site).exclude(pk__in=pinned_ids)
-    by_content_type = kind_queryset.search(query).facet("content_type_id")
     kind_counts = Counter()
-    for content_type_id, count in by_content_type.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
+    if params.field:
+        for key, kind in registry.items():
+            queryset = scoped(site, key, params.field) if kind.field_models else None
+            if queryset is not None:
+                kind_counts[key] = queryset.exclude(pk__in=pinned_ids).search(query).count()
+    else:
+        queryset = scoped(site).exclude(pk__in=pinned_ids)
+        for content_type_id, count in queryset.search(query).facet("content_type_id").items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
+    matched = sum(kind_counts.values())
     for page in pinned:
         kind_counts[search_kinds.kind_of(page)] += 1
 
-    # Field counts: every filter except the field itself.
     field_counts = Counter()
     for kind in registry.values():
         if params.kind and params.kind != kind.key:
@@ -456,7 +484,7 @@ def _facets(query, params, site, pinned, backend):
     from procedures.models import FieldOfActivity
 
     fields = FieldOfActivity.objects.in_bulk(list(field_counts))
-    return {
+    facets = {
         "kind": [
             {"value": key, "label": str(kind.label), "count": kind_counts[key]}
             for key, kind in registry.items()
@@ -471,6 +499,8 @@ def _facets(query, params, site, pinned, backend):
             key=lambda item: (-item["count"], fold(item["label"])),
         ),
     }
+    # Without a kind filter the kind counts add up to the number of matches.
+    return facets, (None if params.kind else matched)
 
 
 def suggestion(prepared):
@@ -494,7 +524,9 @@ def run_search(params, request=None, site=None):
     pinned = _pinned(prepared, params, site)
     pinned_ids = [page.pk for page in pinned]
 
-    queryset = _field_filter(_kind_filter(visible_pages(site=site), params.kind), params.field, site)
+    queryset = scoped(site, params.kind, params.field)
+    if queryset is None:
+        return outcome
     queryset = queryset.exclude(pk__in=pinned_ids)
 
     if params.autocomplete:
@@ -506,12 +538,18 @@ def run_search(params, request=None, site=None):
         outcome.pages = 1 if outcome.results else 0
         return outcome
 
+    # The first results, re-ranked, usually settle the count too.
     query = build_query(prepared, backend, strict=True)
     results = queryset.search(query)
-    matched = results.count()
-    if not matched and not pinned:
+    window = list(results[:RERANK_WINDOW])
+    if not window and not pinned:
         query = build_query(prepared, backend, strict=False)
         results = queryset.search(query)
+        window = list(results[:RERANK_WINDOW])
+    outcome.facets, matched = _facets(query, params, site, pinned)
+    if len(window) < RERANK_WINDOW:
+        matched = len(window)
+    elif matched is None:
         matched = results.count()
     outcome.total = matched + len(pinned)
     outcome.pages = max(1, -(-outcome.total // PER_PAGE)) if outcome.total else 0
@@ -519,19 +557,15 @@ def run_search(params, request=None, site=None):
 
     # Pinned results lead page one; the ranked matches follow.
     start = (params.page - 1) * PER_PAGE
-    stop = start + PER_PAGE
-    lead = pinned[start:stop]
+    lead = pinned[start : start + PER_PAGE]
     offset = max(0, start - len(pinned))
     size = PER_PAGE - len(lead)
-    if not matched:
-        found = []
-    elif offset + size <= RERANK_WINDOW:
-        found = rerank(list(results[:RERANK_WINDOW]), prepared)[offset : offset + size]
+    if offset + size <= RERANK_WINDOW:
+        found = rerank(window, prepared)[offset : offset + size]
     else:
         found = list(results[offset : offset + size])
     pages = [*lead, *_specific_in_order(found)]
     outcome.results = _hits(pages, prepared.terms, request, set(pinned_ids))
-    outcome.facets = _facets(query, params, site, pinned, backend)
     outcome.suggestion = suggestion(prepared)
     return outcome
 
