@@ -10,6 +10,7 @@ site ever reach a result, a facet count or a suggestion.
 
 import difflib
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -128,28 +129,52 @@ def promotions():
     return promoted
 
 
+_VOCABULARY = {}  # {version: (vocabulary, words by first letter)}, this process only
+
+
+def _vocabulary_entry():
+    """The vocabulary is big (thousands of words): the cache holds only its
+    version, each process keeps the words themselves, and clearing the
+    version (``clear_caches``) makes every process rebuild them."""
+    version = cache.get(CACHE_KEYS[2])
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(CACHE_KEYS[2], version, VOCABULARY_SECONDS)
+    entry = _VOCABULARY.get(version)
+    if entry is None:
+        vocab = _build_vocabulary()
+        by_initial = {}
+        for word in vocab:  # most common first
+            by_initial.setdefault(word[:1], []).append(word)
+        entry = (vocab, by_initial)
+        _VOCABULARY.clear()
+        _VOCABULARY[version] = entry
+    return entry
+
+
 def vocabulary():
     """{folded word: its most common spelling} from the words pages are found by:
     live public page titles, fields of activity, required documents and the
     editors' synonym terms. Typo correction and "did you mean" draw on it."""
-    vocab = cache.get(CACHE_KEYS[2])
-    if vocab is None:
-        from procedures.models import FieldOfActivity, ProcedureDocument
+    return _vocabulary_entry()[0]
 
-        sources = [
-            Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True),
-            FieldOfActivity.objects.values_list("name", flat=True),
-            ProcedureDocument.objects.filter(page__live=True).values_list("name", flat=True),
-            SearchSynonym.objects.filter(active=True).values_list("term", flat=True),
-        ]
-        spellings = Counter()
-        for source in sources:
-            for text in source.iterator():
-                spellings.update(re.findall(r"\w+", text.lower()))
-        vocab = {}
-        for word, _count in spellings.most_common():
-            vocab.setdefault(fold(word), word)
-        cache.set(CACHE_KEYS[2], vocab, VOCABULARY_SECONDS)
+
+def _build_vocabulary():
+    from procedures.models import FieldOfActivity, ProcedureDocument
+
+    sources = [
+        Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True),
+        FieldOfActivity.objects.values_list("name", flat=True),
+        ProcedureDocument.objects.filter(page__live=True).values_list("name", flat=True),
+        SearchSynonym.objects.filter(active=True).values_list("term", flat=True),
+    ]
+    spellings = Counter()
+    for source in sources:
+        for text in source.iterator():
+            spellings.update(re.findall(r"\w+", text.lower()))
+    vocab = {}
+    for word, _count in spellings.most_common():
+        vocab.setdefault(fold(word), word)
     return vocab
 
 
@@ -186,27 +211,29 @@ class PreparedQuery:
         return bool(self.codes) and all(word in self.codes or word.isdigit() for word in self.core)
 
 
-def correct_typos(core, vocab):
-    """Replace words no page title uses by the closest word that one does.
+def correct_typos(core, vocab, by_initial):
+    """Replace words no page uses by the closest word that one does, with the
+    same first letter (as the engine's fuzzy matching) and a similar length.
 
     The last word is left alone when it starts a known word (still typing).
     """
     if not vocab:
         return []
-    known = list(vocab)
     corrected, changed = [], False
     for position, word in enumerate(core):
-        typing = position == len(core) - 1 and any(known_word.startswith(word) for known_word in known)
+        candidates = by_initial.get(word[:1], [])
+        typing = position == len(core) - 1 and any(known.startswith(word) for known in candidates)
         if word in vocab or len(word) < 3 or any(char.isdigit() for char in word) or typing:
             corrected.append(word)
             continue
-        close = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
+        similar = [known for known in candidates if abs(len(known) - len(word)) <= 2]
+        close = difflib.get_close_matches(word, similar, n=1, cutoff=0.75)
         corrected.append(close[0] if close else word)
         changed = changed or bool(close)
     return corrected if changed else []
 
 
-def complete_last_word(core, vocab, limit=3):
+def complete_last_word(core, by_initial, limit=3):
     """The query with its last word completed to the most common words that
     start with it ("khai si" -> "khai sinh"): prefix matching that works the
     same on every backend."""
@@ -214,7 +241,7 @@ def complete_last_word(core, vocab, limit=3):
         return []
     last = core[-1]
     completions = []
-    for word in vocab:  # most common first
+    for word in by_initial.get(last[:1], []):  # most common first
         if word != last and word.startswith(last):
             completions.append([*core[:-1], word])
             if len(completions) == limit:
@@ -231,8 +258,10 @@ def prepare(query):
         if any(tuple(folded[i : i + size]) == term for i in range(len(folded) - size + 1)):
             alternatives.extend(alt for alt in alts if alt not in alternatives)
     codes = query_codes(query)
-    vocab = {} if codes else vocabulary()
-    return PreparedQuery(core, alternatives, codes, correct_typos(core, vocab), complete_last_word(core, vocab))
+    vocab, by_initial = ({}, {}) if codes else _vocabulary_entry()
+    return PreparedQuery(
+        core, alternatives, codes, correct_typos(core, vocab, by_initial), complete_last_word(core, by_initial)
+    )
 
 
 def _contains(title_words, phrase_words, prefix_last):
