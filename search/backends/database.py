@@ -28,6 +28,7 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchQueryCompiler,
     SQLiteSearchResults,
 )
+from modelsearch.backends.database.sqlite.utils import fts5_available
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
@@ -175,7 +176,10 @@ class FoldedSQLiteSearchBackend(SQLiteSearchBackend):
 
 
 def SearchBackend(params):
-    backend = vendor_backend(params)
-    if connection.vendor == "sqlite" and isinstance(backend, SQLiteSearchBackend):
+    # Decided by the database engine only. Wagtail's own factory also asks
+    # whether the FTS table exists *yet* and remembers the answer for the
+    # process: asked before the test database or the first migration exists,
+    # it would settle on its fallback backend (no full-text search) for good.
+    if connection.vendor == "sqlite" and fts5_available():
         return FoldedSQLiteSearchBackend(params)
-    return backend
+    return vendor_backend(params)
