@@ -318,7 +318,8 @@ def build_query(prepared, backend, strict=True):
         parts += [PlainText(phrase, operator="and") for phrase in phrases[1:]]
         if not strict:
             parts += [Boost(PlainText(" ".join(prepared.terms), operator="or"), 0.5)]
-            unknown = [word for word in prepared.core if word not in vocabulary() and not word.isdigit()]
+            vocab = vocabulary()
+            unknown = [word for word in prepared.core if word not in vocab and not word.isdigit()]
             if unknown:
                 parts.append(Boost(Fuzzy(" ".join(unknown)), 0.5))
         return Or(parts)

@@ -86,7 +86,8 @@ def test_pages_of_ten(client, catalogue, home_page):
 def test_autocomplete_mode_matches_prefixes(client, catalogue_with_fields):
     data = api(client, q="dang ky khai s", mode="autocomplete")
     titles = [r["title"] for r in data["results"]]
-    assert titles[:1] == ["Thủ tục đăng ký khai sinh"] or "Thủ tục đăng ký khai sinh" in titles
+    assert "Thủ tục đăng ký khai sinh" in titles
+    assert all("khai sinh" in title for title in titles)
     assert "Đăng ký thường trú" not in titles
     assert api(client, q="thuong t", mode="autocomplete")["results"][0]["code"] == "1.004222"
 
