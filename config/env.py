@@ -4,6 +4,8 @@ Kept free of Django imports so the settings modules can use it before Django
 is configured.
 """
 
+import base64
+import hashlib
 import os
 from copy import deepcopy
 from urllib.parse import urlsplit
@@ -91,3 +93,8 @@ def search_backends(search_url, engine, index_prefix=""):
             "INDEX_SETTINGS": deepcopy(INDEX_SETTINGS),
         }
     }
+
+
+def derive_key(secret):
+    """A Fernet key derived from a secret: development and tests only (production sets FEEDBACK_IDENTITY_KEYS)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"feedback-identity:{secret}".encode()).digest()).decode()

@@ -6,3 +6,6 @@ class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "feedback"
     verbose_name = _("Citizen feedback")
+
+    def ready(self):
+        from feedback import checks  # noqa: F401 - registers the system checks

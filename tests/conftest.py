@@ -107,6 +107,7 @@ def media_root(request, settings, tmp_path):
     """
     if "task_cluster" not in request.fixturenames:
         settings.MEDIA_ROOT = tmp_path / "media"
+        settings.FEEDBACK_PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

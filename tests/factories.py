@@ -102,3 +102,21 @@ def prefer_english(user):
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = "en"
     profile.save()
+
+
+def make_department(name="Địa chính – Xây dựng", members=(), **kwargs):
+    from feedback.models import Department
+
+    department, _ = Department.objects.get_or_create(name=name, defaults=kwargs)
+    if members:
+        department.members.add(*members)
+    return department
+
+
+def make_feedback(**kwargs):
+    """Feedback as the public form stores it (status received, with its public "received" event)."""
+    from feedback.services import submit_feedback
+
+    data = {"kind": "question", "title": "Đường thôn 7 bị ngập", "text": "Đoạn đường gần nhà văn hóa ngập sau mưa."}
+    data.update(kwargs)
+    return submit_feedback(data)

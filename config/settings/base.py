@@ -218,3 +218,17 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+
+# --- Citizen feedback ---
+# Fernet keys for the submitter's identity, comma-separated, newest first
+# (rotate with `manage.py rotate_identity_key`). Production requires them;
+# dev and test derive one from SECRET_KEY.
+FEEDBACK_IDENTITY_KEYS = env_list("FEEDBACK_IDENTITY_KEYS")
+# Attachments are personal data: kept outside MEDIA_ROOT, served only to staff.
+FEEDBACK_PRIVATE_ROOT = Path(env_str("FEEDBACK_PRIVATE_ROOT") or BASE_DIR / "private")
+FEEDBACK_MAX_ATTACHMENTS = 3
+FEEDBACK_MAX_UPLOAD_SIZE = env_int("FEEDBACK_MAX_UPLOAD_SIZE", 8 * 1024 * 1024)
+# Accepted public submissions per client address: at most COUNT per MINUTES.
+FEEDBACK_RATE_LIMIT = (env_int("FEEDBACK_RATE_LIMIT_COUNT", 5), env_int("FEEDBACK_RATE_LIMIT_MINUTES", 10))
+# Reverse proxies whose X-Forwarded-For is trusted for the client address.
+FEEDBACK_TRUSTED_PROXIES = env_list("FEEDBACK_TRUSTED_PROXIES")

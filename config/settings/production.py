@@ -33,6 +33,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the portal's host names in production.")
 WAGTAILADMIN_BASE_URL = _required("WAGTAILADMIN_BASE_URL")
+FEEDBACK_IDENTITY_KEYS = [key.strip() for key in _required("FEEDBACK_IDENTITY_KEYS").split(",") if key.strip()]
 
 # HTTPS everywhere; the reverse proxy sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

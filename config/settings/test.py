@@ -7,7 +7,7 @@ PostgreSQL + Elasticsearch/OpenSearch.
 
 import os
 
-from config.env import env_str
+from config.env import derive_key, env_str
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, Q_CLUSTER, WAGTAILSEARCH_BACKENDS
@@ -38,3 +38,6 @@ if "INDEX_PREFIX" in WAGTAILSEARCH_BACKENDS["default"]:
     WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = env_str("SEARCH_INDEX_PREFIX", "test_")
 
 Q_CLUSTER = {**Q_CLUSTER, "name": "commune-portal-test", "workers": 1}
+
+FEEDBACK_IDENTITY_KEYS = [derive_key(SECRET_KEY)]
+FEEDBACK_PRIVATE_ROOT = BASE_DIR / ".cache" / "test-private"

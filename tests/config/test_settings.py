@@ -51,8 +51,12 @@ def test_vietnamese_first():
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
 
 
+# A Fernet key made for these tests only.
+IDENTITY_KEY = "0hvCk5b8o1Ff3qZ1nYF7qH0lK5m2vX8oTqzZy0cJr1E="
+
+
 def _run_production(args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WAGTAILADMIN_"))}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WAGTAILADMIN_", "FEEDBACK_"))}
     base.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
@@ -90,9 +94,33 @@ def test_production_passes_check_deploy_without_warnings():
         DJANGO_SECRET_KEY=GOOD_KEY,
         DJANGO_ALLOWED_HOSTS="xa.example.vn",
         WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+        FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_identity_key():
+    result = _run_production(
+        ["check"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+    )
+    assert result.returncode != 0
+    assert "FEEDBACK_IDENTITY_KEYS must be set" in result.stderr
+
+
+def test_a_malformed_identity_key_fails_the_system_check():
+    result = _run_production(
+        ["check"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+        FEEDBACK_IDENTITY_KEYS="not-a-fernet-key",
+    )
+    assert result.returncode != 0
+    assert "feedback.E001" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,76 @@
+"""Who may do what with feedback. Every check in views, moves and exports goes through here.
+
+Rights are Django permissions (``Feedback.Meta.permissions``), bundled into
+groups by migration ``feedback/0002``:
+
+=====================  ========================================================
+group                  rights
+=====================  ========================================================
+Chairman (Chủ tịch)    everything, the identity and the identity log
+Office (Văn phòng)     see all, process (check/classify/forward/register),
+                       publish/close, export, the identity
+Leaders (Lãnh đạo)     see all, approve answers, export; identity masked
+Department staff       answer what is forwarded to their own department only
+=====================  ========================================================
+"""
+
+GROUP_CHAIRMAN = "Chủ tịch UBND xã"
+GROUP_OFFICE = "Văn phòng – Một cửa"
+GROUP_LEADERS = "Lãnh đạo UBND xã"
+GROUP_DEPARTMENT_STAFF = "Cán bộ phòng ban"
+
+
+def _perm(user, codename):
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(f"feedback.{codename}"))
+
+
+def can_see_all(user):
+    return _perm(user, "view_all_feedback")
+
+
+def can_view_identity(user):
+    return _perm(user, "view_identity")
+
+
+def can_read_identity_log(user):
+    return _perm(user, "view_identity_log")
+
+
+def can_process(user):
+    return _perm(user, "process_feedback")
+
+
+def can_approve(user):
+    return _perm(user, "approve_feedback")
+
+
+def can_publish(user):
+    return _perm(user, "publish_feedback")
+
+
+def can_export(user):
+    return _perm(user, "export_feedback")
+
+
+def is_department_member(user, department):
+    if department is None or not (user and user.is_authenticated):
+        return False
+    return department.members.filter(pk=user.pk).exists()
+
+
+def can_answer(user, feedback):
+    """The office, or a member of the department the item was forwarded to."""
+    if can_process(user):
+        return True
+    return _perm(user, "answer_feedback") and is_department_member(user, feedback.department)
+
+
+def can_see(user, feedback):
+    from feedback.models import Feedback
+
+    return Feedback.objects.visible_to(user).filter(pk=feedback.pk).exists()
+
+
+def can_use_register(user):
+    """May open the feedback register in the admin at all."""
+    return _perm(user, "view_all_feedback") or _perm(user, "answer_feedback") or _perm(user, "view_feedback")

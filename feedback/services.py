@@ -1,0 +1,73 @@
+"""Storing feedback: the public form and staff registration. No request objects here."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from feedback import throttle
+from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
+from feedback.workflow import _queue_notifications
+
+IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
+CONTENT_FIELDS = ("kind", "field", "procedure", "title", "text", "source_tag")
+
+
+class RateLimited(Exception):
+    pass
+
+
+def _create(data, attachments, *, channel, registered_by=None, received_at=None):
+    values = {name: data.get(name) for name in CONTENT_FIELDS if data.get(name) is not None}
+    values.update({name: (data.get(name) or "").strip() for name in IDENTITY_FIELDS})
+    if received_at is not None:
+        values["received_at"] = received_at
+    feedback = Feedback(channel=channel, registered_by=registered_by, **values)
+    feedback.save()
+    for upload in attachments or ():
+        attachment = FeedbackAttachment(feedback=feedback, content_type=upload.content_type, size=upload.size)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+    action = FeedbackEvent.Action.REGISTER if registered_by else FeedbackEvent.Action.SUBMIT
+    note = (
+        _("Registered from channel: %(channel)s") % {"channel": feedback.get_channel_display()} if registered_by else ""
+    )
+    event = FeedbackEvent.objects.create(
+        feedback=feedback,
+        action=action,
+        to_status=Feedback.Status.RECEIVED,
+        actor=registered_by,
+        note=note,
+        is_public=True,
+        at=feedback.received_at,
+    )
+    _queue_notifications(event)
+    return feedback
+
+
+def submit_feedback(data, attachments=(), *, client=None):
+    """A citizen's submission from the public form.
+
+    ``data`` holds the form's cleaned values; ``attachments`` are already
+    checked and re-encoded files (``feedback/uploads.py``) with ``name``,
+    ``size`` and ``content_type``. Raises ``RateLimited`` when ``client``
+    has sent too many recently; nothing is stored then.
+    """
+    with transaction.atomic():
+        if client is not None:
+            if throttle.is_limited(client):
+                raise RateLimited
+            throttle.record(client)
+        return _create(data, attachments, channel=Feedback.Channel.WEB)
+
+
+def register_feedback(user, data, attachments=(), *, channel, received_at=None):
+    """Staff enter feedback that came by hotline, Zalo, letter or in person."""
+    from django.core.exceptions import PermissionDenied
+
+    from feedback import permissions
+
+    if not permissions.can_process(user):
+        raise PermissionDenied(_("You may not register feedback."))
+    if channel == Feedback.Channel.WEB or channel not in Feedback.Channel.values:
+        raise ValueError(f"staff registration needs a non-web channel, got {channel!r}")
+    with transaction.atomic():
+        return _create(data, attachments, channel=channel, registered_by=user, received_at=received_at)
