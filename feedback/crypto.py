@@ -80,7 +80,7 @@ class EncryptedTextField(models.TextField):
         return decrypt(value) if value else (value or "")
 
     def get_prep_value(self, value):
+        # Always encrypt, even text that looks like a token ("fernet:…" typed by a citizen):
+        # values in Python are plain text by construction (``from_db_value`` decrypts).
         value = super().get_prep_value(value)
-        if value and value.startswith(TOKEN_PREFIX):
-            return value
         return encrypt(value or "")

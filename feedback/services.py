@@ -1,6 +1,8 @@
 """Storing feedback: the public form and staff registration. No request objects here."""
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from feedback import throttle
@@ -27,9 +29,11 @@ def _create(data, attachments, *, channel, registered_by=None, received_at=None)
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
     action = FeedbackEvent.Action.REGISTER if registered_by else FeedbackEvent.Action.SUBMIT
-    note = (
-        _("Registered from channel: %(channel)s") % {"channel": feedback.get_channel_display()} if registered_by else ""
-    )
+    note = ""
+    if registered_by:
+        # Stored text: in the site's language, whatever language the registering user reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Registered from channel: %(channel)s") % {"channel": feedback.get_channel_display()}
     event = FeedbackEvent.objects.create(
         feedback=feedback,
         action=action,

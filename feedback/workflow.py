@@ -171,7 +171,7 @@ def classify(feedback, user, *, kind, field, department, note=""):
     return _move(feedback, user, Action.CLASSIFY, note=note, changes=changes)
 
 
-def time_limit_for(feedback):
+def time_limit_for(feedback, department=None):
     """Working days to answer: the field's own limit, else the department's, else the commune default."""
     from feedback.models import FieldTimeLimit
 
@@ -179,28 +179,39 @@ def time_limit_for(feedback):
         limit = FieldTimeLimit.objects.filter(field_id=feedback.field_id).values_list("days", flat=True).first()
         if limit:
             return limit
-    if feedback.department_id and feedback.department.time_limit_days:
-        return feedback.department.time_limit_days
+    department = department or (feedback.department if feedback.department_id else None)
+    if department is not None and department.time_limit_days:
+        return department.time_limit_days
     return FeedbackSettings.load().default_time_limit_days
 
 
-def due_date_for(feedback, start=None):
+def due_date_for(feedback, start=None, department=None):
     start = start or timezone.localdate()
-    return add_working_days(start, time_limit_for(feedback), CommuneDayOff.as_set())
+    return add_working_days(start, time_limit_for(feedback, department), CommuneDayOff.as_set())
+
+
+def _check_state(feedback, action):
+    """Say "wrong state" before asking for inputs the move could not use anyway (``_move`` checks again, locked)."""
+    move = MOVES[action]
+    if feedback.status not in move.sources:
+        raise TransitionError(
+            _("Cannot “%(move)s”: the item is “%(status)s”.")
+            % {"move": move.label, "status": feedback.get_status_display()}
+        )
 
 
 def forward(feedback, user, department=None, note=""):
+    _check_state(feedback, Action.FORWARD)
     department = department or feedback.department
     if department is None:
         raise TransitionError(_("Choose the department that will answer."))
     if not isinstance(department, Department):
         raise TransitionError(_("Choose the department that will answer."))
-    feedback.department = department
     now = timezone.now()
     changes = {
         "department": department,
         "forwarded_at": now,
-        "due_date": due_date_for(feedback, timezone.localdate(now)),
+        "due_date": due_date_for(feedback, timezone.localdate(now), department),
     }
     return _move(feedback, user, Action.FORWARD, note=note, changes=changes, department=department)
 

@@ -7,9 +7,11 @@ never leave the register unmasked except through
 """
 
 import datetime
+import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -285,10 +287,27 @@ def attachment_path(instance, filename):
     return f"feedback/{timezone.localdate():%Y/%m}/{token_hex(16)}.{extension}"
 
 
-def private_storage():
-    from django.core.files.storage import FileSystemStorage
+class PrivateFeedbackStorage(FileSystemStorage):
+    """Files under ``FEEDBACK_PRIVATE_ROOT`` (read on every use, so settings overrides apply).
 
-    return FileSystemStorage(location=settings.FEEDBACK_PRIVATE_ROOT, base_url=None)
+    They have no public URL: staff download them through the admin's
+    permission-checked attachment view.
+    """
+
+    @property
+    def base_location(self):
+        return settings.FEEDBACK_PRIVATE_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Feedback attachments have no public URL; use the admin's attachment view.")
+
+
+def private_storage():
+    return PrivateFeedbackStorage()
 
 
 class FeedbackAttachment(models.Model):
@@ -340,6 +359,8 @@ class IdentityView(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("viewed by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept when the account is deleted later: the log must still say who looked.
+    viewer_name = models.CharField(_("viewer"), max_length=200, blank=True, editable=False)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
 
@@ -354,6 +375,8 @@ class IdentityView(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ValidationError(_("The identity log is append-only."))
+        if self.user_id and not self.viewer_name:
+            self.viewer_name = f"{self.user.get_full_name() or self.user.get_username()} ({self.user.get_username()})"
         super().save(*args, **kwargs)
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 import pytest
 from pytest_django.asserts import assertContains
 
+from feedback.models import Feedback, FeedbackEvent
 from home.models import StandardPage
 
 
@@ -15,9 +16,18 @@ from home.models import StandardPage
 def test_demo_data_is_idempotent_and_credentials_work(client):
     first = StringIO()
     call_command("load_demo_data", stdout=first)
-    match = re.search(r"username (\S+) password (\S+)", first.getvalue())
+    match = re.search(r"Admin account created: username (\S+) password (\S+)", first.getvalue())
     assert match, first.getvalue()
     username, password = match.groups()
+
+    staff = dict(re.findall(r"Staff account \(.+?\): username (\S+) password (\S+)", first.getvalue()))
+    assert {"chutich", "vanphong", "phochutich", "diachinh"} <= set(staff)
+    # Every stage of the process is there to look at, with real timelines.
+    statuses = set(Feedback.objects.values_list("status", flat=True))
+    assert {"received", "checked", "rejected", "classified", "forwarded", "answered", "published", "closed"} <= statuses
+    assert Feedback.objects.overdue().exists()
+    assert FeedbackEvent.objects.filter(action="forward").count() >= 4
+    feedback_count = Feedback.objects.count()
 
     pages = StandardPage.objects.count()
     assert pages >= 3
@@ -27,8 +37,14 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     assert password not in second.getvalue()
     assert "already exists" in second.getvalue()
     assert StandardPage.objects.count() == pages
+    assert Feedback.objects.count() == feedback_count
+    assert not re.search(r"Staff account", second.getvalue())
 
     assert client.login(username=username, password=password)
+    assert client.get("/admin/").status_code == 200
+
+    client.logout()
+    assert client.login(username="diachinh", password=staff["diachinh"])
     assert client.get("/admin/").status_code == 200
 
     home = client.get("/")

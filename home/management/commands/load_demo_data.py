@@ -1,5 +1,6 @@
 """Create a demo commune: settings, home page, a few information pages, the
-procedure catalogue (imported from ``procedures/demo/procedures.json``), the
+procedure catalogue (imported from ``procedures/demo/procedures.json``), a
+feedback register with staff in every role (``feedback/demo.py``), the
 search synonyms of ``search/demo.py`` and an administrator account.
 
 Idempotent: a second run keeps everything that exists (including the admin
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from wagtail.models import Site
 
+from feedback.demo import ensure_demo_feedback
 from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
 from procedures.importer import import_procedures, read_rows
@@ -138,6 +140,13 @@ class Command(BaseCommand):
         synonyms = ensure_demo_synonyms()
         if verbose:
             self.stdout.write(f"Search synonyms created: {synonyms}")
+
+        items, staff = ensure_demo_feedback()
+        if verbose:
+            self.stdout.write(f"Feedback items created: {items}")
+        for username, group, password in staff:
+            # Printed once, like the admin password.
+            self.stdout.write(self.style.SUCCESS(f"Staff account ({group}): username {username} password {password}"))
 
         self._ensure_admin(options["admin_username"], verbose)
 

@@ -1,0 +1,164 @@
+"""The SQLite part of the database backend: folded FTS5 text, weighted bm25, rank once.
+
+Imported only when the database is SQLite: ``modelsearch`` defines its FTS5
+model only there, so importing this module on PostgreSQL would fail.
+"""
+
+from django.db.models import Case, FloatField, Func, IntegerField, When
+from django.db.models.expressions import RawSQL
+from django.utils.encoding import force_str
+
+from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+from modelsearch.backends.database.sqlite.sqlite import (
+    IndexEntry,
+    SQLiteAutocompleteQueryCompiler,
+    SQLiteFTSIndexEntry,
+    SQLiteIndex,
+    SQLiteSearchBackend,
+    SQLiteSearchQueryCompiler,
+    SQLiteSearchResults,
+)
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
+
+from search.text import fold
+
+# FTS5 column order is (autocomplete, body, title); a match in the title
+# counts this many times a match in the body.
+TITLE_WEIGHT = 4.0
+BODY_WEIGHT = 1.0
+
+
+def fold_query(query):
+    """Fold a query string or a tree of Wagtail query objects."""
+    if isinstance(query, str):
+        return fold(query)
+    if isinstance(query, PlainText | Phrase | Fuzzy):
+        query.query_string = fold(query.query_string)
+    elif isinstance(query, And | Or):
+        for subquery in query.subqueries:
+            fold_query(subquery)
+    elif isinstance(query, Not | Boost):
+        fold_query(query.subquery)
+    return query
+
+
+class WeightedBM25(Func):
+    """bm25() with per-column weights: title above body."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):
+        table = SQLiteFTSIndexEntry._meta.db_table
+        return f"bm25({table}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT})", []
+
+
+class FoldedSQLiteIndex(SQLiteIndex):
+    def add_items(self, model, objs):
+        super().add_items(model, objs)
+        ids = [force_str(obj.pk) for obj in objs]
+        if not ids:
+            return
+        entries = list(
+            IndexEntry._default_manager.filter(content_type_id=get_content_type_pk(model), object_id__in=ids).only(
+                "id", "title", "body", "autocomplete"
+            )
+        )
+        for entry in entries:
+            entry.title = fold(entry.title)
+            entry.body = fold(entry.body)
+            entry.autocomplete = fold(entry.autocomplete)
+        # The update trigger copies the folded text into the FTS5 table.
+        IndexEntry._default_manager.bulk_update(entries, ["title", "body", "autocomplete"], batch_size=500)
+
+
+class RankOnceMixin:
+    """Run the full-text match once per query, and first.
+
+    Wagtail's SQLite compiler filters pages with ``pk IN (match)`` where the
+    match joins the FTS table to the index entries; SQLite's planner scans the
+    entries of the content type and runs the FTS match for each of them, and
+    the ordering repeats the match for every page (a correlated subquery).
+    With 10,000 procedures a common word took seconds. Here ``CROSS JOIN``
+    (SQLite's documented way to fix the join order) puts the FTS table first,
+    so the match runs once; counts and facets use it as a plain filter, and a
+    page of results takes the ranked ids from one more FTS query and keeps the
+    slice the queryset allows, in rank order.
+    """
+
+    def _build_rank_expression(self, vectors, config):
+        return WeightedBM25()
+
+    def _fts_entries(self, query, config):
+        match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
+        content_types = get_descendants_content_types_pks(self.queryset.model)
+        return SQLiteFTSIndexEntry.objects.filter(match).filter(index_entry__content_type__in=content_types)
+
+    def _matching_pks(self, query, config):
+        entries = self._fts_entries(query, config).values("index_entry__object_id")
+        sql, params = entries.query.sql_with_params()
+        if sql.count(" INNER JOIN ") != 1:  # pragma: no cover - Wagtail changed its query
+            return entries
+        # The SQL is Django's own for the match above; the query text stays a parameter.
+        return RawSQL(sql.replace(" INNER JOIN ", " CROSS JOIN "), params)  # noqa: S611
+
+    def _matching(self, query, config):
+        return self.queryset.filter(pk__in=self._matching_pks(query, config))
+
+    def allowed_pks(self, config):
+        """The pks of matching pages the queryset allows (computed once)."""
+        if getattr(self, "_allowed", None) is None:
+            self._allowed = set(self._matching(normalize(self.query), config).order_by().values_list("pk", flat=True))
+        return self._allowed
+
+    def _ranked_pks(self, query, config):
+        if getattr(self, "_ranked", None) is None:
+            rows = (
+                self._fts_entries(query, config)
+                .annotate(score=self._build_rank_expression(None, config))
+                .order_by("score", "-index_entry__object_id")
+                .values_list("index_entry__object_id", flat=True)
+            )
+            self._ranked = [int(object_id) for object_id in rows]
+        return self._ranked
+
+    def search(self, config, start, stop, score_field=None):
+        query = normalize(self.query)
+        if score_field is not None or isinstance(query, MatchAll | Not):
+            return super().search(config, start, stop, score_field)
+        if not self.order_by_relevance or (not start and stop is None):
+            return self._matching(query, config)[start:stop]  # counts and facets need no order
+        allowed = self.allowed_pks(config)
+        ids = [pk for pk in self._ranked_pks(query, config) if pk in allowed][start:stop]
+        order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ids)], output_field=IntegerField())
+        return self.queryset.filter(pk__in=ids).order_by(order) if ids else self.queryset.none()
+
+
+class FoldedSQLiteSearchQueryCompiler(RankOnceMixin, SQLiteSearchQueryCompiler):
+    LAST_TERM_IS_PREFIX = True
+
+
+class FoldedSQLiteAutocompleteQueryCompiler(RankOnceMixin, SQLiteAutocompleteQueryCompiler):
+    pass
+
+
+class FoldedSQLiteSearchResults(SQLiteSearchResults):
+    def _do_count(self):
+        compiler = self.query_compiler
+        query = normalize(compiler.query)
+        if not isinstance(compiler, RankOnceMixin) or isinstance(query, MatchAll | Not):
+            return super()._do_count()
+        total = len(compiler.allowed_pks(compiler.get_config(self.backend)))
+        total = max(0, total - (self.start or 0))
+        return min(total, self.stop - (self.start or 0)) if self.stop is not None else total
+
+
+class FoldedSQLiteSearchBackend(SQLiteSearchBackend):
+    index_class = FoldedSQLiteIndex
+    query_compiler_class = FoldedSQLiteSearchQueryCompiler
+    autocomplete_query_compiler_class = FoldedSQLiteAutocompleteQueryCompiler
+    results_class = FoldedSQLiteSearchResults
+    folds_text = True
+
+    def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
+        return super()._search(query_compiler_class, fold_query(query), model_or_queryset, **kwargs)
