@@ -13,6 +13,8 @@ from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.db.models import Prefetch
 from django.urls import include, path, re_path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +48,7 @@ class FeedbackAdmin(ModelAdmin):
     edit_view_class = views.DisabledView
     delete_view_class = views.DisabledView
     index_template_name = "feedback/admin/index.html"
-    list_display = ("tracking_code", "title", "kind", "status", "department", "channel_and_source", "received_at")
+    list_display = ("tracking_code", "title", "kind", "status", "department", "channel_and_source", "received")
     list_display_add_buttons = "tracking_code"
     list_filter = (
         "status",
@@ -78,13 +80,17 @@ class FeedbackAdmin(ModelAdmin):
             obj.tracking_code,
         )
 
+    @display(description=_("received"), ordering="received_at")
+    def received(self, obj):
+        return date_format(timezone.localtime(obj.received_at), "d/m/Y H:i")
+
     @display(description=_("channel"))
     def channel_and_source(self, obj):
         if obj.source_tag:
             return f"{obj.get_channel_display()} · {obj.source_tag}"
         return obj.get_channel_display()
 
-    @display(description=_("deadline (working days)"))
+    @display(description=_("deadline"))
     def deadline(self, obj):
         # The list view sets days_left on its rows, reading the commune's days off once per request.
         days_left = obj.days_left if hasattr(obj, "days_left") else obj.working_days_left()
