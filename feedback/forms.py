@@ -11,7 +11,7 @@ from anyascii import anyascii
 
 from feedback.models import Feedback
 from feedback.tracking import normalise_tracking_code
-from feedback.uploads import max_upload_mb, process_upload
+from feedback.uploads import max_upload_mb, process_uploads
 from procedures.models import FieldOfActivity, ProcedurePage
 
 #: The honeypot's name: nothing a browser's autofill or a password manager would fill in.
@@ -199,22 +199,7 @@ class FeedbackForm(forms.Form):
         files = self.cleaned_data.get("attachments") or []
         if self.is_spam:
             return []  # never spend work on a robot's files
-        limit = settings.FEEDBACK_MAX_ATTACHMENTS
-        if len(files) > limit:
-            raise ValidationError(
-                _("You chose %(count)s files: at most %(limit)s can be sent."),
-                code="too_many_files",
-                params={"count": len(files), "limit": limit},
-            )
-        processed, errors = [], []
-        for upload in files:
-            try:
-                processed.append(process_upload(upload))
-            except ValidationError as error:
-                errors.append(error)
-        if errors:
-            raise ValidationError(errors)
-        return processed
+        return process_uploads(files)
 
     def clean(self):
         cleaned = super().clean()

@@ -181,3 +181,26 @@ def _encode(image):
         return ProcessedUpload(buffer.getvalue(), "photo.png", "image/png")
     image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return ProcessedUpload(buffer.getvalue(), "photo.jpg", "image/jpeg")
+
+
+def process_uploads(files):
+    """Check and re-encode up to ``FEEDBACK_MAX_ATTACHMENTS`` files; one error per refused file.
+
+    Used by the public form and by staff registration alike.
+    """
+    limit = settings.FEEDBACK_MAX_ATTACHMENTS
+    if len(files) > limit:
+        raise ValidationError(
+            _("You chose %(count)s files: at most %(limit)s can be sent."),
+            code="too_many_files",
+            params={"count": len(files), "limit": limit},
+        )
+    processed, errors = [], []
+    for upload in files:
+        try:
+            processed.append(process_upload(upload))
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError(errors)
+    return processed

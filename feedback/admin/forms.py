@@ -20,7 +20,7 @@ from feedback.forms import MultipleFileField, MultipleFileInput
 from feedback.models import Department, Feedback, FeedbackEvent
 from feedback.privacy import PURPOSE_MAX_LENGTH
 from feedback.tracking import normalise_tracking_code
-from feedback.uploads import max_upload_mb, process_upload
+from feedback.uploads import max_upload_mb, process_uploads
 from procedures.models import FieldOfActivity, ProcedurePage
 
 Action = FeedbackEvent.Action
@@ -381,21 +381,7 @@ class StaffRegistrationForm(forms.Form):
 
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
-        limit = settings.FEEDBACK_MAX_ATTACHMENTS
-        if len(files) > limit:
-            raise ValidationError(
-                _("You chose %(count)s files: at most %(limit)s can be attached."),
-                params={"count": len(files), "limit": limit},
-            )
-        processed, errors = [], []
-        for upload in files:
-            try:
-                processed.append(process_upload(upload))
-            except ValidationError as error:
-                errors.append(error)
-        if errors:
-            raise ValidationError(errors)
-        return processed
+        return process_uploads(files)
 
     def registration_data(self):
         """The values ``feedback.services.register_feedback`` stores."""

@@ -240,7 +240,7 @@ def test_staff_registration_refuses_web_channel_future_dates_and_too_many_files(
     files = [png_file(f"anh-{number}.png") for number in range(4)]
     response = client.post(CREATE, {**base, "channel": "letter", "attachments": files})
     assert response.context["form"].has_error("attachments")
-    assert "You chose 4 files: at most 3 can be attached." in response.content.decode()
+    assert "You chose 4 files: at most 3 can be sent." in response.content.decode()
     assert not Feedback.objects.exists()
 
 
