@@ -8,4 +8,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self):
-        from feedback import checks  # noqa: F401 - registers the system checks
+        from feedback import checks, statistics  # noqa: F401 - system checks; the statistics cache signal
+        from feedback.signals import connect
+
+        connect()  # answer pages and the register follow each other (feedback/signals.py)

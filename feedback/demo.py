@@ -119,6 +119,12 @@ ANSWERS = {
     4: "Hồ sơ nộp tại bộ phận một cửa từ ngày 1 đến ngày 10 hằng tháng, gồm tờ khai và bản sao căn cước.",
 }
 
+# The questions as staff rewrote them for the public answer page (no name, no phone number).
+PUBLIC_QUESTIONS = {
+    0: "Đoạn đường liên thôn 7 ra quốc lộ bị ngập sâu mỗi khi mưa lớn. "
+    "Xã có kế hoạch khơi thông cống thoát nước không?",
+}
+
 
 def _user(username, full_name, group_name, passwords):
     User = get_user_model()
@@ -136,6 +142,23 @@ def _user(username, full_name, group_name, passwords):
         passwords.append((username, group_name, password))
     user.groups.add(Group.objects.get(name=group_name))
     return User.objects.get(pk=user.pk)
+
+
+def _publish_answer_page(item, office, chairman, question):
+    """The office prepares the answer page, the chairman publishes it: the item becomes "published"."""
+    from wagtail.log_actions import LogContext
+
+    from feedback.answers import NoAnswerIndex, prepare_answer_page
+
+    try:
+        page = prepare_answer_page(item, office)
+    except NoAnswerIndex:
+        workflow.publish(item, office)  # no answers index to put it under: published without a page
+        return
+    page.question, page.wording_confirmed = question, True
+    revision = page.save_revision(user=office)
+    with LogContext(user=chairman):
+        revision.publish(user=chairman)
 
 
 def ensure_demo_feedback():
@@ -181,7 +204,7 @@ def ensure_demo_feedback():
             continue
         workflow.approve(item, chairman)
         if stage == "published":
-            workflow.publish(item, office)
+            _publish_answer_page(item, office, chairman, PUBLIC_QUESTIONS[number])
         elif stage == "closed":
             workflow.close(item, office)
     return len(ITEMS), passwords

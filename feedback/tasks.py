@@ -64,3 +64,10 @@ def daily_feedback_job():
 
     SubmissionAttempt.purge()
     return send_reminders()
+
+
+def weekly_summary_job():
+    """Mondays (django-q2 schedule, migration feedback/0005): build, store and e-mail last week's summary."""
+    from feedback.summary import run_weekly_summary
+
+    return run_weekly_summary()

@@ -12,13 +12,15 @@ Views are in ``feedback/admin/views.py``.
 from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.db.models import Prefetch
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.admin_url_finder import register_admin_url_finder
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
@@ -118,6 +120,7 @@ class FeedbackAdmin(ModelAdmin):
 ITEM_URLS = [
     path("<int:pk>/move/<slug:action>/", views.MoveView.as_view(), name="move"),
     path("<int:pk>/note/", views.NoteView.as_view(), name="note"),
+    path("<int:pk>/answer-page/", views.PrepareAnswerPageView.as_view(), name="prepare_answer_page"),
     path("<int:pk>/identity/", views.RevealView.as_view(), name="reveal"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("bulk/", views.BulkMoveView.as_view(), name="bulk"),
@@ -209,3 +212,38 @@ class FeedbackGroup(ModelAdminGroup):
 
 
 modeladmin_register(FeedbackGroup)
+
+
+# --- The leaders' summaries (feedback/admin/summaries.py) and the dashboard panel (feedback/dashboard.py) ---
+
+
+@hooks.register("register_admin_urls")
+def register_summary_urls():
+    from feedback.admin import summaries
+
+    return [path("feedback/summaries/", include((summaries.urlpatterns, "feedback_summaries")))]
+
+
+class SummaryMenuItem(MenuItem):
+    def is_shown(self, request):
+        from feedback.admin.summaries import can_view
+
+        return can_view(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_summary_menu_item():
+    return SummaryMenuItem(
+        _("Leaders' summaries"),
+        reverse("feedback_summaries:index"),
+        name="feedback-summaries",
+        icon_name="doc-full",
+        order=261,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_feedback_summary_panel(request, panels):
+    from feedback.dashboard import add_panel
+
+    add_panel(request, panels)

@@ -49,6 +49,8 @@ class Move:
     target: str
     allowed: object  # (user, feedback) -> bool
     public: bool = False
+    #: Made by the system, never offered as a button: publishing follows the answer page (feedback/answers.py).
+    system: bool = False
 
 
 def _office(user, feedback):
@@ -79,8 +81,8 @@ MOVES = {
         Move(Action.ANSWER, gettext_lazy("Answer"), (Status.FORWARDED,), Status.ANSWERED, _answerer),
         Move(Action.SEND_BACK, gettext_lazy("Send the answer back"), (Status.ANSWERED,), Status.FORWARDED, _approver),
         Move(Action.APPROVE, gettext_lazy("Approve the answer"), (Status.ANSWERED,), Status.APPROVED, _approver, True),
-        Move(Action.PUBLISH, gettext_lazy("Publish"), (Status.APPROVED,), Status.PUBLISHED, _publisher, True),
-        Move(Action.UNPUBLISH, gettext_lazy("Unpublish"), (Status.PUBLISHED,), Status.APPROVED, _publisher, True),
+        Move(Action.PUBLISH, gettext_lazy("Publish"), (Status.APPROVED,), Status.PUBLISHED, _publisher, True, True),
+        Move(Action.UNPUBLISH, gettext_lazy("Unpublish"), (Status.PUBLISHED,), Status.APPROVED, _publisher, True, True),
         Move(Action.CLOSE, gettext_lazy("Close privately"), (Status.APPROVED,), Status.CLOSED, _publisher, True),
     ]
 }
@@ -93,7 +95,9 @@ def available_moves(feedback, user):
     return [move for move in MOVES.values() if feedback.status in move.sources and move.allowed(user, feedback)]
 
 
-def _move(feedback, user, action, *, note="", changes=None, department=None, require_note=False):
+def _move(feedback, user, action, *, note="", changes=None, department=None, require_note=False, system=False):
+    """``system=True``: a system move whose rights were already decided elsewhere (Wagtail's workflow for
+    answer pages); ``user``, who may be None, is only recorded as the actor."""
     move = MOVES[action]
     if require_note and not note.strip():
         raise TransitionError(_("Please give a reason."))
@@ -104,7 +108,7 @@ def _move(feedback, user, action, *, note="", changes=None, department=None, req
                 _("Cannot “%(move)s”: the item is “%(status)s”.")
                 % {"move": move.label, "status": locked.get_status_display()}
             )
-        if user is None or not permissions.can_see(user, locked) or not move.allowed(user, locked):
+        if not system and (user is None or not permissions.can_see(user, locked) or not move.allowed(user, locked)):
             raise PermissionDenied(_("You may not “%(move)s” this item.") % {"move": move.label})
         from_status = locked.status
         locked.status = move.target
@@ -242,12 +246,15 @@ def approve(feedback, user, note="", answer=None):
     return _move(feedback, user, Action.APPROVE, note=note, changes=changes)
 
 
-def publish(feedback, user, note=""):
-    return _move(feedback, user, Action.PUBLISH, note=note, changes={"closed_at": timezone.now()})
+def publish(feedback, user, note="", *, system=False):
+    """The answer is public. ``system=True`` when its answer page went live (``feedback/answers.py``):
+    Wagtail's workflow already decided, so the user's feedback rights are not checked again."""
+    return _move(feedback, user, Action.PUBLISH, note=note, changes={"closed_at": timezone.now()}, system=system)
 
 
-def unpublish(feedback, user, note=""):
-    return _move(feedback, user, Action.UNPUBLISH, note=note, changes={"closed_at": None})
+def unpublish(feedback, user, note="", *, system=False):
+    """Back to "approved": its answer page was unpublished or deleted (``system=True``)."""
+    return _move(feedback, user, Action.UNPUBLISH, note=note, changes={"closed_at": None}, system=system)
 
 
 def close(feedback, user, note=""):

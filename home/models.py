@@ -64,7 +64,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage"]
+    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage", "feedback.AnswerIndexPage"]
     max_count = 1
 
     class Meta:
@@ -100,7 +100,7 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage"]
+    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage", "feedback.AnswerIndexPage"]
 
     class Meta:
         verbose_name = _("information page")

@@ -29,7 +29,7 @@ from django.views.generic.edit import FormView
 from wagtail.admin import messages
 from wagtail_modeladmin.views import IndexView, InspectView, WMABaseView
 
-from feedback import export, permissions, privacy, services, workflow
+from feedback import answers, export, permissions, privacy, services, workflow
 from feedback.admin.forms import (
     MOVE_FORMS,
     BulkMoveForm,
@@ -177,6 +177,8 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
         feedback, user = self.instance, self.request.user
         moves = []
         for move in workflow.available_moves(feedback, user):
+            if move.system:  # publishing follows the answer page (see the "Public answer page" section)
+                continue
             form = MOVE_FORMS[move.action](feedback=feedback, user=user)
             moves.append(
                 {"move": move, "form": form, "url": reverse("feedback_admin:move", args=[feedback.pk, move.action])}
@@ -196,6 +198,7 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
                 "forward_due_date": workflow.due_date_for(feedback) if forward_possible else None,
                 "note_form": NoteForm(),
                 "index_url": self.index_url,
+                **answer_page_context(feedback, user),
             }
         )
         context["deadline"] = deadline_html(context["days_left"])
@@ -235,7 +238,7 @@ class MoveView(ItemViewMixin, View):
 
     def post(self, request, action):
         form_class = MOVE_FORMS.get(action)
-        if form_class is None:
+        if form_class is None or workflow.MOVES[action].system:
             raise Http404
         form = form_class(request.POST, feedback=self.feedback, user=request.user)
         if not form.is_valid():
@@ -251,6 +254,34 @@ class MoveView(ItemViewMixin, View):
             _("%(code)s: “%(move)s” done.") % {"code": self.feedback.tracking_code, "move": form.move.label},
         )
         return self.back_to_item()
+
+
+def answer_page_context(feedback, user):
+    """The item's public answer page, or whether this user may prepare it now."""
+    page = answers.answer_page_for(feedback) if feedback.status in Feedback.ANSWER_GIVEN else None
+    return {
+        "answer_page": page,
+        "answer_page_edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]) if page else "",
+        "can_prepare_answer_page": page is None and answers.can_prepare(user, feedback),
+    }
+
+
+class PrepareAnswerPageView(ItemViewMixin, View):
+    """POST: create the draft answer page of an approved item, then open it in Wagtail's page editor."""
+
+    def post(self, request):
+        if not permissions.can_publish(request.user):
+            raise PermissionDenied(_("You may not prepare the public answer page of this item."))
+        try:
+            page = answers.prepare_answer_page(self.feedback, request.user)
+        except (TransitionError, answers.NoAnswerIndex) as exc:
+            messages.error(request, exc.message)
+            return redirect(inspect_url(self.feedback))
+        messages.success(
+            request,
+            _("Draft answer page prepared. Rewrite the question without personal data, then submit it for approval."),
+        )
+        return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 class NoteView(ItemViewMixin, View):

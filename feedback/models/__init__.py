@@ -1,6 +1,7 @@
 """Feedback register models, split by kind (see HOUSE_STYLE §1)."""
 
 from feedback.models.organisation import CommuneDayOff, Department, FeedbackSettings, FieldTimeLimit
+from feedback.models.pages import AnswerDocument, AnswerIndexPage, AnswerPage
 from feedback.models.register import (
     Feedback,
     FeedbackAttachment,
@@ -9,8 +10,12 @@ from feedback.models.register import (
     IdentityView,
     SubmissionAttempt,
 )
+from feedback.models.reports import WeeklySummary
 
 __all__ = [
+    "AnswerDocument",
+    "AnswerIndexPage",
+    "AnswerPage",
     "CommuneDayOff",
     "Department",
     "Feedback",
@@ -21,4 +26,5 @@ __all__ = [
     "FieldTimeLimit",
     "IdentityView",
     "SubmissionAttempt",
+    "WeeklySummary",
 ]

@@ -313,8 +313,15 @@ class ProcedurePage(Page):
         prefetch_related_objects([self], *DETAIL_PREFETCHES)
         context["documents"] = self.required_documents.all()
         context["steps"] = self.steps.all()
+        context["answers"] = self.published_answers()
         context["structured_data"] = self.structured_data(request)
         return context
+
+    def published_answers(self):
+        """Live, public answer pages about this procedure: one query, however many there are."""
+        from feedback.models import AnswerPage
+
+        return list(AnswerPage.objects.for_procedure(self))
 
     def structured_data(self, request):
         """schema.org GovernmentService, for search engines and assistants."""

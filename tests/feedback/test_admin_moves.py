@@ -11,8 +11,9 @@ from bs4 import BeautifulSoup
 
 from feedback import workflow
 from feedback.admin.forms import MOVE_FORMS
-from feedback.models import Feedback, FeedbackEvent
+from feedback.models import AnswerPage, Feedback, FeedbackEvent
 from tests.factories import make_feedback, make_field, prefer_english
+from tests.feedback.test_answers import edit_url, editor_data, make_answers_index
 
 INDEX = "/admin/feedback/feedback/"
 
@@ -50,7 +51,7 @@ def test_every_workflow_move_has_a_form():
 
 
 @pytest.mark.django_db
-def test_standard_process_through_the_admin(client, office, member, chairman, department):
+def test_standard_process_through_the_admin(client, office, member, chairman, department, home_page):
     field = make_field("Đất đai")
     item = make_feedback(title="Tranh chấp ranh giới đất", text="Nhà bên cạnh xây lấn sang đất của tôi.")
 
@@ -92,9 +93,16 @@ def test_standard_process_through_the_admin(client, office, member, chairman, de
     assert item.status == "approved"
     assert item.answer == "Ngày 15/7, xã sẽ cử cán bộ địa chính đo đạc lại ranh giới."
 
+    # Publishing is no button: the office prepares the public answer page, the chairman publishes it.
+    make_answers_index(home_page)
     client.force_login(office)
-    assert offered_moves(client, item) == {"publish", "close"}
-    post_move(client, item, "publish")
+    assert offered_moves(client, item) == {"close"}
+    response = client.post(reverse("feedback_admin:prepare_answer_page", args=[item.pk]))
+    answer_page = AnswerPage.objects.get(feedback=item)
+    assert response.url == edit_url(answer_page)
+    client.force_login(chairman)
+    data = editor_data(answer_page, "publish", question="Nhà bên cạnh xây lấn ranh giới đất?", wording_confirmed="on")
+    assert client.post(edit_url(answer_page), data).status_code == 302
     item.refresh_from_db()
     assert item.status == "published"
     assert item.closed_at is not None
@@ -107,7 +115,7 @@ def test_standard_process_through_the_admin(client, office, member, chairman, de
         ("forward", "vanphong"),
         ("answer", "diachinh"),
         ("approve", "chutich"),
-        ("publish", "vanphong"),
+        ("publish", "chutich"),
     ]
     assert item.events.get(action="check").note == "Đã gọi lại xác minh"
 
@@ -157,17 +165,17 @@ def test_illegal_move_shows_the_vietnamese_message_and_changes_nothing(client, o
     events_before = item.events.count()
     client.force_login(office)  # no language preference: the admin speaks Vietnamese
 
-    response = post_move(client, item, "publish", follow=True)
+    response = post_move(client, item, "close", follow=True)
 
     assert response.redirect_chain[-1][0] == inspect_url(item)
     with translation.override("vi"):
         expected = gettext("Cannot “%(move)s”: the item is “%(status)s”.") % {
-            "move": workflow.MOVES["publish"].label,
+            "move": workflow.MOVES["close"].label,
             "status": Feedback.Status.RECEIVED.label,
         }
     with translation.override("en"):
         english = gettext("Cannot “%(move)s”: the item is “%(status)s”.") % {
-            "move": workflow.MOVES["publish"].label,
+            "move": workflow.MOVES["close"].label,
             "status": Feedback.Status.RECEIVED.label,
         }
     assert expected != english  # it is translated

@@ -20,10 +20,11 @@ import pytest
 from PIL import Image
 
 from feedback import workflow
-from feedback.models import Feedback, FeedbackEvent
+from feedback.models import AnswerPage, Feedback, FeedbackEvent
 from feedback.services import submit_feedback
 from feedback.uploads import process_upload
 from tests.factories import make_feedback
+from tests.feedback.test_answers import make_answers_index
 
 LOGIN, DONE = "login", "done"
 ROLES = ("anonymous", "outsider", "member", "other_member", "leader", "office", "chairman")
@@ -50,7 +51,9 @@ EXPECTED = {
     "move: return":                 (LOGIN,    403,     DONE,  404,         403,   DONE,  DONE),
     "move: send_back":              (LOGIN,    403,     403,   404,         DONE,  403,   DONE),
     "move: approve":                (LOGIN,    403,     403,   404,         DONE,  403,   DONE),
-    "move: publish":                (LOGIN,    403,     403,   404,         403,   DONE,  DONE),
+    # Publishing follows the answer page (Wagtail's workflow): no one publishes through the register.
+    "move: publish":                (LOGIN,    403,     404,   404,         404,   404,   404),
+    "prepare answer page":          (LOGIN,    403,     403,   404,         403,   DONE,  DONE),
     "move: close":                  (LOGIN,    403,     403,   404,         403,   DONE,  DONE),
     "bulk move":                    (LOGIN,    403,     403,   403,         403,   DONE,  DONE),
 }
@@ -83,8 +86,9 @@ def png_upload():
 
 
 @pytest.fixture
-def items(office, leader, department, other_department):
+def items(office, leader, department, other_department, home_page):
     """One item in each state a row of the table needs; all in ``department`` once classified."""
+    make_answers_index(home_page)  # where "prepare answer page" puts the draft
     forwarded = submit_feedback(
         {
             "kind": "complaint",
@@ -190,6 +194,13 @@ ACTIONS = {
     "move: send_back": _move("send_back", "answered", "forwarded", note="Cần nêu rõ thời gian khắc phục."),
     "move: approve": _move("approve", "answered", "approved", answer="Xã đã cử cán bộ kiểm tra và khắc phục."),
     "move: publish": _move("publish", "approved", "published"),
+    "prepare answer page": (
+        lambda client, items: (
+            client.post(reverse("feedback_admin:prepare_answer_page", args=[items["approved"].pk])),
+            items["approved"],
+        ),
+        lambda item: AnswerPage.objects.filter(feedback=item).exists(),
+    ),
     "move: close": _move("close", "approved", "closed"),
     "bulk move": (_bulk, lambda item: Feedback.objects.get(pk=item.pk).status == "checked"),
 }

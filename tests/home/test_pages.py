@@ -11,6 +11,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
+from feedback.models import AnswerIndexPage
 from home.models import HomePage, StandardPage
 from procedures.models import ProcedureIndexPage
 from tests.factories import make_standard_page
@@ -103,7 +104,7 @@ class TestPageTree(WagtailPageTestCase):
     def test_tree_rules(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
-        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ProcedureIndexPage})
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, ProcedureIndexPage, AnswerIndexPage})
 
     def test_editor_can_create_an_information_page(self):
         self.assertCanCreate(

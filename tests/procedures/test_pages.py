@@ -70,7 +70,8 @@ def test_query_count_does_not_grow_with_documents_or_steps(client, catalogue, dj
             assert client.get(page.url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 10, counts
+    # 10 for the page itself, + 1 listing its published answers (issue 6; constant, see tests/feedback/test_answers.py).
+    assert counts[1] <= 11, counts
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Create a demo commune: settings, home page, a few information pages, the
 procedure catalogue (imported from ``procedures/demo/procedures.json``), a
-feedback register with staff in every role (``feedback/demo.py``), the
+feedback register with staff in every role (``feedback/demo.py``) and the public answers page, the
 search synonyms of ``search/demo.py`` and an administrator account.
 
 Idempotent: a second run keeps everything that exists (including the admin
@@ -19,6 +19,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from feedback.demo import ensure_demo_feedback
+from feedback.models import AnswerIndexPage
 from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
 from procedures.importer import import_procedures, read_rows
@@ -51,6 +52,15 @@ CATALOGUE = {
     "intro": (
         "Tra cứu các thủ tục hành chính Ủy ban nhân dân xã giải quyết: cần mang theo giấy tờ gì, "
         "nộp ở đâu, mất bao lâu và lệ phí bao nhiêu. Tìm theo lĩnh vực hoặc theo chữ cái đầu."
+    ),
+}
+
+ANSWERS_INDEX = {
+    "title": "Hỏi đáp – Trả lời công dân",
+    "slug": "hoi-dap",
+    "intro": (
+        "Câu trả lời chính thức của UBND xã cho các câu hỏi, góp ý, phản ánh của người dân. "
+        "Câu hỏi đã được biên tập lại, không có thông tin cá nhân của người gửi."
     ),
 }
 
@@ -141,6 +151,9 @@ class Command(BaseCommand):
         if verbose:
             self.stdout.write(f"Search synonyms created: {synonyms}")
 
+        answers_index = self._ensure_answers_index(home)
+        if verbose:
+            self.stdout.write(f"Answers index: {answers_index.title}")
         items, staff = ensure_demo_feedback()
         if verbose:
             self.stdout.write(f"Feedback items created: {items}")
@@ -158,6 +171,17 @@ class Command(BaseCommand):
         home.add_child(instance=catalogue)
         catalogue.save_revision().publish()
         return catalogue, True
+
+    def _ensure_answers_index(self, home):
+        """The public answers page, with the "Answer approval" workflow (given by feedback/signals.py)."""
+        index = AnswerIndexPage.objects.order_by("path").first()
+        if index is not None:
+            return index
+        home.refresh_from_db()
+        index = AnswerIndexPage(show_in_menus=True, **ANSWERS_INDEX)
+        home.add_child(instance=index)
+        index.save_revision().publish()
+        return index
 
     def _ensure_admin(self, username, verbose):
         User = get_user_model()

@@ -1,0 +1,272 @@
+"""Public answer pages: preparing the draft, the approval workflow and its rights, the index filters and feed.
+
+* ``prepare_answer_page(feedback, user)``: the draft ``AnswerPage`` of an
+  approved item, under the first answers index. The question starts EMPTY (the
+  citizen's words are shown read only in the editor, never copied); the
+  answer starts from the approved answer, which is official.
+* ``setup_answer_index(index)``: the "Answer approval" workflow and the page
+  rights of the office (prepare) and the chairman and leaders (publish) on an
+  answers index. Run for every new index (``feedback/signals.py``).
+* ``page_went_live`` / ``page_went_offline``: the feedback item follows its
+  page (``workflow.publish`` / ``workflow.unpublish`` as system moves).
+"""
+
+import logging
+import re
+
+from django import forms
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape, linebreaks
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anyascii import anyascii
+
+from feedback import permissions, workflow
+from feedback.models import Feedback
+
+logger = logging.getLogger(__name__)
+
+WORKFLOW_NAME = "Answer approval"
+TASK_NAME = "Chủ tịch hoặc lãnh đạo UBND xã duyệt"
+#: Page rights on every answers index, per group.
+INDEX_PERMISSIONS = {
+    permissions.GROUP_OFFICE: ("add_page", "change_page"),
+    permissions.GROUP_CHAIRMAN: ("add_page", "change_page", "publish_page"),
+    permissions.GROUP_LEADERS: ("add_page", "change_page", "publish_page"),
+}
+
+
+class NoAnswerIndex(Exception):
+    """There is no answers index to put the page under. The message is for people."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Preparing the draft ---
+
+
+def answer_page_for(feedback):
+    from feedback.models import AnswerPage
+
+    return AnswerPage.objects.filter(feedback=feedback).first()
+
+
+def can_prepare(user, feedback):
+    return permissions.can_publish(user) and feedback.status == Feedback.Status.APPROVED
+
+
+def prepare_answer_page(feedback, user):
+    """The draft answer page of an approved item (the existing one if there is one)."""
+    from feedback.models import AnswerIndexPage, AnswerPage
+
+    existing = answer_page_for(feedback)
+    if existing is not None:
+        return existing
+    if not permissions.can_see(user, feedback) or not permissions.can_publish(user):
+        raise PermissionDenied(_("You may not prepare the public answer page of this item."))
+    if feedback.status != Feedback.Status.APPROVED:
+        raise workflow.TransitionError(
+            _("Only an approved answer can become a public answer page; the item is “%(status)s”.")
+            % {"status": feedback.get_status_display()}
+        )
+    index = AnswerIndexPage.objects.order_by("path").first()
+    if index is None:
+        raise NoAnswerIndex(
+            _(
+                "There is no answers page yet. Ask an administrator to create a page of type "
+                "“answers index” (Trang câu trả lời) under the home page, then try again."
+            )
+        )
+    title = feedback.title if feedback.title else _("Answer %(code)s") % {"code": feedback.tracking_code}
+    page = AnswerPage(
+        title=title,
+        slug=_free_slug(index, feedback),
+        live=False,
+        feedback=feedback,
+        question="",  # never the citizen's words: staff rewrite it
+        answer=linebreaks(escape(feedback.answer)),
+        department_id=feedback.department_id,
+        field_id=feedback.field_id,
+        received_date=timezone.localdate(feedback.received_at),
+        answered_date=timezone.localdate(feedback.answered_at) if feedback.answered_at else None,
+    )
+    if feedback.procedure_id:
+        page.related_procedures = [feedback.procedure]
+    with transaction.atomic():
+        index.add_child(instance=page)
+        page.save_revision(user=user, log_action=True, clean=False)
+    return page
+
+
+def _free_slug(index, feedback):
+    # The tracking code, not the title: a title may hold a name or a village.
+    return slugify(anyascii(feedback.tracking_code)) or "tra-loi"
+
+
+# --- Identity guard ---
+
+
+def identity_found_in(feedback, text):
+    """Whether ``text`` contains the sender's name, phone number or e-mail (checked, never shown)."""
+    from feedback.models import Feedback as FeedbackModel
+
+    if not text or feedback.is_anonymous:
+        return False
+    name, phone, email = (
+        FeedbackModel.objects.filter(pk=feedback.pk).values_list("submitter_name", "submitter_phone", "submitter_email")
+    ).get()
+    plain = " ".join(re.sub(r"<[^>]+>", " ", text).split()).casefold()
+    if name and len(name.strip()) >= 4 and " ".join(name.split()).casefold() in plain:
+        return True
+    if email and email.strip().casefold() in plain:
+        return True
+    digits = re.sub(r"\D", "", phone or "")
+    return len(digits) >= 6 and digits in re.sub(r"\D", "", plain)
+
+
+# --- Workflow and rights on the answers index ---
+
+
+def answer_workflow():
+    from wagtail.models import Workflow
+
+    return Workflow.objects.filter(name=WORKFLOW_NAME).first()
+
+
+def setup_answer_index(index):
+    """Assign the "Answer approval" workflow and the groups' page rights to a new answers index."""
+    from django.contrib.auth.models import Group, Permission
+
+    from wagtail.models import GroupPagePermission, WorkflowPage
+
+    approval = answer_workflow()
+    if approval is not None and not WorkflowPage.objects.filter(page=index).exists():
+        WorkflowPage.objects.create(page=index, workflow=approval)
+    for group_name, codenames in INDEX_PERMISSIONS.items():
+        group = Group.objects.filter(name=group_name).first()
+        if group is None:
+            continue
+        for codename in codenames:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+
+
+# --- The feedback item follows its page ---
+
+
+def _actor(revision=None):
+    """Who published: the admin user of this request (Wagtail's log context), else the revision's author."""
+    from wagtail.log_actions import get_active_log_context
+
+    user = get_active_log_context().user
+    if user is None and revision is not None:
+        user = revision.user
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def page_went_live(page, revision=None):
+    if not page.feedback_id:
+        return None
+    feedback = Feedback.objects.get(pk=page.feedback_id)
+    if feedback.status == Feedback.Status.PUBLISHED:
+        return None  # a corrected version of a live answer
+    if feedback.status != Feedback.Status.APPROVED:
+        logger.warning("Answer page %s went live but %s is %s", page.pk, feedback.tracking_code, feedback.status)
+        return None
+    return workflow.publish(feedback, _actor(revision), system=True)
+
+
+def page_went_offline(page):
+    if not page.feedback_id:
+        return None
+    feedback = Feedback.objects.get(pk=page.feedback_id)
+    if feedback.status != Feedback.Status.PUBLISHED:
+        return None
+    return workflow.unpublish(feedback, _actor(), system=True)
+
+
+# --- The public index: filters and feed ---
+
+
+class AnswerFilterForm(forms.Form):
+    """GET filters of the answers index; choices come from the published answers."""
+
+    field = forms.ChoiceField(label=gettext_lazy("Field of activity"), required=False)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
+    year = forms.ChoiceField(label=gettext_lazy("Year"), required=False)
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        from feedback.models import Department
+        from procedures.models import FieldOfActivity
+
+        every = [("", _("All"))]
+        fields = FieldOfActivity.objects.filter(answer_pages__in=answers).distinct().order_by("name")
+        departments = Department.objects.filter(answer_pages__in=answers).distinct().order_by("name")
+        years = sorted(
+            {date.year for date in answers.exclude(answered_date=None).values_list("answered_date", flat=True)},
+            reverse=True,
+        )
+        self.fields["field"].choices = every + [(field.slug, field.name) for field in fields]
+        self.fields["department"].choices = every + [(str(item.pk), item.name) for item in departments]
+        self.fields["year"].choices = every + [(str(year), str(year)) for year in years]
+
+    def filter(self, answers):
+        if not self.is_bound:
+            return answers
+        if not self.is_valid():
+            return answers.none()
+        data = self.cleaned_data
+        if data["field"]:
+            answers = answers.filter(field__slug=data["field"])
+        if data["department"]:
+            answers = answers.filter(department_id=int(data["department"]))
+        if data["year"]:
+            answers = answers.filter(answered_date__year=int(data["year"]))
+        return answers
+
+
+class AnswerFeed(Feed):
+    """RSS 2.0: the newest published answers of one index."""
+
+    def __init__(self, index):
+        super().__init__()
+        self.index = index
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        return super().__call__(request, *args, **kwargs)
+
+    def title(self):
+        return self.index.title
+
+    def link(self):
+        return self.index.get_url(request=self.request)
+
+    def description(self):
+        return self.index.intro or _("New answers to citizens' questions.")
+
+    def items(self):
+        return self.index.answers().order_by("-first_published_at", "-pk")[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.question
+
+    def item_link(self, item):
+        return item.get_url(request=self.request)
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_categories(self, item):
+        return [item.field.name] if item.field_id else []

@@ -1,0 +1,516 @@
+"""Public statistics of the feedback register: counts only, computed by the database, cached.
+
+Definitions (the public page, the CSV and the JSON say the same):
+
+* **Period.** Two dates, both included, in the commune's time zone
+  (``settings.TIME_ZONE``, Asia/Ho_Chi_Minh): from 00:00 local time on the
+  first day to 00:00 local time on the day after the last. Months are local
+  months too: an item received at 23:30 on 31 January local time (16:30 UTC)
+  belongs to January.
+* **Received** = items whose ``received_at`` falls in the period, except the
+  items rejected (spam, invalid or duplicate: status "rejected"). A rejected
+  item that staff restore counts again.
+* **Resolved** = items whose answer was approved for the citizen (status
+  approved, published or closed privately) and that have an ``answered_at``;
+  they are counted in the period, and in the month, of ``answered_at``: the
+  time the department gave the answer that was approved (an answer sent back
+  and rewritten gets the new time). An answer that still waits for approval
+  is not counted, nor is an item reopened by its citizen until it is answered
+  again. So a month's "resolved" can still grow when an answer of that month
+  is approved later.
+* **On time** = resolved items answered on or before their due date (the
+  local date of ``answered_at`` <= ``due_date``), as a percentage of the
+  resolved items that have a due date.
+* **Days to answer** = ``answered_at - received_at`` in days (with the
+  fraction of the day), for the resolved items. The **median** and the
+  **90th percentile** use linear interpolation between the closest ranks
+  (PostgreSQL's ``percentile_cont``, Excel's PERCENTILE.INC, numpy's
+  default): for n sorted values x[0..n-1] and a fraction p, h = (n - 1) * p and
+  the result is x[floor(h)] + (h - floor(h)) * (x[floor(h) + 1] - x[floor(h)]).
+  PostgreSQL computes it with ``percentile_cont``; other databases (SQLite)
+  rank the values with window functions and return only the two rows around
+  each h, so both give the same numbers.
+* **Satisfaction** = the average citizen rating (1 to 5) and the number of
+  ratings, of the items resolved in the period (the rating belongs to the
+  answer; a rating given later still counts for the answer's month).
+* **By** month, field of activity, department, channel, and QR poster (the
+  source tag of items sent through the web form). A source tag is typed in an
+  address, so a tag is only listed once it has at least
+  ``MIN_SOURCE_TAG_ITEMS`` items (received or resolved) in the period.
+
+Only counts leave this module: never a title, a text, a name or a tracking
+code. Everything is one aggregate query per table section (plus one ranking
+query per section outside PostgreSQL): the number of queries does not depend
+on the number of items.
+
+The figures are cached (the ``default`` cache, ``CACHE_SECONDS``) under a key
+made of the period and a version number kept in the ``shared`` cache (seen by
+every process). Saving or deleting any ``Feedback`` bumps the version (see
+``bump_version``), so the next request computes fresh figures; changes that
+bypass signals (``QuerySet.update``) show within ``CACHE_SECONDS``. The signal
+handlers are connected when this module is imported; ``FeedbackConfig.ready()``
+should import it (``from feedback import statistics  # noqa: F401``) so that
+task workers and commands bump the version too.
+"""
+
+import datetime
+import logging
+from dataclasses import asdict, dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connection, router, transaction
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    Window,
+)
+from django.db.models.expressions import ExpressionWrapper
+from django.db.models.functions import RowNumber, TruncDate, TruncMonth
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from anyascii import anyascii
+
+from feedback.models import Feedback
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 600
+CACHE_PREFIX = "feedback-statistics"
+VERSION_KEY = f"{CACHE_PREFIX}:version"
+MIN_SOURCE_TAG_ITEMS = 3
+#: (name, numerator, denominator) of the percentiles: integers, so that SQL divides exactly on every database.
+PERCENTILES = (("median_days", 1, 2), ("p90_days", 9, 10))
+#: The longest period one request may ask for (months listed one by one).
+MAX_MONTHS = 120
+
+
+def commune_zone():
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+# --- Periods ---
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end``, both days included, in the commune's time zone."""
+
+    start: datetime.date
+    end: datetime.date
+    preset: str = ""
+
+    def bounds(self):
+        """[first instant, instant after the last) as aware datetimes."""
+        zone = commune_zone()
+        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
+        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        return first, after
+
+    def months(self):
+        """The first day of every month the period touches, in order."""
+        months, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            months.append(day)
+            day = add_months(day, 1)
+        return months
+
+    @property
+    def cache_key(self):
+        return f"{self.start.isoformat()}:{self.end.isoformat()}"
+
+
+def add_months(day, count):
+    """The first day of the month ``count`` months after ``day``'s month (negative: before)."""
+    index = day.year * 12 + day.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+PRESETS = ("this-month", "3-months", "this-year", "12-months")
+DEFAULT_PRESET = "12-months"
+
+
+def preset_period(name, today=None):
+    """This month, the last 3 or 12 months (the current one included), or this year; up to today."""
+    today = today or timezone.localdate()
+    first_of_month = today.replace(day=1)
+    starts = {
+        "this-month": first_of_month,
+        "3-months": add_months(first_of_month, -2),
+        "this-year": today.replace(month=1, day=1),
+        "12-months": add_months(first_of_month, -11),
+    }
+    return Period(starts[name], today, name)
+
+
+# --- SQL pieces ---
+
+
+class DaysBetween(Func):
+    """(first - second) in days, with the fraction of the day, as a float; per database."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday(", **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision) / 86400.0)",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+
+class SQLiteLocalDate(Func):
+    """SQLite's own ``date(column, '+N seconds'[, 'start of month'])``: the local date (or month) of a UTC column.
+
+    Only for a zone whose offset does not change in the period (Asia/Ho_Chi_Minh
+    has been UTC+7 since 1975): Django's TruncDate/TruncMonth call a Python
+    function for every row on SQLite, many times slower on 100,000 rows.
+    """
+
+    arity = 1
+    output_field = DateField()
+
+    def __init__(self, expression, offset_seconds, month=False):
+        modifiers = f"'{int(offset_seconds):+d} seconds'" + (", 'start of month'" if month else "")
+        super().__init__(expression, template=f"date(%(expressions)s, {modifiers})")
+
+
+def _fixed_offset(period):
+    """The zone's UTC offset in seconds if it is the same all through ``period`` (checked at every month), else None."""
+    zone = commune_zone()
+    days = [*period.months(), period.start, period.end + datetime.timedelta(days=1)]
+    offsets = {datetime.datetime.combine(day, datetime.time(12), tzinfo=zone).utcoffset() for day in days}
+    return offsets.pop().total_seconds() if len(offsets) == 1 else None
+
+
+def local_date(column, period, month=False):
+    """The commune's local date (``month``: first day of the month) of ``column``, computed by the database."""
+    offset = _fixed_offset(period) if connection.vendor == "sqlite" else None
+    if offset is not None:
+        return SQLiteLocalDate(column, offset, month=month)
+    truncate = TruncMonth if month else TruncDate
+    return truncate(column, tzinfo=commune_zone())
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(p) WITHIN GROUP (ORDER BY expression)``; p = numerator / denominator."""
+
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+    arity = 1
+
+    def __init__(self, expression, numerator, denominator, **extra):
+        fraction = f"{int(numerator)}.0 / {int(denominator)}"
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+def interpolate(ranked, count, numerator, denominator):
+    """The percentile from the rows around h = (count - 1) * p: ``ranked`` maps 1-based ranks to values."""
+    low = (count - 1) * numerator // denominator
+    fraction = (count - 1) * numerator / denominator - low
+    below = ranked[low + 1]
+    above = ranked.get(low + 2, below)
+    return below + fraction * (above - below)
+
+
+# --- The figures ---
+
+
+@dataclass
+class Row:
+    """The figures of one group (the whole period, a month, a field…). Counts only."""
+
+    key: object = None
+    label: str = ""
+    received: int = 0
+    resolved: int = 0
+    with_due_date: int = 0
+    on_time: int = 0
+    mean_days: float | None = None
+    median_days: float | None = None
+    p90_days: float | None = None
+    rating_average: float | None = None
+    rating_count: int = 0
+
+    @property
+    def on_time_percent(self):
+        if not self.with_due_date:
+            return None
+        return round(100 * self.on_time / self.with_due_date, 1)
+
+    @property
+    def is_empty(self):
+        return not (self.received or self.resolved)
+
+    def as_dict(self):
+        data = asdict(self)
+        data["on_time_percent"] = self.on_time_percent
+        for name in ("mean_days", "median_days", "p90_days", "rating_average"):
+            if data[name] is not None:
+                data[name] = round(data[name], 2)
+        return data
+
+
+@dataclass
+class Figures:
+    period: Period
+    totals: Row
+    months: list = field(default_factory=list)
+    fields: list = field(default_factory=list)
+    departments: list = field(default_factory=list)
+    channels: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    computed_at: datetime.datetime | None = None
+
+    @property
+    def is_empty(self):
+        return self.totals.is_empty
+
+    def sections(self):
+        """(name, rows) of every breakdown, in page order."""
+        return [
+            ("month", self.months),
+            ("field", self.fields),
+            ("department", self.departments),
+            ("channel", self.channels),
+            ("source_tag", self.sources),
+        ]
+
+
+def _received(period):
+    start, after = period.bounds()
+    return Feedback.objects.exclude(status=Feedback.Status.REJECTED).filter(
+        received_at__gte=start, received_at__lt=after
+    )
+
+
+def _resolved(period):
+    start, after = period.bounds()
+    return Feedback.objects.filter(
+        status__in=Feedback.ANSWER_GIVEN, answered_at__isnull=False, answered_at__gte=start, answered_at__lt=after
+    ).annotate(days=DaysBetween("answered_at", "received_at"))
+
+
+def _group(queryset, key, label):
+    """``queryset`` grouped by ``key`` (an expression; None: no grouping), with a label column if given."""
+    columns = {"key": key if key is not None else Value(0, output_field=IntegerField())}
+    if label is not None:
+        columns["label"] = label
+    return queryset.order_by().values(**columns)
+
+
+def _percentiles(queryset, key, label):
+    """{key: {name: value}} of the percentiles of ``days``, computed by the database."""
+    if connection.vendor == "postgresql":
+        aggregates = {name: PercentileCont("days", num, den) for name, num, den in PERCENTILES}
+        return {row["key"]: row for row in _group(queryset, key, label).annotate(**aggregates)}
+    # Elsewhere: rank each group's durations and keep the (at most four) rows around each h.
+    grouped = queryset.order_by().annotate(key=key if key is not None else Value(0, output_field=IntegerField()))
+    partition = [F("key")]
+    ranked = grouped.annotate(
+        rank=Window(RowNumber(), partition_by=partition, order_by=[F("days").asc(), F("pk").asc()]),
+        size=Window(Count("pk"), partition_by=partition),
+    )
+    wanted = Q()
+    for name, num, den in PERCENTILES:
+        low = ExpressionWrapper((F("size") - 1) * num / den, output_field=IntegerField())
+        ranked = ranked.annotate(**{f"{name}_low": low})
+        wanted |= Q(rank=F(f"{name}_low") + 1) | Q(rank=F(f"{name}_low") + 2)
+    groups = {}
+    for row in ranked.filter(wanted).values("key", "days", "rank", "size"):
+        group = groups.setdefault(row["key"], {"size": row["size"], "ranked": {}})
+        group["ranked"][row["rank"]] = row["days"]
+    return {
+        key: {name: interpolate(group["ranked"], group["size"], num, den) for name, num, den in PERCENTILES}
+        for key, group in groups.items()
+    }
+
+
+def _section(period, received_key, resolved_key, label=None, extra_filter=None):
+    """{key: Row} for one breakdown: one query for "received", one for "resolved" (and one to rank durations)."""
+    received = _received(period)
+    resolved = _resolved(period)
+    if extra_filter is not None:
+        received, resolved = received.filter(extra_filter), resolved.filter(extra_filter)
+    resolved = resolved.annotate(answered_on=local_date("answered_at", period))
+    rows = {}
+
+    def row_for(data):
+        key = data["key"]
+        if key not in rows:
+            rows[key] = Row(key=key, label=data.get("label") or "")
+        return rows[key]
+
+    for data in _group(received, received_key, label).annotate(received=Count("pk")):
+        row_for(data).received = data["received"]
+    aggregates = {
+        "resolved": Count("pk"),
+        "with_due_date": Count("pk", filter=Q(due_date__isnull=False)),
+        "on_time": Count("pk", filter=Q(due_date__isnull=False, answered_on__lte=F("due_date"))),
+        "mean_days": Avg("days"),
+        "rating_average": Avg("rating"),
+        "rating_count": Count("rating"),
+    }
+    for data in _group(resolved, resolved_key, label).annotate(**aggregates):
+        if not data["resolved"]:
+            continue
+        row = row_for(data)
+        for name in aggregates:
+            setattr(row, name, data[name])
+    for key, values in _percentiles(resolved, resolved_key, label).items():
+        for name, _num, _den in PERCENTILES:
+            setattr(rows[key], name, values[name])
+    return rows
+
+
+def _month_key(value):
+    """TruncMonth gives an aware datetime (or a date): the first day of the month as a date."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value, commune_zone()).date()
+    return value
+
+
+def _by_name(rows):
+    """Named groups in Vietnamese alphabetical order (Đ with D), the group without one ("not yet classified") last."""
+    return sorted(rows.values(), key=lambda row: (row.key is None, anyascii(row.label).casefold(), row.label))
+
+
+def compute(period):
+    """All the figures of ``period`` (uncached). A fixed number of queries."""
+    totals = _section(period, None, None).get(0) or Row(key=0)
+    totals.key = None
+
+    months = {}
+    received_month = local_date("received_at", period, month=True)
+    resolved_month = local_date("answered_at", period, month=True)
+    for key, row in _section(period, received_month, resolved_month).items():
+        months[_month_key(key)] = row
+    month_rows = []
+    for month in period.months():
+        row = months.get(month) or Row()
+        row.key = month
+        month_rows.append(row)
+
+    fields = _section(period, F("field_id"), F("field_id"), label=F("field__name"))
+    departments = _section(period, F("department_id"), F("department_id"), label=F("department__name"))
+    channels = _section(period, F("channel"), F("channel"))
+    channel_order = {value: index for index, value in enumerate(Feedback.Channel.values)}
+    sources = _section(
+        period,
+        F("source_tag"),
+        F("source_tag"),
+        extra_filter=Q(channel=Feedback.Channel.WEB) & ~Q(source_tag=""),
+    )
+    for row in sources.values():
+        row.label = row.key
+    return Figures(
+        period=period,
+        totals=totals,
+        months=month_rows,
+        fields=_by_name(fields),
+        departments=_by_name(departments),
+        channels=sorted(channels.values(), key=lambda row: channel_order.get(row.key, len(channel_order))),
+        sources=sorted(
+            (row for row in sources.values() if max(row.received, row.resolved) >= MIN_SOURCE_TAG_ITEMS),
+            key=lambda row: (-row.received, row.key),
+        ),
+        computed_at=timezone.now(),
+    )
+
+
+# --- Cache ---
+
+
+def _version_cache():
+    return caches["shared"] if "shared" in settings.CACHES else caches["default"]
+
+
+def current_version():
+    try:
+        return _version_cache().get(VERSION_KEY, 0)
+    except Exception:
+        logger.warning("Statistics cache version unavailable", exc_info=True)
+        return None
+
+
+def bump_version():
+    """Make every cached figure stale (called whenever a feedback item is saved or deleted).
+
+    With the database cache (no REDIS_URL) the version row is written in the
+    same transaction as the item, so it changes exactly when the item does;
+    a savepoint keeps a missing cache table from spoiling that transaction.
+    """
+    store = _version_cache()
+    try:
+        if isinstance(store, DatabaseCache):
+            with transaction.atomic(using=router.db_for_write(store.cache_model_class)):
+                _increment(store)
+        else:
+            _increment(store)
+    except Exception:
+        logger.warning("Could not bump the statistics cache version", exc_info=True)
+
+
+def _increment(store):
+    try:
+        store.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or culled)
+        store.set(VERSION_KEY, 1, timeout=None)
+
+
+def figures_for(period):
+    """The figures of ``period``, from the cache when they are fresh (at most ``CACHE_SECONDS`` old)."""
+    version = current_version()
+    if version is None:
+        return compute(period)
+    key = f"{CACHE_PREFIX}:{version}:{period.cache_key}"
+    store = caches["default"]
+    figures = store.get(key)
+    if figures is None:
+        figures = compute(period)
+        store.set(key, figures, timeout=CACHE_SECONDS)
+    return figures
+
+
+@receiver(post_save, sender=Feedback, dispatch_uid="feedback-statistics-save")
+@receiver(post_delete, sender=Feedback, dispatch_uid="feedback-statistics-delete")
+def _feedback_changed(sender, **kwargs):
+    # Not in transaction.on_commit: with the database cache the bump commits (or rolls back) with the item.
+    bump_version()
+
+
+__all__ = [
+    "CACHE_SECONDS",
+    "DEFAULT_PRESET",
+    "MIN_SOURCE_TAG_ITEMS",
+    "PRESETS",
+    "Figures",
+    "Period",
+    "Row",
+    "bump_version",
+    "compute",
+    "figures_for",
+    "preset_period",
+]

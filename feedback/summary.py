@@ -1,0 +1,317 @@
+"""The leaders' summary of citizen feedback: built every Monday for last week, or by hand for any range.
+
+``build_summary(start, end)`` returns the figures of the local dates
+[start, end] (Asia/Ho_Chi_Minh, ``settings.TIME_ZONE``) as a JSON-serialisable
+dict, counted by the database (``Count``/``Avg`` with filters,
+``values().annotate()``); only the handful of oldest or notable items are
+listed, by tracking code and title (never the sender's identity):
+
+* **new**: items received in the period, except those rejected (spam, invalid,
+  duplicate), in total and by kind;
+* **resolved**: items whose answer was approved in the period, i.e. with an
+  ``APPROVE`` event in it (counted once per item). The approval is when the
+  commune stands behind the answer; ``answered_at`` is only the department's
+  draft, which may still be sent back;
+* **overdue**: items waiting for their department's answer after the due date
+  (``Feedback.objects.overdue``, the register's "Late" filter) on the day the
+  summary is built, by department, with the oldest few and their working days
+  late (``feedback.calendar``);
+* **satisfaction**: the ratings citizens gave in the period, read from the
+  ``RATE`` events (their note starts with "N/5") rather than
+  ``Feedback.rating``, which "not satisfied, reopen" clears: the ratings that
+  led to a reopening still count;
+* **notable**: reports of misconduct received, items reopened by citizens, and
+  items late by the escalation threshold (``FeedbackSettings.escalate_after_days``)
+  or more.
+
+``run_weekly_summary`` is the Monday job (``feedback.tasks.weekly_summary_job``):
+it stores last week's summary once (the unique constraint on weekly summaries)
+and e-mails it in Vietnamese to the chairman and the leaders. The log holds
+counts only.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F, IntegerField, Window
+from django.db.models.functions import Cast, RowNumber, Substr
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from feedback.calendar import is_working_day, working_days_between
+from feedback.models import CommuneDayOff, Feedback, FeedbackEvent, FeedbackSettings, WeeklySummary
+from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS
+
+logger = logging.getLogger(__name__)
+Action = FeedbackEvent.Action
+
+#: Bump when the shape of ``data`` changes; templates read old summaries as they were stored.
+VERSION = 1
+#: How many of the oldest late items are listed per department, and how many notable items per list.
+OLDEST_PER_DEPARTMENT = 3
+NOTABLE_LIMIT = 20
+LEADER_GROUPS = (GROUP_CHAIRMAN, GROUP_LEADERS)
+
+
+# --- Dates ---
+
+
+def local_bounds(start, end):
+    """The aware datetimes [from, to) covering the local dates ``start`` to ``end`` included."""
+    zone = timezone.get_default_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return since, until
+
+
+def previous_week(today):
+    """Monday and Sunday of the full week before the one ``today`` is in."""
+    monday = today - datetime.timedelta(days=today.weekday()) - datetime.timedelta(days=7)
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def current_week(today):
+    """Monday of ``today``'s week, and ``today``."""
+    return today - datetime.timedelta(days=today.weekday()), today
+
+
+def late_cutoff(today, working_days, days_off=()):
+    """The latest due date that is ``working_days`` or more working days late on ``today``.
+
+    ``working_days_between(due, today)`` only grows as ``due`` moves back, so
+    "late by N or more" is ``due_date <= cutoff``: the database can count it.
+    """
+    day, count = today, 0
+    while count < working_days:
+        if is_working_day(day, days_off):
+            count += 1
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+# --- The figures ---
+
+
+def _item(feedback, **extra):
+    return {"tracking_code": feedback["tracking_code"], "title": feedback["title"], **extra}
+
+
+def _rating_value():
+    """The rating a ``RATE`` event records: the digit before "/5" at the start of its note."""
+    return Cast(Substr("note", 1, 1), IntegerField())
+
+
+def period_counts(start, end):
+    """New, resolved and satisfaction figures of the local dates [start, end]: four queries."""
+    since, until = local_bounds(start, end)
+    received = Feedback.objects.filter(received_at__gte=since, received_at__lt=until).exclude(
+        status=Feedback.Status.REJECTED
+    )
+    new_total = received.count()
+    by_kind = list(received.order_by().values("kind").annotate(count=Count("id")).order_by("-count", "kind"))
+    events = FeedbackEvent.objects.filter(at__gte=since, at__lt=until)
+    resolved = events.filter(action=Action.APPROVE).aggregate(count=Count("feedback", distinct=True))["count"]
+    ratings = (
+        events.filter(action=Action.RATE, note__regex=r"^[1-5]/5")
+        .annotate(value=_rating_value())
+        .aggregate(count=Count("id"), average=Avg("value"))
+    )
+    average = ratings["average"]
+    return {
+        "new": {"total": new_total, "by_kind": [{"kind": row["kind"], "count": row["count"]} for row in by_kind]},
+        "resolved": {"total": resolved},
+        "satisfaction": {
+            "count": ratings["count"],
+            "average": round(float(average), 2) if average is not None else None,
+        },
+    }
+
+
+def overdue_by_department(today):
+    """Late items on ``today`` per department (one query), busiest first: [{id, name, count}]."""
+    rows = (
+        Feedback.objects.overdue(today)
+        .order_by()
+        .values("department_id", "department__name")
+        .annotate(count=Count("id"))
+        .order_by("-count", "department__name")
+    )
+    return [{"id": row["department_id"], "name": row["department__name"] or "", "count": row["count"]} for row in rows]
+
+
+def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT):
+    """The oldest late items of each department (one query, a window function): {department_id: [item]}."""
+    rank = Window(RowNumber(), partition_by=[F("department_id")], order_by=[F("due_date").asc(), F("pk").asc()])
+    rows = (
+        Feedback.objects.overdue(today)
+        .annotate(rank=rank)
+        .filter(rank__lte=per_department)
+        .values("department_id", "tracking_code", "title", "due_date")
+        .order_by("department_id", "due_date", "pk")
+    )
+    oldest = {}
+    for row in rows:
+        oldest.setdefault(row["department_id"], []).append(
+            _item(
+                row,
+                due_date=row["due_date"].isoformat(),
+                days_late=working_days_between(row["due_date"], today, days_off),
+            )
+        )
+    return oldest
+
+
+def notable(start, end, today, days_off, escalate_after_days):
+    """Misconduct reports received, items reopened, items late past the escalation threshold."""
+    since, until = local_bounds(start, end)
+    misconduct = (
+        Feedback.objects.filter(received_at__gte=since, received_at__lt=until, kind=Feedback.Kind.MISCONDUCT)
+        .exclude(status=Feedback.Status.REJECTED)
+        .order_by("received_at", "pk")
+        .values("tracking_code", "title", "received_at")
+    )
+    reopened = (
+        Feedback.objects.filter(events__action=Action.REOPEN, events__at__gte=since, events__at__lt=until)
+        .distinct()
+        .order_by("tracking_code")
+        .values("tracking_code", "title")
+    )
+    cutoff = late_cutoff(today, escalate_after_days, days_off)
+    escalated = (
+        Feedback.objects.overdue(today)
+        .filter(due_date__lte=cutoff)
+        .order_by("due_date", "pk")
+        .values("tracking_code", "title", "due_date", "department__name")
+    )
+    return {
+        "misconduct": [
+            _item(row, received=timezone.localdate(row["received_at"]).isoformat())
+            for row in misconduct[:NOTABLE_LIMIT]
+        ],
+        "misconduct_total": misconduct.count(),
+        "reopened": [_item(row) for row in reopened[:NOTABLE_LIMIT]],
+        "reopened_total": reopened.count(),
+        "escalated": [
+            _item(
+                row,
+                department=row["department__name"] or "",
+                due_date=row["due_date"].isoformat(),
+                days_late=working_days_between(row["due_date"], today, days_off),
+            )
+            for row in escalated[:NOTABLE_LIMIT]
+        ],
+        "escalated_total": escalated.count(),
+    }
+
+
+def build_summary(start, end, today=None):
+    """The figures of the local dates [start, end]; late items as of ``today`` (default: now)."""
+    if end < start:
+        raise ValueError("end must not be before start")
+    today = today or timezone.localdate()
+    days_off = CommuneDayOff.as_set()
+    escalate_after_days = FeedbackSettings.load().escalate_after_days
+    departments = overdue_by_department(today)
+    oldest = oldest_overdue(today, days_off)
+    for department in departments:
+        department["oldest"] = oldest.get(department["id"], [])
+    return {
+        "version": VERSION,
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "as_of": today.isoformat(),
+        "escalate_after_days": escalate_after_days,
+        **period_counts(start, end),
+        "overdue": {"total": sum(row["count"] for row in departments), "departments": departments},
+        "notable": notable(start, end, today, days_off, escalate_after_days),
+    }
+
+
+# --- Storing and sending ---
+
+
+def leader_addresses(settings_obj=None):
+    """Active chairman and leaders with an address, plus ``FeedbackSettings.leaders_email``; one of each."""
+    settings_obj = settings_obj or FeedbackSettings.load()
+    users = get_user_model().objects.filter(is_active=True, groups__name__in=LEADER_GROUPS).exclude(email="")
+    addresses = set(users.values_list("email", flat=True))
+    if settings_obj.leaders_email:
+        addresses.add(settings_obj.leaders_email)
+    unique = {address.lower(): address for address in sorted(addresses)}
+    return sorted(unique.values())
+
+
+def admin_detail_url(summary):
+    from django.conf import settings
+
+    path = reverse("feedback_summaries:detail", args=[summary.pk])
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def email_context(summary):
+    from feedback.admin.summaries import display_data
+
+    return {"summary": summary, "data": display_data(summary.data), "url": admin_detail_url(summary)}
+
+
+def send_summary(summary, recipients):
+    """E-mail one summary in Vietnamese; returns the number of messages sent."""
+    context = email_context(summary)
+    with translation.override("vi"):
+        subject = render_to_string("feedback/email/summary_subject.txt", context).strip()
+        body = render_to_string("feedback/email/summary_body.txt", context)
+    return send_mail(subject, body, None, recipients)
+
+
+def run_weekly_summary(today=None):
+    """Store and e-mail last week's summary, once: returns counts (also django-q2's task result)."""
+    today = today or timezone.localdate()
+    start, end = previous_week(today)
+    result = {"period_start": start.isoformat(), "created": False, "emailed_to": 0, "failed": False}
+    if WeeklySummary.objects.filter(kind=WeeklySummary.Kind.WEEKLY, period_start=start).exists():
+        logger.info("feedback weekly summary %s: already built, nothing sent", start.isoformat())
+        return result
+    data = build_summary(start, end, today=today)
+    recipients = leader_addresses()
+    try:
+        with transaction.atomic():
+            summary = WeeklySummary.objects.create(
+                kind=WeeklySummary.Kind.WEEKLY, period_start=start, period_end=end, data=data
+            )
+            if recipients:
+                send_summary(summary, recipients)
+                summary.emailed_at, summary.emailed_to = timezone.now(), len(recipients)
+                summary.save(update_fields=["emailed_at", "emailed_to"])
+    except IntegrityError:
+        # Another worker stored (and sent) it meanwhile.
+        logger.info("feedback weekly summary %s: built by another run, nothing sent", start.isoformat())
+        return result
+    except (smtplib.SMTPException, OSError) as exc:
+        # Rolled back: running the job again retries. Only the error's type: SMTP errors quote addresses.
+        logger.error("feedback weekly summary %s could not be sent (%s)", start.isoformat(), type(exc).__name__)
+        result["failed"] = True
+        return result
+    if not recipients:
+        logger.warning("feedback weekly summary %s: nobody to send it to (set the chairman's e-mail)", start)
+    result.update({"created": True, "emailed_to": summary.emailed_to, "id": summary.pk})
+    logger.info(
+        "feedback weekly summary %s: %d new, %d resolved, %d late, %d recipient(s)",
+        start.isoformat(),
+        data["new"]["total"],
+        data["resolved"]["total"],
+        data["overdue"]["total"],
+        summary.emailed_to,
+    )
+    return result
+
+
+def build_custom_summary(start, end, user):
+    """Build and store the summary of any range, by hand (not e-mailed)."""
+    data = build_summary(start, end)
+    return WeeklySummary.objects.create(
+        kind=WeeklySummary.Kind.CUSTOM, period_start=start, period_end=end, data=data, created_by=user
+    )

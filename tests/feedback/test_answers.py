@@ -1,0 +1,502 @@
+"""Public answer pages: preparing the draft, the wording check, Wagtail's approval workflow, the feedback
+item following its page, rights, the public index (filters, pages, feed), JSON-LD, search and procedures."""
+
+import datetime
+import json
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wagtail.log_actions import LogContext
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Revision, WorkflowPage, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+import pytest
+from bs4 import BeautifulSoup
+
+from feedback import answers, workflow
+from feedback.models import AnswerIndexPage, AnswerPage, Feedback
+from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS, GROUP_OFFICE
+from tests.factories import make_feedback, make_field, make_procedure, refresh_search_index
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL_TEXT = "Tôi là Nguyễn Văn Bình ở thôn 7, đường trước nhà tôi ngập sâu mỗi khi mưa, xã có sửa không?"
+APPROVED_ANSWER = "Ngày 15/11, UBND xã đã nạo vét 120 m cống dọc đường liên thôn 7; đường đã hết ngập."
+REWRITTEN = "Đường liên thôn 7 bị ngập sau mưa lớn: xã có kế hoạch khơi thông cống thoát nước không?"
+
+
+# --- Helpers ---
+
+
+def make_answers_index(parent, title="Hỏi đáp", **kwargs):
+    kwargs.setdefault("slug", "hoi-dap")
+    index = AnswerIndexPage(title=title, **kwargs)
+    parent.add_child(instance=index)
+    index.save_revision().publish()
+    index.refresh_from_db()
+    return index
+
+
+def make_answer(index, title, question="Câu hỏi đã biên tập?", answer="<p>Câu trả lời.</p>", **kwargs):
+    """A published answer page without a feedback item (as for FAQs)."""
+    procedures = kwargs.pop("procedures", ())
+    kwargs.setdefault("slug", f"tra-loi-{AnswerPage.objects.count() + 1}")
+    page = AnswerPage(title=title, question=question, answer=answer, wording_confirmed=True, **kwargs)
+    page.related_procedures = list(procedures)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def approved_item(office, chairman, member, department, field=None, procedure=None):
+    item = make_feedback(
+        title="Đường thôn 7 bị ngập", text=ORIGINAL_TEXT, submitter_name="Nguyễn Văn Bình", submitter_phone="0912345678"
+    )
+    workflow.check(item, office)
+    workflow.classify(item, office, kind="complaint", field=field, department=department)
+    if procedure is not None:
+        Feedback.objects.filter(pk=item.pk).update(procedure=procedure)
+    workflow.forward(item, office)
+    workflow.answer(item, member, APPROVED_ANSWER)
+    workflow.approve(item, chairman)
+    item.refresh_from_db()
+    return item
+
+
+def edit_url(page):
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def editor_data(page, action=None, **overrides):
+    """What Wagtail's page editor posts for an answer page (``action``: publish, submit or None = save)."""
+    values = {
+        "title": page.title,
+        "slug": page.slug,
+        "question": page.question,
+        "answer": rich_text(page.answer or "<p></p>"),
+        "department": page.department_id or "",
+        "received_date": page.received_date.isoformat() if page.received_date else "",
+        "answered_date": page.answered_date.isoformat() if page.answered_date else "",
+        "field": page.field_id or "",
+        "documents": inline_formset([]),
+        "comments": inline_formset([]),
+    }
+    if page.wording_confirmed:
+        values["wording_confirmed"] = "on"
+    values.update(overrides)
+    if values.get("wording_confirmed") is False:
+        del values["wording_confirmed"]
+    data = nested_form_data(values)
+    data["related_procedures"] = [procedure.pk for procedure in page.related_procedures.all()]
+    if action:
+        data[f"action-{action}"] = action
+    return data
+
+
+@pytest.fixture
+def index(home_page, commune_settings):
+    return make_answers_index(home_page)
+
+
+@pytest.fixture
+def item(office, chairman, member, department, catalogue):
+    birth = make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=make_field("Hộ tịch"))
+    return approved_item(office, chairman, member, department, field=make_field("Giao thông"), procedure=birth)
+
+
+@pytest.fixture
+def draft(item, office, index):
+    return answers.prepare_answer_page(item, office)
+
+
+# --- The answers index gets the workflow and the rights ---
+
+
+def test_every_new_answers_index_gets_the_approval_workflow_and_page_rights(index, home_page):
+    assignment = WorkflowPage.objects.get(page=index)
+    assert assignment.workflow.name == "Answer approval" and assignment.workflow.active
+    [task] = [task.specific for task in assignment.workflow.tasks]
+    assert {group.name for group in task.groups.all()} == {GROUP_CHAIRMAN, GROUP_LEADERS}
+
+    rights = {(grant.group.name, grant.permission.codename) for grant in GroupPagePermission.objects.filter(page=index)}
+    assert rights == {
+        (GROUP_OFFICE, "add_page"),
+        (GROUP_OFFICE, "change_page"),
+        (GROUP_CHAIRMAN, "add_page"),
+        (GROUP_CHAIRMAN, "change_page"),
+        (GROUP_CHAIRMAN, "publish_page"),
+        (GROUP_LEADERS, "add_page"),
+        (GROUP_LEADERS, "change_page"),
+        (GROUP_LEADERS, "publish_page"),
+    }
+    documents = {
+        (grant.group.name, grant.permission.codename)
+        for grant in GroupCollectionPermission.objects.filter(permission__content_type__app_label="wagtaildocs")
+    }
+    assert {(GROUP_OFFICE, "add_document"), (GROUP_OFFICE, "choose_document")} <= documents  # attachments
+    second = make_answers_index(home_page, title="Hỏi đáp 2", slug="hoi-dap-2")
+    assert WorkflowPage.objects.get(page=second).workflow == assignment.workflow
+
+
+# --- Preparing the draft: never the citizen's words or identity ---
+
+
+def test_the_draft_is_filled_in_but_the_question_starts_empty(draft, item, index):
+    assert draft.get_parent().pk == index.pk
+    assert not draft.live
+    assert draft.question == ""
+    assert APPROVED_ANSWER in draft.answer  # the approved answer is official: it may be the start
+    assert (draft.department_id, draft.field_id) == (item.department_id, item.field_id)
+    assert list(draft.related_procedures.values_list("pk", flat=True)) == [item.procedure_id]
+    assert draft.received_date == item.received_at.date()
+    assert draft.answered_date is not None
+    assert draft.feedback_id == item.pk
+
+    stored = json.dumps(Revision.objects.get(object_id=str(draft.pk)).content, ensure_ascii=False)
+    for private in (ORIGINAL_TEXT, "Nguyễn Văn Bình", "0912345678"):
+        assert private not in stored
+    assert item.tracking_code.lower() in draft.slug  # not the title, which may name a place or a person
+
+
+def test_the_editor_shows_the_original_read_only_for_reference(client, draft, office):
+    client.force_login(office)
+    response = client.get(edit_url(draft))
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    original = page.select_one(".answer-original")
+    assert ORIGINAL_TEXT in original.get_text()
+    assert page.select_one("textarea[name=question]").get_text().strip() == ""
+    assert "Nguyễn Văn Bình" not in str(page.select_one("form")).replace(ORIGINAL_TEXT, "")
+
+
+def test_editors_without_feedback_rights_do_not_see_the_original(client, draft, outsider):
+    client.force_login(outsider)  # Wagtail's "Editors" may change any page
+    response = client.get(edit_url(draft))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert ORIGINAL_TEXT not in content
+    assert "Chỉ cán bộ xử lý phản ánh mới xem được câu hỏi nguyên văn." in content
+
+
+def test_preparing_twice_returns_the_same_page(draft, item, office):
+    assert answers.prepare_answer_page(item, office).pk == draft.pk
+    assert AnswerPage.objects.count() == 1
+
+
+def test_preparing_without_an_answers_index_says_so_in_vietnamese(client, item, office):
+    client.force_login(office)
+    response = client.post(reverse("feedback_admin:prepare_answer_page", args=[item.pk]), follow=True)
+    assert "Chưa có trang câu trả lời" in response.content.decode()
+    assert not AnswerPage.objects.exists()
+
+
+# --- The wording check ---
+
+
+def test_publishing_without_the_confirmation_is_refused(client, draft, chairman):
+    client.force_login(chairman)
+    response = client.post(edit_url(draft), editor_data(draft, "publish", question=REWRITTEN))
+    assert response.status_code == 200
+    assert "Xác nhận rằng câu hỏi và câu trả lời không có thông tin cá nhân" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.live
+    assert Feedback.objects.get(pk=draft.feedback_id).status == "approved"
+
+
+def test_submitting_for_approval_without_the_confirmation_is_refused(client, draft, office):
+    client.force_login(office)
+    response = client.post(edit_url(draft), editor_data(draft, "submit", question=REWRITTEN))
+    assert response.status_code == 200
+    assert "Xác nhận rằng câu hỏi và câu trả lời không có thông tin cá nhân" in response.content.decode()
+    assert not WorkflowState.objects.filter(base_content_type__isnull=False, object_id=str(draft.pk)).exists()
+
+
+def test_a_draft_may_be_saved_unconfirmed_but_not_with_the_original_text(client, draft, office):
+    client.force_login(office)
+    response = client.post(edit_url(draft), editor_data(draft, question=REWRITTEN))
+    assert response.status_code == 302
+    assert AnswerPage.objects.get(pk=draft.pk).get_latest_revision_as_object().question == REWRITTEN
+
+    response = client.post(edit_url(draft), editor_data(draft, question=ORIGINAL_TEXT))
+    assert response.status_code == 200
+    assert "Đây là nguyên văn của người dân" in response.content.decode()
+
+
+def test_the_original_text_may_be_kept_when_confirmed(client, draft, chairman):
+    client.force_login(chairman)
+    data = editor_data(draft, "publish", question="Đường thôn 7 bị ngập", wording_confirmed="on")
+    assert client.post(edit_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.live
+
+
+def test_the_senders_identity_is_refused_on_publishing(client, draft, chairman):
+    client.force_login(chairman)
+    question = "Ông Nguyễn Văn Bình (0912 345 678) hỏi về đường thôn 7 bị ngập."
+    response = client.post(edit_url(draft), editor_data(draft, "publish", question=question, wording_confirmed="on"))
+    assert response.status_code == 200
+    assert "Nội dung này có họ tên, số điện thoại hoặc e-mail của người gửi" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.live
+
+
+# --- Publishing: the feedback item follows its page ---
+
+
+def test_publish_and_unpublish_round_trip(client, draft, chairman, item):
+    client.force_login(chairman)
+    data = editor_data(draft, "publish", question=REWRITTEN, wording_confirmed="on")
+    assert client.post(edit_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    item.refresh_from_db()
+    assert draft.live
+    assert item.status == "published" and item.closed_at is not None
+    event = item.events.get(action="publish")
+    assert (event.actor, event.is_public, event.from_status) == (chairman, True, "approved")
+
+    public = client.get(f"/gop-y/theo-doi/{item.tracking_code}/").content.decode()
+    assert "Đã công khai câu trả lời" in public
+
+    page = client.get(draft.url).content.decode()
+    assert REWRITTEN in page and APPROVED_ANSWER in page
+    for private in (ORIGINAL_TEXT, "Nguyễn Văn Bình", "0912345678", item.tracking_code):
+        assert private not in page
+
+    # Unpublishing the page (Wagtail's own view) takes the item back to "approved".
+    response = client.post(reverse("wagtailadmin_pages:unpublish", args=[draft.pk]))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.closed_at) == ("approved", None)
+    assert item.events.get(action="unpublish").actor == chairman
+
+    # Publishing a correction of a live answer does not move the item twice.
+    draft.refresh_from_db()
+    client.post(edit_url(draft), editor_data(draft, "publish", question=REWRITTEN, wording_confirmed="on"))
+    client.post(edit_url(draft), editor_data(draft, "publish", question=REWRITTEN + " ", wording_confirmed="on"))
+    assert item.events.filter(action="publish").count() == 2
+
+
+def test_the_chairman_approves_a_submitted_page_through_the_workflow(client, draft, office, chairman, item):
+    client.force_login(office)
+    data = editor_data(draft, "submit", question=REWRITTEN, wording_confirmed="on")
+    assert client.post(edit_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    state = draft.current_workflow_state
+    assert state is not None and state.status == "in_progress"
+    assert Feedback.objects.get(pk=item.pk).status == "approved"  # not public before the chairman decides
+
+    client.force_login(chairman)
+    task_state = state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[draft.pk, "approve", task_state.pk])
+    response = client.post(url, {"comment": ""})
+    assert response.status_code in (200, 302)
+    draft.refresh_from_db()
+    item.refresh_from_db()
+    assert draft.live and draft.question == REWRITTEN
+    assert item.status == "published"
+    assert item.events.get(action="publish").actor == chairman
+
+
+def test_the_office_may_prepare_but_not_publish(client, draft, office, item):
+    client.force_login(office)
+    data = editor_data(draft, "publish", question=REWRITTEN, wording_confirmed="on")
+    client.post(edit_url(draft), data)
+    draft.refresh_from_db()
+    item.refresh_from_db()
+    assert not draft.live
+    assert item.status == "approved"
+    assert not draft.permissions_for_user(office).can_publish()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("office", "prepared"), ("chairman", "prepared"), ("leader", 403), ("member", 403), ("outsider", 403)],
+)
+def test_who_may_prepare_the_answer_page(client, roles, item, index, role, expected):
+    client.force_login(roles[role])
+    response = client.post(reverse("feedback_admin:prepare_answer_page", args=[item.pk]))
+    if expected == "prepared":
+        page = AnswerPage.objects.get(feedback=item)
+        assert response.status_code == 302 and response.url == edit_url(page)
+    else:
+        assert response.status_code == expected
+        assert not AnswerPage.objects.exists()
+
+
+def test_the_item_page_offers_the_answer_page_instead_of_publish_buttons(client, item, index, office):
+    client.force_login(office)
+    inspect = reverse("feedback_feedback_modeladmin_inspect", args=[item.pk])
+    page = BeautifulSoup(client.get(inspect).content, "html.parser")
+    assert {form["data-move"] for form in page.select("form.feedback-move")} == {"close"}
+    assert page.select_one("#feedback-prepare-answer-page")
+    assert client.post(reverse("feedback_admin:move", args=[item.pk, "publish"])).status_code == 404
+
+    client.post(reverse("feedback_admin:prepare_answer_page", args=[item.pk]))
+    page = BeautifulSoup(client.get(inspect).content, "html.parser")
+    assert not page.select_one("#feedback-prepare-answer-page")
+    assert page.select_one("#feedback-answer-page-link")["href"] == edit_url(AnswerPage.objects.get())
+
+
+def test_publishing_from_code_records_the_publishing_user(draft, chairman, item):
+    draft.question, draft.wording_confirmed = REWRITTEN, True
+    revision = draft.save_revision()
+    with LogContext(user=chairman):
+        revision.publish(user=chairman)
+    item.refresh_from_db()
+    assert item.status == "published"
+    assert item.events.get(action="publish").actor == chairman
+
+
+# --- The public index ---
+
+
+@pytest.fixture
+def many_answers(index, department, other_department):
+    roads, civil = make_field("Giao thông"), make_field("Hộ tịch")
+    pages = []
+    for number in range(23):
+        pages.append(
+            make_answer(
+                index,
+                f"Câu trả lời số {number:02d}",
+                field=roads if number % 2 else civil,
+                department=department if number < 20 else other_department,
+                answered_date=datetime.date(2025 if number < 5 else 2026, 3, 1 + number),
+            )
+        )
+    return pages
+
+
+def titles(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return [link.get_text() for link in page.select(".answer-list li > a")]
+
+
+def test_the_index_pages_by_twenty(client, index, many_answers):
+    first = client.get(index.url)
+    assert first.status_code == 200
+    assert len(titles(first)) == 20
+    assert titles(first)[0] == "Câu trả lời số 22"  # newest answer first
+    second = client.get(index.url, {"page": 2})
+    assert len(titles(second)) == 3
+    assert 'rel="prev"' in second.content.decode()
+
+
+def test_the_index_filters_by_field_department_and_year(client, index, many_answers, other_department):
+    assert len(titles(client.get(index.url, {"field": "giao-thong"}))) == 11
+    assert set(titles(client.get(index.url, {"department": other_department.pk}))) == {
+        "Câu trả lời số 20",
+        "Câu trả lời số 21",
+        "Câu trả lời số 22",
+    }
+    assert len(titles(client.get(index.url, {"year": 2025}))) == 5
+    combined = client.get(index.url, {"year": 2025, "field": "giao-thong"})
+    assert titles(combined) == ["Câu trả lời số 03", "Câu trả lời số 01"]
+    # The filter keeps its choice across pages.
+    paged = client.get(index.url, {"year": 2026})
+    assert "year=2026&amp;page=2" not in paged.content.decode()  # 18 answers: one page
+    form = BeautifulSoup(client.get(index.url).content, "html.parser").select_one("form.stats-filter")
+    assert {label.get_text() for label in form.select("label")} == {"Lĩnh vực", "Phòng ban", "Năm"}
+
+
+def test_drafts_and_answers_of_other_indexes_are_not_listed(client, index, draft, home_page):
+    other = make_answers_index(home_page, title="Khác", slug="khac")
+    make_answer(other, "Ở chỗ khác")
+    make_answer(index, "Ở đây")
+    assert titles(client.get(index.url)) == ["Ở đây"]
+
+
+def test_rss_feed_lists_new_answers(client, index, many_answers):
+    response = client.get(index.url + "rss/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    body = response.content.decode()
+    assert body.count("<item>") == 20
+    assert "Câu trả lời số 22" in body and "Câu hỏi đã biên tập?" in body
+    assert f'href="{index.url}rss/"' in client.get(index.url).content.decode()
+
+
+def test_answer_page_emits_qapage_json_ld(client, index, department):
+    page = make_answer(
+        index,
+        "Đường thôn 7 bị ngập",
+        question=REWRITTEN,
+        answer=f"<p>{APPROVED_ANSWER}</p>",
+        department=department,
+        received_date=datetime.date(2026, 11, 2),
+        answered_date=datetime.date(2026, 11, 12),
+    )
+    soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+    data = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert data["@type"] == "QAPage"
+    question = data["mainEntity"]
+    assert (question["@type"], question["name"], question["text"]) == ("Question", page.title, REWRITTEN)
+    assert question["dateCreated"] == "2026-11-02"
+    accepted = question["acceptedAnswer"]
+    assert (accepted["@type"], accepted["text"], accepted["dateCreated"]) == ("Answer", APPROVED_ANSWER, "2026-11-12")
+    assert accepted["author"]["name"] == "Ủy ban nhân dân xã Hòa Bình"
+
+
+# --- Search and procedures ---
+
+
+def test_answers_are_found_by_the_search_api_and_the_search_page(client, index, clean_search_index):
+    roads = make_field("Giao thông")
+    make_answer(index, "Đường liên thôn 7 bị ngập", question=REWRITTEN, field=roads)
+    refresh_search_index()
+
+    data = client.get("/api/search/", {"q": "duong lien thon ngap", "kind": "answer"}).json()
+    assert [hit["title"] for hit in data["results"]] == ["Đường liên thôn 7 bị ngập"]
+    assert data["results"][0]["kind"] == "answer" and data["results"][0]["field"] == "Giao thông"
+    kinds = {item["value"]: item for item in data["facets"]["kind"]}
+    assert kinds["answer"]["count"] == 1 and kinds["answer"]["label"] == "Câu trả lời"
+    assert {item["value"] for item in data["facets"]["field"]} == {"giao-thong"}
+
+    page = BeautifulSoup(client.get("/search/", {"q": "ngap thon 7"}).content, "html.parser")
+    assert "Đường liên thôn 7 bị ngập" in page.get_text()
+    facet = [link for link in page.select(".facets__list a") if "kind=answer" in link["href"]]
+    assert [" ".join(link.get_text().split()) for link in facet] == ["Câu trả lời (1)"]
+    narrowed = client.get("/search/" + facet[0]["href"].split("/search/")[-1].lstrip("/"))
+    assert "Đường liên thôn 7 bị ngập" in narrowed.content.decode()
+
+
+def test_procedure_page_lists_its_answers_in_constant_queries(client, index, catalogue):
+    birth = make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=make_field("Hộ tịch"))
+    other = make_procedure(catalogue, "1.000001", "Thủ tục khác")
+
+    def count():
+        client.get(birth.url)  # warm the caches that creating pages empties (site root paths, menu)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(birth.url)
+        return response, len(queries)
+
+    _, without = count()
+    for number in range(3):
+        make_answer(index, f"Khai sinh cho con {number}", procedures=[birth])
+    make_answer(index, "Không liên quan", procedures=[other])
+    hidden = make_answer(index, "Đã gỡ", procedures=[birth])
+    hidden.unpublish()
+    response, with_answers = count()
+    assert without == with_answers
+    links = [a.get_text() for a in BeautifulSoup(response.content, "html.parser").select("#answers-title + ul a")]
+    assert sorted(links) == ["Khai sinh cho con 0", "Khai sinh cho con 1", "Khai sinh cho con 2"]
+
+
+def test_the_demo_publishes_its_answer_through_a_live_answer_page(client):
+    call_command("load_demo_data", stdout=StringIO())
+    index = AnswerIndexPage.objects.get()
+    assert WorkflowPage.objects.filter(page=index).exists()
+    [page] = AnswerPage.objects.live()
+    assert page.feedback.status == "published" and page.wording_confirmed
+    assert page.feedback.events.get(action="publish").actor.username == "chutich"
+    assert page.title in client.get(index.url).content.decode()
+    content = client.get(page.url).content.decode()
+    assert "Nguyễn Văn Bình" not in content and "0912345678" not in content
+
+    call_command("load_demo_data", stdout=StringIO())  # idempotent
+    assert (AnswerIndexPage.objects.count(), AnswerPage.objects.count()) == (1, 1)
