@@ -49,10 +49,11 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchlib import use_bench_database  # noqa: E402 - scripts/ is on the path when run
 
 DEMO_PROCEDURES = ROOT / "procedures" / "demo" / "procedures.json"
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-search.sqlite3"
@@ -164,26 +165,8 @@ def parse_args():
 
 def configure_environment(args):
     """Point settings at the benchmark's own database and index (before django.setup())."""
-    # test settings: DEBUG off (no query log), ALLOWED_HOSTS *, Site host 'testserver'.
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     os.environ["SEARCH_INDEX_PREFIX"] = args.index_prefix
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if args.database == "sqlite":
-        path = args.sqlite_path.resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if args.rebuild:
-            path.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return
-    url = os.environ.get("DATABASE_URL", "")
-    name = urlsplit(url).path.lstrip("/")
-    if not url:
-        raise SystemExit("--database env needs DATABASE_URL (e.g. postgres://portal@127.0.0.1:54329/bench_search)")
-    if "bench" not in name:
-        raise SystemExit(
-            f"DATABASE_URL names the database {name!r}: the benchmark empties its database, so it only runs on "
-            "one whose name contains 'bench' (createdb bench_search)."
-        )
+    use_bench_database(args.database, args.sqlite_path, args.rebuild, "bench_search")
 
 
 # --- Generated procedures ----------------------------------------------------

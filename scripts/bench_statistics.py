@@ -28,16 +28,16 @@ this script:
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchlib import use_bench_database  # noqa: E402 - scripts/ is on the path when run
 
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-statistics.sqlite3"
 GENERATOR_VERSION = 2
@@ -110,24 +110,7 @@ def parse_args():
 
 def configure_environment(args):
     """Point settings at the benchmark's own database (before django.setup())."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if args.database == "sqlite":
-        path = args.sqlite_path.resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if args.rebuild:
-            path.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-        return
-    url = os.environ.get("DATABASE_URL", "")
-    name = urlsplit(url).path.lstrip("/")
-    if not url:
-        raise SystemExit("--database env needs DATABASE_URL (e.g. postgres://portal@127.0.0.1:54329/bench_statistics)")
-    if "bench" not in name:
-        raise SystemExit(
-            f"DATABASE_URL names the database {name!r}: the benchmark empties its feedback register, so it only "
-            "runs on one whose name contains 'bench' (CREATE DATABASE bench_statistics)."
-        )
+    use_bench_database(args.database, args.sqlite_path, args.rebuild, "bench_statistics")
 
 
 # --- Generated register ------------------------------------------------------
