@@ -11,7 +11,8 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from feedback import permissions
-from feedback.admin.summaries import can_view, overdue_register_url
+from feedback.admin.summaries import can_view
+from feedback.links import overdue_register_path
 from feedback.summary import current_week, overdue_by_department, period_counts
 
 
@@ -28,7 +29,7 @@ class FeedbackSummaryPanel(Component):
         start, end = current_week(today)
         departments = overdue_by_department(today)
         for department in departments:
-            department["register_url"] = overdue_register_url(department["id"]) if department["id"] else ""
+            department["register_url"] = overdue_register_path(department["id"]) if department["id"] else ""
         counts = period_counts(start, end)
         return {
             "start": start,

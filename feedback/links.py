@@ -21,6 +21,15 @@ def tracking_url(code):
     return f"{site_root_url()}{tracking_path(code)}"
 
 
+#: The register's list in the admin (wagtail-modeladmin's URL name).
+REGISTER_URL_NAME = "feedback_feedback_modeladmin_index"
+
+
+def overdue_register_path(department_id):
+    """The register filtered to one department's late items (its list filters: feedback/wagtail_hooks.py)."""
+    return f"{reverse(REGISTER_URL_NAME)}?department__id__exact={department_id}&overdue=yes"
+
+
 def admin_url(feedback):
     path = reverse("feedback_feedback_modeladmin_inspect", args=[feedback.pk])
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"

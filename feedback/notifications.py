@@ -8,15 +8,11 @@ submitter's identity or internal notes. The sending itself is in
 ``feedback/tasks.py``.
 """
 
-from django.conf import settings
+from feedback.queue import enqueue
 
 
 def _enqueue(func, *args):
-    from django_q.tasks import async_task
-
-    # django-q2 reads "sync" once at import: read it here so settings overrides take effect.
-    sync = bool(settings.Q_CLUSTER.get("sync", False))
-    return async_task(func, *args, group="feedback-mail", sync=sync)
+    return enqueue(func, *args, group="feedback-mail")
 
 
 def queue_for_event(event_id):

@@ -43,14 +43,25 @@ code. Everything is one aggregate query per table section (plus one ranking
 query per section outside PostgreSQL): the number of queries does not depend
 on the number of items.
 
-The figures are cached (the ``default`` cache, ``CACHE_SECONDS``) under a key
-made of the period and a version number kept in the ``shared`` cache (seen by
-every process). Saving or deleting any ``Feedback`` bumps the version (see
-``bump_version``), so the next request computes fresh figures; changes that
-bypass signals (``QuerySet.update``) show within ``CACHE_SECONDS``. The signal
-handlers are connected when this module is imported; ``FeedbackConfig.ready()``
-should import it (``from feedback import statistics  # noqa: F401``) so that
-task workers and commands bump the version too.
+The figures are cached in the ``shared`` cache (seen by every process and by
+the task worker: Redis, or the database cache table) with the version number
+they were computed at. Saving or deleting any ``Feedback`` bumps the version
+(see ``bump_version``). A request gets:
+
+* the cached figures, when their version is current and they are less than
+  ``CACHE_SECONDS`` old (a change that bypasses signals, ``QuerySet.update``,
+  shows within that time);
+* otherwise, while they are less than ``STALE_SECONDS`` old, the cached
+  figures at once, and one background refresh is queued (django-q2 task
+  ``feedback.statistics.refresh``; one at a time per period): a visitor never
+  waits for the aggregation over 100,000 items, and the page says when its
+  figures were computed;
+* otherwise (nothing cached, too old, or no task could be queued) figures
+  computed during the request.
+
+The signal handlers are connected when this module is imported;
+``FeedbackConfig.ready()`` imports it so that task workers and commands bump
+the version too.
 """
 
 import datetime
@@ -87,7 +98,10 @@ from feedback.models import Feedback
 
 logger = logging.getLogger(__name__)
 
+#: Cached figures of the current version are served as they are for this long…
 CACHE_SECONDS = 600
+#: …and, once outdated, still served while a refresh runs, up to this age.
+STALE_SECONDS = 1800
 CACHE_PREFIX = "feedback-statistics"
 VERSION_KEY = f"{CACHE_PREFIX}:version"
 MIN_SOURCE_TAG_ITEMS = 3
@@ -480,17 +494,87 @@ def _increment(store):
         store.set(VERSION_KEY, 1, timeout=None)
 
 
+def _figures_key(period):
+    return f"{CACHE_PREFIX}:figures:{period.cache_key}"
+
+
+def _store(version, figures):
+    """Keep ``figures`` with the version they were computed at (kept past STALE_SECONDS; read ages out)."""
+    try:
+        _version_cache().set(_figures_key(figures.period), (version, figures), timeout=STALE_SECONDS * 2)
+    except Exception:
+        logger.warning("Could not cache the statistics", exc_info=True)
+
+
+def _cached(period):
+    try:
+        return _version_cache().get(_figures_key(period))
+    except Exception:
+        logger.warning("Cached statistics unavailable", exc_info=True)
+        return None
+
+
+def _age_seconds(figures):
+    return (timezone.now() - figures.computed_at).total_seconds()
+
+
+def _queue_refresh(period):
+    """Queue one background refresh of ``period`` (unless one is queued already); False if none could be."""
+    from feedback.queue import enqueue
+
+    lock = f"{_figures_key(period)}:refreshing"
+    store = _version_cache()
+    try:
+        if not store.add(lock, 1, timeout=STALE_SECONDS):
+            return True  # already queued: its result is on the way
+        enqueue(
+            "feedback.statistics.refresh",
+            period.start.isoformat(),
+            period.end.isoformat(),
+            period.preset,
+            task_name=f"statistics {period.cache_key}",
+        )
+    except Exception:
+        logger.warning("Could not queue a statistics refresh", exc_info=True)
+        try:
+            store.delete(lock)
+        except Exception:  # noqa: BLE001 - the cache is already failing; computing inline is enough
+            pass
+        return False
+    return True
+
+
+def refresh(start, end, preset=""):
+    """The background task: compute the figures of one period and cache them (django-q2 task)."""
+    period = Period(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end), preset)
+    version = current_version()
+    figures = compute(period)
+    if version is not None:
+        _store(version, figures)
+    try:
+        _version_cache().delete(f"{_figures_key(period)}:refreshing")
+    except Exception:
+        logger.warning("Could not release the statistics refresh lock", exc_info=True)
+    return figures.totals.received
+
+
 def figures_for(period):
-    """The figures of ``period``, from the cache when they are fresh (at most ``CACHE_SECONDS`` old)."""
+    """The figures of ``period``: cached when fresh, outdated ones while a refresh runs, else computed now."""
     version = current_version()
     if version is None:
         return compute(period)
-    key = f"{CACHE_PREFIX}:{version}:{period.cache_key}"
-    store = caches["default"]
-    figures = store.get(key)
-    if figures is None:
-        figures = compute(period)
-        store.set(key, figures, timeout=CACHE_SECONDS)
+    entry = _cached(period)
+    if entry is not None:
+        cached_version, figures = entry
+        age = _age_seconds(figures)
+        if cached_version == version and age < CACHE_SECONDS:
+            return figures
+        if age < STALE_SECONDS and _queue_refresh(period):
+            # A synchronous task runner (tests, Q_CLUSTER sync) has already stored fresh figures.
+            entry = _cached(period)
+            return entry[1] if entry is not None else figures
+    figures = compute(period)
+    _store(version, figures)
     return figures
 
 
@@ -503,6 +587,7 @@ def _feedback_changed(sender, **kwargs):
 
 __all__ = [
     "CACHE_SECONDS",
+    "STALE_SECONDS",
     "DEFAULT_PRESET",
     "MIN_SOURCE_TAG_ITEMS",
     "PRESETS",
@@ -513,4 +598,5 @@ __all__ = [
     "compute",
     "figures_for",
     "preset_period",
+    "refresh",
 ]

@@ -17,9 +17,9 @@ listed, by tracking code and title (never the sender's identity):
   summary is built, by department, with the oldest few and their working days
   late (``feedback.calendar``);
 * **satisfaction**: the ratings citizens gave in the period, read from the
-  ``RATE`` events (their note starts with "N/5") rather than
-  ``Feedback.rating``, which "not satisfied, reopen" clears: the ratings that
-  led to a reopening still count;
+  ``RATE`` events (``FeedbackEvent.rating``) rather than ``Feedback.rating``,
+  which "not satisfied, reopen" clears: the ratings that led to a reopening
+  still count;
 * **notable**: reports of misconduct received, items reopened by citizens, and
   items late by the escalation threshold (``FeedbackSettings.escalate_after_days``)
   or more.
@@ -37,13 +37,14 @@ import smtplib
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, IntegerField, Window
-from django.db.models.functions import Cast, RowNumber, Substr
+from django.db.models import Avg, Count, F, Window
+from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from feedback.calendar import is_working_day, working_days_between
+from feedback.links import overdue_register_path
 from feedback.models import CommuneDayOff, Feedback, FeedbackEvent, FeedbackSettings, WeeklySummary
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS
 
@@ -101,11 +102,6 @@ def _item(feedback, **extra):
     return {"tracking_code": feedback["tracking_code"], "title": feedback["title"], **extra}
 
 
-def _rating_value():
-    """The rating a ``RATE`` event records: the digit before "/5" at the start of its note."""
-    return Cast(Substr("note", 1, 1), IntegerField())
-
-
 def period_counts(start, end):
     """New, resolved and satisfaction figures of the local dates [start, end]: four queries."""
     since, until = local_bounds(start, end)
@@ -116,11 +112,7 @@ def period_counts(start, end):
     by_kind = list(received.order_by().values("kind").annotate(count=Count("id")).order_by("-count", "kind"))
     events = FeedbackEvent.objects.filter(at__gte=since, at__lt=until)
     resolved = events.filter(action=Action.APPROVE).aggregate(count=Count("feedback", distinct=True))["count"]
-    ratings = (
-        events.filter(action=Action.RATE, note__regex=r"^[1-5]/5")
-        .annotate(value=_rating_value())
-        .aggregate(count=Count("id"), average=Avg("value"))
-    )
+    ratings = events.filter(action=Action.RATE).aggregate(count=Count("rating"), average=Avg("rating"))
     average = ratings["average"]
     return {
         "new": {"total": new_total, "by_kind": [{"kind": row["kind"], "count": row["count"]} for row in by_kind]},
@@ -231,6 +223,64 @@ def build_summary(start, end, today=None):
     }
 
 
+# --- Showing a stored summary ---
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _kind_label(kind):
+    try:
+        return Feedback.Kind(kind).label
+    except ValueError:
+        return kind
+
+
+def display_data(data):
+    """A stored summary's figures ready for templates (admin, print, e-mail, CSV).
+
+    Dates become dates, kinds their labels, and each department with late items
+    gets the address of the register filtered to them.
+    """
+    overdue = data.get("overdue", {})
+    notable = data.get("notable", {})
+
+    def with_dates(items, *names):
+        return [{**item, **{name: _date(item.get(name)) for name in names}} for item in items]
+
+    departments = [
+        {
+            **row,
+            "register_url": overdue_register_path(row["id"]) if row.get("id") else "",
+            "oldest": with_dates(row.get("oldest", []), "due_date"),
+        }
+        for row in overdue.get("departments", [])
+    ]
+    return {
+        "start": _date(data.get("period", {}).get("start")),
+        "end": _date(data.get("period", {}).get("end")),
+        "as_of": _date(data.get("as_of")),
+        "escalate_after_days": data.get("escalate_after_days"),
+        "new": data.get("new", {}).get("total", 0),
+        "by_kind": [
+            {"kind": row["kind"], "label": _kind_label(row["kind"]), "count": row["count"]}
+            for row in data.get("new", {}).get("by_kind", [])
+        ],
+        "resolved": data.get("resolved", {}).get("total", 0),
+        "rating_count": data.get("satisfaction", {}).get("count", 0),
+        "rating_average": data.get("satisfaction", {}).get("average"),
+        "overdue": overdue.get("total", 0),
+        "departments": departments,
+        "misconduct": with_dates(notable.get("misconduct", []), "received"),
+        "misconduct_total": notable.get("misconduct_total", 0),
+        "reopened": notable.get("reopened", []),
+        "reopened_total": notable.get("reopened_total", 0),
+        "escalated": with_dates(notable.get("escalated", []), "due_date"),
+        "escalated_total": notable.get("escalated_total", 0),
+    }
+
+
 # --- Storing and sending ---
 
 
@@ -253,8 +303,6 @@ def admin_detail_url(summary):
 
 
 def email_context(summary):
-    from feedback.admin.summaries import display_data
-
     return {"summary": summary, "data": display_data(summary.data), "url": admin_detail_url(summary)}
 
 

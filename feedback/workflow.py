@@ -293,7 +293,7 @@ def rate(feedback, rating, comment="", reopen=False):
         locked.rating, locked.rating_comment, locked.rated_at = rating, comment, timezone.now()
         # The rating is kept on the timeline too: a reopened item can be rated again after its new answer.
         record = f"{rating}/5" + (f": {comment}" if comment else "")
-        events = [FeedbackEvent(feedback=locked, action=Action.RATE, note=record, is_public=False)]
+        events = [FeedbackEvent(feedback=locked, action=Action.RATE, rating=rating, note=record, is_public=False)]
         if reopen:
             events.append(
                 FeedbackEvent(

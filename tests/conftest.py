@@ -124,6 +124,8 @@ def clean_search_index(db):
     engine = search_engine_name(backend)
     if engine == "database":
         return
+    # Documents written by an earlier test may not be searchable yet: refresh first, or they escape.
+    backend.es.indices.refresh(index=f"{backend.index_prefix}*")
     # The integ-test distribution has no reindex module (so no _delete_by_query):
     # find the documents and delete them in bulk instead.
     search = {"index": f"{backend.index_prefix}*", "size": 10_000, "_source": False}

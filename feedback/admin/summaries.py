@@ -9,7 +9,6 @@ Downloads hold figures, and tracking codes and titles of items, never a sender's
 """
 
 import csv
-import datetime
 import io
 
 from django import forms
@@ -26,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.widgets import AdminDateInput
 
-from feedback.admin.views import forbidden, index_url
-from feedback.models import Feedback, WeeklySummary
-from feedback.summary import build_custom_summary
+from feedback.admin.views import forbidden
+from feedback.models import WeeklySummary
+from feedback.summary import build_custom_summary, display_data
 
 VIEW_PERMISSION = "feedback.view_weeklysummary"
 ADD_PERMISSION = "feedback.add_weeklysummary"
@@ -41,62 +40,6 @@ def can_view(user):
 
 def can_build(user):
     return bool(user.is_authenticated and user.is_active and user.has_perm(ADD_PERMISSION))
-
-
-def overdue_register_url(department_id):
-    """The register filtered to one department's late items (its list filters: feedback/wagtail_hooks.py)."""
-    return f"{index_url()}?department__id__exact={department_id}&overdue=yes"
-
-
-def _date(value):
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def _kind_label(kind):
-    try:
-        return Feedback.Kind(kind).label
-    except ValueError:
-        return kind
-
-
-def display_data(data):
-    """A stored summary's figures ready for templates: dates as dates, kinds as labels, links to the register."""
-    overdue = data.get("overdue", {})
-    notable = data.get("notable", {})
-
-    def with_dates(items, *names):
-        return [{**item, **{name: _date(item.get(name)) for name in names}} for item in items]
-
-    departments = [
-        {
-            **row,
-            "register_url": overdue_register_url(row["id"]) if row.get("id") else "",
-            "oldest": with_dates(row.get("oldest", []), "due_date"),
-        }
-        for row in overdue.get("departments", [])
-    ]
-    return {
-        "start": _date(data.get("period", {}).get("start")),
-        "end": _date(data.get("period", {}).get("end")),
-        "as_of": _date(data.get("as_of")),
-        "escalate_after_days": data.get("escalate_after_days"),
-        "new": data.get("new", {}).get("total", 0),
-        "by_kind": [
-            {"kind": row["kind"], "label": _kind_label(row["kind"]), "count": row["count"]}
-            for row in data.get("new", {}).get("by_kind", [])
-        ],
-        "resolved": data.get("resolved", {}).get("total", 0),
-        "rating_count": data.get("satisfaction", {}).get("count", 0),
-        "rating_average": data.get("satisfaction", {}).get("average"),
-        "overdue": overdue.get("total", 0),
-        "departments": departments,
-        "misconduct": with_dates(notable.get("misconduct", []), "received"),
-        "misconduct_total": notable.get("misconduct_total", 0),
-        "reopened": notable.get("reopened", []),
-        "reopened_total": notable.get("reopened_total", 0),
-        "escalated": with_dates(notable.get("escalated", []), "due_date"),
-        "escalated_total": notable.get("escalated_total", 0),
-    }
 
 
 def _d(value):

@@ -25,7 +25,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
+from wagtail.models import Orderable, Page, PageManager, PagePermissionTester, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -120,6 +120,29 @@ class AnswerPageForm(WagtailAdminPageForm):
                 )
 
 
+class AnswerSectionPermissionTester(PagePermissionTester):
+    """Page rights in an answers section come only from rights granted on the section itself.
+
+    Wagtail's default "Moderators" and "Editors" groups hold their rights on
+    the root page, and rights flow down to every page: without this a
+    moderator could publish an answer directly and bypass the chairman's
+    approval. Here only the rights granted on the answers index (to the
+    office, the chairman and the leaders by ``feedback.answers.setup_answer_index``,
+    or to any group an administrator adds in Settings → Groups) count.
+    Superusers keep every right.
+    """
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if user.is_active and not user.is_superuser:
+            section_path = page.path if isinstance(page, AnswerIndexPage) else page.path[: -Page.steplen]
+            self.permissions = {
+                grant.permission.codename.rsplit("_", maxsplit=1)[0]
+                for grant in self.permission_policy.get_cached_permissions_for_user(user)
+                if page.path.startswith(grant.page.path) and grant.page.path.startswith(section_path)
+            }
+
+
 class AnswerIndexPage(RoutablePageMixin, Page):
     """The published answers, newest first: filter by field, department and year; RSS feed at ``rss/``."""
 
@@ -136,6 +159,9 @@ class AnswerIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("answers index")
         verbose_name_plural = _("answers indexes")
+
+    def permissions_for_user(self, user):
+        return AnswerSectionPermissionTester(user, self)
 
     def answers(self):
         return (
@@ -314,6 +340,9 @@ class AnswerPage(Page):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+
+    def permissions_for_user(self, user):
+        return AnswerSectionPermissionTester(user, self)
 
     def clean(self):
         super().clean()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -259,6 +260,9 @@ class FeedbackEvent(models.Model):
         "feedback.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_public = models.BooleanField(_("on the public timeline"), default=False)
+    # The stars a RATE event records. Kept here rather than only on Feedback.rating,
+    # which "not satisfied, reopen" clears: the leaders' summary counts every rating given.
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
 
     objects = FeedbackEventQuerySet.as_manager()
 
@@ -266,6 +270,12 @@ class FeedbackEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("feedback event")
         verbose_name_plural = _("feedback events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(action="rate") & Q(rating__gte=1) & Q(rating__lte=5)),
+                name="feedback_event_rating_only_on_rate",
+            )
+        ]
 
     def __str__(self):
         return f"{self.feedback_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -86,10 +86,10 @@ def test_this_weeks_figures(client, leader, department):
     answered = item("Đã duyệt", status="approved", received_at=datetime(2026, 4, 1, tzinfo=HANOI))
     FeedbackEvent.objects.create(feedback=answered, action="approve", at=datetime(2026, 5, 12, 10, tzinfo=HANOI))
     FeedbackEvent.objects.create(
-        feedback=answered, action="rate", note="5/5", at=datetime(2026, 5, 12, 11, tzinfo=HANOI)
+        feedback=answered, action="rate", rating=5, note="5/5", at=datetime(2026, 5, 12, 11, tzinfo=HANOI)
     )
     FeedbackEvent.objects.create(
-        feedback=answered, action="rate", note="4/5", at=datetime(2026, 5, 13, 8, tzinfo=HANOI)
+        feedback=answered, action="rate", rating=4, note="4/5", at=datetime(2026, 5, 13, 8, tzinfo=HANOI)
     )
     client.force_login(leader)
     html = client.get(reverse("wagtailadmin_home")).content.decode()

@@ -51,8 +51,8 @@ def item(title, received, status="received", kind="question", **changes):
     return feedback
 
 
-def event(feedback, action, moment, note=""):
-    return FeedbackEvent.objects.create(feedback=feedback, action=action, at=moment, note=note)
+def event(feedback, action, moment, note="", rating=None):
+    return FeedbackEvent.objects.create(feedback=feedback, action=action, at=moment, note=note, rating=rating)
 
 
 @pytest.fixture
@@ -91,9 +91,9 @@ def dataset(settings_obj, department, other_department):
     event(items["G"], Action.APPROVE, local(7))  # approved again after a reopening: one item resolved
     event(items["H"], Action.APPROVE, local(10, 23, 30))  # Sunday night: this week
     event(items["J"], Action.APPROVE, local(11, 0, 30))  # Monday after midnight: next week
-    event(items["G"], Action.RATE, local(6), note="4/5: Trả lời nhanh")
-    event(items["H"], Action.RATE, local(10, 23, 30), note="2/5")
-    event(items["J"], Action.RATE, local(11, 0, 30), note="5/5")
+    event(items["G"], Action.RATE, local(6), rating=4, note="4/5: Trả lời nhanh")
+    event(items["H"], Action.RATE, local(10, 23, 30), rating=2, note="2/5")
+    event(items["J"], Action.RATE, local(11, 0, 30), rating=5, note="5/5")
     event(items["G"], Action.REOPEN, local(7))
     return items
 

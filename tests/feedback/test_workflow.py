@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 import pytest
 import time_machine
@@ -368,3 +368,14 @@ def test_reopen_once_back_to_checked_then_rate_again(chairman, department):
     feedback.refresh_from_db()
     assert (feedback.status, feedback.rating) == ("published", 4)
     assert list(feedback.events.filter(action="rate").values_list("note", flat=True)) == ["1/5: Chưa giải quyết", "4/5"]
+    # Both ratings keep their stars on the log, the one that reopened the item included.
+    assert list(feedback.events.filter(action="rate").values_list("rating", flat=True)) == [1, 4]
+
+
+def test_the_log_refuses_stars_outside_a_rating(department):
+    feedback = put_in_status(Status.PUBLISHED, department)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeedbackEvent.objects.create(feedback=feedback, action=Action.NOTE, note="5 sao", rating=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FeedbackEvent.objects.create(feedback=feedback, action=Action.RATE, note="6/5", rating=6)
+    assert not feedback.events.filter(rating__isnull=False).exists()
