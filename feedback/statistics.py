@@ -64,6 +64,7 @@ The signal handlers are connected when this module is imported;
 the version too.
 """
 
+import contextlib
 import datetime
 import logging
 from dataclasses import asdict, dataclass, field
@@ -536,10 +537,8 @@ def _queue_refresh(period):
         )
     except Exception:
         logger.warning("Could not queue a statistics refresh", exc_info=True)
-        try:
+        with contextlib.suppress(Exception):  # the cache may be what failed; computing inline is enough
             store.delete(lock)
-        except Exception:  # noqa: BLE001 - the cache is already failing; computing inline is enough
-            pass
         return False
     return True
 

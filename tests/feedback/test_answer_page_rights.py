@@ -76,7 +76,9 @@ def test_rights_on_the_answers_index(role, people, index):
     assert (tester.can_add_subpage(), tester.can_publish()) == (may_add, may_publish)
 
 
-def test_a_moderator_cannot_publish_an_answer_from_the_editor(client, people, office, chairman, member, department, index):
+def test_a_moderator_cannot_publish_an_answer_from_the_editor(
+    client, people, office, chairman, member, department, index
+):
     item = approved_item(office, chairman, member, department)
     draft = answers.prepare_answer_page(item, office)
     client.force_login(people["moderator"])
