@@ -281,3 +281,16 @@ def test_not_satisfied_reopens_once_and_the_reopening_is_on_the_timeline(english
     feedback.refresh_from_db()
     assert (feedback.status, feedback.reopened_count, feedback.rating) == ("approved", 1, 5)
     assert feedback.events.filter(action=FeedbackEvent.Action.REOPEN).count() == 1
+
+
+@pytest.mark.parametrize("status", Feedback.Status.values)
+def test_every_state_has_a_public_phrase_in_vietnamese(status, department):
+    from django.utils import translation
+
+    from feedback.timeline import public_status
+
+    item = make_feedback(title="Đèn đường hỏng")
+    item.department = department
+    with translation.override("vi"):
+        phrase = public_status(item, status)
+    assert phrase.strip()
