@@ -57,7 +57,10 @@ they were computed at. Saving or deleting any ``Feedback`` bumps the version
   waits for the aggregation over 100,000 items, and the page says when its
   figures were computed;
 * otherwise (nothing cached, too old, or no task could be queued) figures
-  computed during the request.
+  computed during the request. The presets (a handful of periods) are always
+  computed; a period of chosen dates only when no other such computation is
+  running in any process (``Busy`` otherwise: the page asks to try again), so
+  a stream of requests for ever new date ranges cannot occupy every worker.
 
 The signal handlers are connected when this module is imported;
 ``FeedbackConfig.ready()`` imports it so that task workers and commands bump
@@ -108,6 +111,9 @@ VERSION_KEY = f"{CACHE_PREFIX}:version"
 MIN_SOURCE_TAG_ITEMS = 3
 #: (name, numerator, denominator) of the percentiles: integers, so that SQL divides exactly on every database.
 PERCENTILES = (("median_days", 1, 2), ("p90_days", 9, 10))
+#: While one request computes the figures of chosen dates, others wait this long before trying again.
+BUSY_RETRY_SECONDS = 30
+COMPUTING_KEY = f"{CACHE_PREFIX}:computing"
 #: The longest period one request may ask for (months listed one by one).
 MAX_MONTHS = 120
 
@@ -557,11 +563,37 @@ def refresh(start, end, preset=""):
     return figures.totals.received
 
 
+class Busy(Exception):
+    """Figures of chosen dates are being computed for another request: try again in BUSY_RETRY_SECONDS."""
+
+
+def _compute_now(period):
+    """Compute during the request; for chosen dates, only one such computation at a time (or ``Busy``)."""
+    if period.preset:
+        return compute(period)
+    store = _version_cache()
+    try:
+        acquired = store.add(COMPUTING_KEY, 1, timeout=BUSY_RETRY_SECONDS * 4)
+    except Exception:
+        logger.warning("Statistics computing lock unavailable", exc_info=True)
+        return compute(period)
+    if not acquired:
+        raise Busy
+    try:
+        return compute(period)
+    finally:
+        with contextlib.suppress(Exception):
+            store.delete(COMPUTING_KEY)
+
+
 def figures_for(period):
-    """The figures of ``period``: cached when fresh, outdated ones while a refresh runs, else computed now."""
+    """The figures of ``period``: cached when fresh, outdated ones while a refresh runs, else computed now.
+
+    Raises ``Busy`` when chosen dates would need computing while another request computes some.
+    """
     version = current_version()
     if version is None:
-        return compute(period)
+        return _compute_now(period)
     entry = _cached(period)
     if entry is not None:
         cached_version, figures = entry
@@ -572,7 +604,7 @@ def figures_for(period):
             # A synchronous task runner (tests, Q_CLUSTER sync) has already stored fresh figures.
             entry = _cached(period)
             return entry[1] if entry is not None else figures
-    figures = compute(period)
+    figures = _compute_now(period)
     _store(version, figures)
     return figures
 
@@ -585,9 +617,11 @@ def _feedback_changed(sender, **kwargs):
 
 
 __all__ = [
+    "BUSY_RETRY_SECONDS",
     "CACHE_SECONDS",
     "STALE_SECONDS",
     "DEFAULT_PRESET",
+    "Busy",
     "MIN_SOURCE_TAG_ITEMS",
     "PRESETS",
     "Figures",

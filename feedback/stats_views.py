@@ -145,7 +145,11 @@ def statistics_page(request):
         return TemplateResponse(request, "feedback/statistics.html", context, status=400)
     # The date inputs show the period shown, whether it came from a preset or from dates.
     context["form"] = PeriodForm(initial={"tu": period.start, "den": period.end})
-    figures = statistics.figures_for(period)
+    try:
+        figures = statistics.figures_for(period)
+    except statistics.Busy:
+        context["busy_message"] = _busy_message()
+        return _retry_later(TemplateResponse(request, "feedback/statistics.html", context, status=503))
     labels = _labels()
     titles = _section_titles()
     sections = []
@@ -225,6 +229,27 @@ def _bad_period(form, content_type):
     return HttpResponse("\n".join(messages), status=400, content_type="text/plain; charset=utf-8")
 
 
+def _busy_message():
+    return _(
+        "Figures for other dates are being computed right now. Try again in a minute, or choose one of the "
+        "periods offered (their figures are ready)."
+    )
+
+
+def _retry_later(response):
+    response["Retry-After"] = str(statistics.BUSY_RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _busy(content_type):
+    if content_type == "json":
+        response = JsonResponse({"errors": [_busy_message()]}, status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(_busy_message(), status=503, content_type="text/plain; charset=utf-8")
+    return _retry_later(response)
+
+
 def _open_data_headers(response, period, extension):
     disposition = "attachment" if extension == "csv" else "inline"  # JSON: readable in the browser and by scripts
     response["Content-Disposition"] = f'{disposition}; filename="{_filename(period, extension)}"'
@@ -238,7 +263,10 @@ def statistics_csv(request):
     form, period = _period_form(request)
     if period is None:
         return _bad_period(form, "csv")
-    figures = statistics.figures_for(period)
+    try:
+        figures = statistics.figures_for(period)
+    except statistics.Busy:
+        return _busy("csv")
     headings = _headings()
     buffer = io.StringIO()
     buffer.write(BOM)
@@ -258,7 +286,10 @@ def statistics_json(request):
     form, period = _period_form(request)
     if period is None:
         return _bad_period(form, "json")
-    figures = statistics.figures_for(period)
+    try:
+        figures = statistics.figures_for(period)
+    except statistics.Busy:
+        return _busy("json")
     data = {
         "period": {"from": period.start, "to": period.end, "time_zone": str(statistics.commune_zone())},
         "computed_at": figures.computed_at,
