@@ -138,3 +138,32 @@ def test_system_check_refuses_a_backend_whose_client_is_not_installed(engine, ok
     if not ok:
         assert errors[0].id == "portal.E001"
         assert "opensearch3" in errors[0].hint
+
+
+def test_smtp_comes_from_the_environment():
+    result = _run_production(
+        ["shell", "-c", "from django.conf import settings as s; print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS)"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+        FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
+        EMAIL_HOST="smtp.xa.example.vn",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["smtp.xa.example.vn", "587", "True"]
+
+
+def test_tls_and_ssl_together_are_refused():
+    result = _run_production(
+        ["check"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+        FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
+        EMAIL_USE_TLS="true",
+        EMAIL_USE_SSL="true",
+    )
+    assert result.returncode != 0
+    assert "Set only one of EMAIL_USE_TLS" in result.stderr
