@@ -56,6 +56,8 @@ they were computed at. Saving or deleting any ``Feedback`` bumps the version
   ``feedback.statistics.refresh``; one at a time per period): a visitor never
   waits for the aggregation over 100,000 items, and the page says when its
   figures were computed;
+* the presets are also recomputed in the background every 5 minutes when
+  they are not fresh (``warm_presets``), so their first visitor does not wait;
 * otherwise (nothing cached, too old, or no task could be queued) figures
   computed during the request. The presets (a handful of periods) are always
   computed; a period of chosen dates only when no other such computation is
@@ -586,6 +588,25 @@ def _compute_now(period):
             store.delete(COMPUTING_KEY)
 
 
+def warm_presets(today=None):
+    """Keep the figures of the presets ready (django-q2 schedule every 5 minutes, migration feedback/0009).
+
+    Recomputes each preset whose cached figures are missing, outdated or
+    ``CACHE_SECONDS`` old, so the page's default links never make a visitor
+    wait. Returns how many were recomputed.
+    """
+    version = current_version()
+    recomputed = 0
+    for name in PRESETS:
+        period = preset_period(name, today)
+        entry = _cached(period)
+        if entry is not None and entry[0] == version and _age_seconds(entry[1]) < CACHE_SECONDS:
+            continue
+        refresh(period.start.isoformat(), period.end.isoformat(), period.preset)
+        recomputed += 1
+    return recomputed
+
+
 def figures_for(period):
     """The figures of ``period``: cached when fresh, outdated ones while a refresh runs, else computed now.
 
@@ -632,4 +653,5 @@ __all__ = [
     "figures_for",
     "preset_period",
     "refresh",
+    "warm_presets",
 ]

@@ -590,3 +590,21 @@ def test_one_computation_of_chosen_dates_at_a_time(client, register):
     caches["shared"].delete(statistics.COMPUTING_KEY)
     assert received_shown(client, Q1) == 8
     assert caches["shared"].get(statistics.COMPUTING_KEY) is None  # released after computing
+
+
+def test_the_presets_are_kept_ready_in_the_background(client, register):
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(func="feedback.statistics.warm_presets")  # migration feedback/0009
+    assert (schedule.schedule_type, schedule.minutes) == (Schedule.MINUTES, 5)
+
+    with time_machine.travel(local(2026, 4, 1, 8), tick=False):
+        assert statistics.warm_presets() == len(statistics.PRESETS)
+        assert statistics.warm_presets() == 0  # all fresh: nothing to do
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200  # the default period: no visitor computes it
+        assert len(captured.captured_queries) < 12  # computing takes 18 statistics queries
+        make_feedback(title="Đèn đường hỏng")  # a change outdates them all
+        assert statistics.warm_presets() == len(statistics.PRESETS)
+    with time_machine.travel(local(2026, 4, 1, 8, 10, 1), tick=False):
+        assert statistics.warm_presets() == len(statistics.PRESETS)  # CACHE_SECONDS old
