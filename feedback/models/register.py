@@ -242,7 +242,9 @@ class FeedbackEvent(models.Model):
         REOPEN = "reopen", _("Reopened")
         NOTE = "note", _("Internal note")
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: deleting an item must not silently take its log with it (a cascade deletes in bulk,
+    # around this model's append-only guards). An item with a log is not deleted; it is closed or rejected.
+    feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=20, choices=Feedback.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Feedback.Status.choices, blank=True)
@@ -365,7 +367,7 @@ class FeedbackReminder(models.Model):
 class IdentityView(models.Model):
     """Every time someone sees a submitter's identity. Readable by the chairman."""
 
-    feedback = models.ForeignKey(Feedback, verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="+")
+    feedback = models.ForeignKey(Feedback, verbose_name=_("feedback"), on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("viewed by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

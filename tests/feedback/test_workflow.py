@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 import pytest
 import time_machine
@@ -239,6 +240,15 @@ def test_event_log_is_append_only(office):
         feedback.events.update(note="sửa lịch sử")
 
     assert list(feedback.events.values_list("action", "note")) == [("submit", ""), ("check", NOTE)]
+
+
+def test_an_item_with_a_log_cannot_be_deleted_with_it(office):
+    feedback = make_feedback()
+    workflow.check(feedback, office, note=NOTE)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        feedback.delete()
+    assert Feedback.objects.filter(pk=feedback.pk).exists()
+    assert feedback.events.count() == 2
 
 
 # --- Due dates ---
