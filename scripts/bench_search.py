@@ -53,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import use_bench_database  # noqa: E402 - scripts/ is on the path when run
+from benchlib import add_database_arguments, positive_int, use_bench_database  # noqa: E402 - scripts/ is on the path when run
 
 DEMO_PROCEDURES = ROOT / "procedures" / "demo" / "procedures.json"
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-search.sqlite3"
@@ -114,16 +114,6 @@ NONSENSE = ["xqzv", "zzyzx quorbl", "qwrtzk", "wqxz jjfk", "fjqqk zvrb", "zvfjw"
 # --- Set-up, before Django is configured -------------------------------------
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
-
-
 def fraction(text):
     try:
         value = float(text)
@@ -139,13 +129,7 @@ def parse_args():
     parser.add_argument("--procedures", type=positive_int, default=10_000, help="Procedures to generate (10000).")
     parser.add_argument("--queries", type=positive_int, default=300, help="Requests per endpoint (300).")
     parser.add_argument("--warmup", type=int, default=20, help="Untimed requests per endpoint first (20).")
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "env"],
-        default="sqlite",
-        help="sqlite: a file of its own (--sqlite-path); env: DATABASE_URL, whose database name must contain 'bench'.",
-    )
-    parser.add_argument("--sqlite-path", type=Path, default=DEFAULT_SQLITE, help="SQLite file (.cache/...).")
+    add_database_arguments(parser, DEFAULT_SQLITE)
     parser.add_argument("--index-prefix", default="bench_", help="Search engine index prefix (bench_).")
     parser.add_argument("--rebuild", action="store_true", help="Generate and index again even if the data fits.")
     parser.add_argument("--reindex", action="store_true", help="Index again (keep the generated data).")

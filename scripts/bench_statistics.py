@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import use_bench_database  # noqa: E402 - scripts/ is on the path when run
+from benchlib import add_database_arguments, positive_int, use_bench_database  # noqa: E402 - scripts/ is on the path when run
 
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-statistics.sqlite3"
 GENERATOR_VERSION = 2
@@ -84,27 +84,11 @@ STATUSES = [
 RESOLVED = {"approved", "published", "closed"}
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=positive_int, default=100_000, help="Feedback items to generate (100000).")
     parser.add_argument("--repeat", type=positive_int, default=5, help="Requests of each kind (5).")
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "env"],
-        default="sqlite",
-        help="sqlite: a file of its own (--sqlite-path); env: DATABASE_URL, whose database name must contain 'bench'.",
-    )
-    parser.add_argument("--sqlite-path", type=Path, default=DEFAULT_SQLITE, help="SQLite file (.cache/...).")
+    add_database_arguments(parser, DEFAULT_SQLITE)
     parser.add_argument("--rebuild", action="store_true", help="Generate again even if the data fits.")
     parser.add_argument("--seed", type=int, default=1, help="Seed of the generated data (1).")
     return parser.parse_args()

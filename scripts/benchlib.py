@@ -1,7 +1,31 @@
-"""Shared set-up for the benchmark scripts (bench_search.py, bench_statistics.py)."""
+"""Shared set-up for the benchmark scripts (bench_search.py, bench_statistics.py): arguments and database."""
 
+import argparse
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
+
+
+def positive_int(text):
+    """argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def add_database_arguments(parser, default_sqlite):
+    """--database sqlite|env and --sqlite-path, as every benchmark takes them (see use_bench_database)."""
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "env"],
+        default="sqlite",
+        help="sqlite: a file of its own (--sqlite-path); env: DATABASE_URL, whose database name must contain 'bench'.",
+    )
+    parser.add_argument("--sqlite-path", type=Path, default=default_sqlite, help="SQLite file (.cache/...).")
 
 
 def use_bench_database(database, sqlite_path, rebuild, example):
