@@ -258,15 +258,22 @@ def _open_data_headers(response, period, extension):
     return response
 
 
-@require_safe
-def statistics_csv(request):
+def _open_data_figures(request, content_type):
+    """(period, figures, None), or (None, None, the 400/503 answer in ``content_type``)."""
     form, period = _period_form(request)
     if period is None:
-        return _bad_period(form, "csv")
+        return None, None, _bad_period(form, content_type)
     try:
-        figures = statistics.figures_for(period)
+        return period, statistics.figures_for(period), None
     except statistics.Busy:
-        return _busy("csv")
+        return None, None, _busy(content_type)
+
+
+@require_safe
+def statistics_csv(request):
+    period, figures, refusal = _open_data_figures(request, "csv")
+    if refusal is not None:
+        return refusal
     headings = _headings()
     buffer = io.StringIO()
     buffer.write(BOM)
@@ -283,13 +290,9 @@ def statistics_csv(request):
 
 @require_safe
 def statistics_json(request):
-    form, period = _period_form(request)
-    if period is None:
-        return _bad_period(form, "json")
-    try:
-        figures = statistics.figures_for(period)
-    except statistics.Busy:
-        return _busy("json")
+    period, figures, refusal = _open_data_figures(request, "json")
+    if refusal is not None:
+        return refusal
     data = {
         "period": {"from": period.start, "to": period.end, "time_zone": str(statistics.commune_zone())},
         "computed_at": figures.computed_at,

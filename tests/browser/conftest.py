@@ -80,3 +80,18 @@ def assert_fits_phone(page):
     """No horizontal scrolling at 360 px."""
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than the phone screen"
+
+
+def staff_page(browser, live_server, user):
+    """A desktop page signed in to the admin as ``user`` (factories' make_user: password = username)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(live_server.url + "/admin/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(user.username)
+    page.locator("form button[type=submit]").click()
+    expect(page).to_have_url(live_server.url + "/admin/")
+    return page

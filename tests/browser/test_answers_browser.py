@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from feedback import answers
 from feedback.models import AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
-from tests.browser.conftest import assert_accessible, assert_fits_phone
+from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
 from tests.factories import make_department, make_field, make_user
 from tests.feedback.test_answers import approved_item, make_answers_index
 
@@ -44,18 +44,6 @@ def migrated_data(transactional_db):
 QUESTION = "Đường liên thôn 7 bị ngập sau mưa lớn: xã có kế hoạch khơi thông cống thoát nước không?"
 
 
-def _staff_page(browser, live_server, user):
-    context = browser.new_context(locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(live_server.url + "/admin/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(user.username)  # make_user: password = username
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(live_server.url + "/admin/")
-    return page
-
-
 def test_chairman_approves_in_the_workflow_and_a_citizen_finds_the_answer(live_server, browser, phone, home_page):
     office = make_user("vanphong", groups=[GROUP_OFFICE])
     chairman = make_user("chutich", groups=[GROUP_CHAIRMAN])
@@ -72,7 +60,7 @@ def test_chairman_approves_in_the_workflow_and_a_citizen_finds_the_answer(live_s
     assert Feedback.objects.get(pk=item.pk).status == "approved"
 
     # --- The chairman approves it in Wagtail's page editor ---
-    desk = _staff_page(browser, live_server, chairman)
+    desk = staff_page(browser, live_server, chairman)
     desk.goto(f"{live_server.url}/admin/pages/{draft.pk}/edit/")
     expect(desk.locator("textarea[name=question]")).to_have_value(QUESTION)
     approve = desk.locator('button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])')

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from feedback.models import AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
-from tests.browser.conftest import assert_accessible, assert_fits_phone
+from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
 from tests.browser.test_answers_browser import ensure_migrated_data
 from tests.factories import make_department, make_user
 from tests.feedback.test_answers import make_answers_index
@@ -30,18 +30,6 @@ def _photo_with_gps():
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif.tobytes())
     return buffer.getvalue()
-
-
-def _staff_page(browser, live_server, user):
-    context = browser.new_context(locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto(live_server.url + "/admin/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(user.username)  # make_user: password = username
-    page.locator("form button[type=submit]").click()
-    expect(page).to_have_url(live_server.url + "/admin/")
-    return page
 
 
 def _move(page, live_server, item, action, **fields):
@@ -104,7 +92,7 @@ def test_phone_submission_with_a_photo_followed_while_staff_move_it(live_server,
     assert "Nguyễn Thị Lan" not in page_text and "0912" not in page_text
 
     # --- Staff move it; the citizen reloads the tracking page after each public step ---
-    desk = _staff_page(browser, live_server, office)
+    desk = staff_page(browser, live_server, office)
     _move(desk, live_server, item, "check")
     assert "Đang xem xét" in _timeline(phone)
 
@@ -117,12 +105,12 @@ def test_phone_submission_with_a_photo_followed_while_staff_move_it(live_server,
     assert item.due_date.strftime("%d/%m/%Y") in text
     assert "Thuộc hạ tầng thôn" not in text  # internal note
 
-    department_page = _staff_page(browser, live_server, member)
+    department_page = staff_page(browser, live_server, member)
     answer = "Ngày 21/11 tổ công tác đã nạo vét 40 m cống; nước đã thoát bình thường."
     _move(department_page, live_server, item, "answer", answer=answer)
     assert answer not in _timeline(phone)  # not official before the chairman approves
 
-    leader_page = _staff_page(browser, live_server, chairman)
+    leader_page = staff_page(browser, live_server, chairman)
     _move(leader_page, live_server, item, "approve")
     # Publishing goes through the public answer page: the desk prepares it here, the chairman publishes it
     # (Wagtail's workflow in the browser: tests/browser/test_answers_browser.py).
