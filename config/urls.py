@@ -1,7 +1,10 @@
-"""URL routing: admin, health check, search, language switch, then Wagtail pages."""
+"""URL routing: admin, health check, search, language switch, then Wagtail pages.
+
+There is no Django admin (``/django-admin/``): Wagtail's admin covers every
+model staff work with, and one sign-in page is one place to lock out.
+"""
 
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
@@ -14,7 +17,6 @@ from search import views as search_views
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

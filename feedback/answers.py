@@ -1,9 +1,13 @@
 """Public answer pages: preparing the draft, the approval workflow and its rights, the index filters and feed.
 
-* ``prepare_answer_page(feedback, user)``: the draft ``AnswerPage`` of an
-  approved item, under the first answers index. The question starts EMPTY (the
-  citizen's words are shown read only in the editor, never copied); the
-  answer starts from the approved answer, which is official.
+* ``prepare_answer_page(feedback, user, site=None)``: the draft ``AnswerPage`` of an
+  approved item, under the answers index chosen in the site's commune settings
+  (``answers_index_for``). The question starts EMPTY (the citizen's words are
+  shown read only in the editor, never copied); the answer starts from the
+  approved answer, which is official.
+* ``answer_slug`` rules: an answer page's address is ``tra-loi-<n>`` (a number
+  per answers index), never the tracking code nor words of the citizen or the
+  title; ``AnswerPage`` enforces it on every save.
 * ``setup_answer_index(index)``: the "Answer approval" workflow and the page
   rights of the office (prepare) and the chairman and leaders (publish) on an
   answers index. Run for every new index (``feedback/signals.py``).
@@ -18,13 +22,11 @@ from django import forms
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from anyascii import anyascii
 
 from feedback import permissions, workflow
 from feedback.models import Feedback
@@ -49,6 +51,151 @@ class NoAnswerIndex(Exception):
         self.message = message
 
 
+# --- Where the answers go: the answers index of the site ---
+
+
+def site_for(site=None):
+    """The given site, else the default one (the site of the home page)."""
+    from wagtail.models import Site
+
+    if site is not None:
+        return site
+    return Site.objects.filter(is_default_site=True).first() or Site.objects.order_by("pk").first()
+
+
+def answers_index_for(site=None):
+    """The answers index new answer pages go under: the one chosen in the site's commune settings.
+
+    Unset: the only live answers index of the site. Otherwise ``NoAnswerIndex``
+    with a message telling the office what to do (never a guess).
+    """
+    from feedback.models import AnswerIndexPage
+    from home.models import CommuneSettings
+
+    site = site_for(site)
+    if site is None:
+        raise NoAnswerIndex(_("There is no site yet. Ask an administrator to create one."))
+    chosen_id = CommuneSettings.objects.filter(site=site).values_list("answers_index_id", flat=True).first()
+    if chosen_id is not None:
+        return AnswerIndexPage.objects.get(pk=chosen_id)
+    candidates = list(AnswerIndexPage.objects.descendant_of(site.root_page, inclusive=True).live().order_by("path")[:2])
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise NoAnswerIndex(
+            _(
+                "There is no answers page yet. Ask an administrator to create a page of type "
+                "“answers index” (Trang câu trả lời) under the home page, then try again."
+            )
+        )
+    raise NoAnswerIndex(
+        _(
+            "This site has several answers pages. Choose the one public answers go to in "
+            "Settings › Commune settings (“Answers page”), then try again."
+        )
+    )
+
+
+def may_manage_answer_indexes(user):
+    """Only the office and the chairman (and superusers) create or move an answers index."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or permissions.can_publish(user)
+
+
+def holds_answers(page):
+    """Whether ``page`` is an answers index or an answer, or has one below it (moving it moves them)."""
+    from wagtail.models import Page
+
+    from feedback.models import AnswerIndexPage, AnswerPage
+
+    return Page.objects.descendant_of(page, inclusive=True).type(AnswerIndexPage, AnswerPage).exists()
+
+
+# --- Draft answers: visible only with rights in their answers section ---
+
+
+def answer_sections_of(user):
+    """Paths of the answers indexes where ``user`` holds page rights granted within the section itself.
+
+    The same grants ``AnswerSectionPermissionTester`` counts: Wagtail's "Editors" and
+    "Moderators" hold theirs on the root page, which does not count here.
+    """
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    from feedback.models import AnswerIndexPage
+
+    granted = [grant.page.path for grant in PagePermissionPolicy().get_cached_permissions_for_user(user)]
+    if not granted:
+        return []
+    return [
+        path
+        for path in AnswerIndexPage.objects.values_list("path", flat=True)
+        if any(page_path.startswith(path) for page_path in granted)
+    ]
+
+
+def hidden_answer_drafts(user):
+    """A ``Q`` of the answer pages whose draft ``user`` may not see, or None when they may see them all.
+
+    A draft is a page never published or a live page with unpublished changes (its
+    admin title is the draft's).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from feedback.models import AnswerPage
+
+    if user.is_active and user.is_superuser:
+        return None
+    hidden = Q(content_type=ContentType.objects.get_for_model(AnswerPage)) & (
+        Q(live=False) | Q(has_unpublished_changes=True)
+    )
+    for path in answer_sections_of(user) if user.is_active else []:
+        hidden &= ~Q(path__startswith=path)
+    return hidden
+
+
+def without_hidden_drafts(pages, user):
+    """``pages`` (a page queryset) less the answer drafts ``user`` may not see."""
+    from wagtail.models import Page
+
+    hidden = hidden_answer_drafts(user)
+    if hidden is None:
+        return pages
+    # A subquery on the primary key: search backends filter on it, not on arbitrary fields.
+    return pages.exclude(pk__in=Page.objects.filter(hidden).values_list("pk", flat=True))
+
+
+def may_see_in_admin(user, page_id):
+    hidden = hidden_answer_drafts(user)
+    if hidden is None:
+        return True
+    from wagtail.models import Page
+
+    return not Page.objects.filter(hidden, pk=page_id).exists()
+
+
+# --- Addresses: ``tra-loi-<n>``, nothing of the citizen's ---
+
+SLUG_PREFIX = "tra-loi-"
+SLUG_RE = re.compile(r"^tra-loi-([1-9][0-9]{0,9})$")
+
+
+def is_answer_slug(slug):
+    return bool(SLUG_RE.match(slug or ""))
+
+
+def next_answer_slug(parent, exclude_pk=None):
+    """``tra-loi-<n>``: one more than the highest number under ``parent``."""
+    from wagtail.models import Page
+
+    siblings = Page.objects.child_of(parent).filter(slug__startswith=SLUG_PREFIX)
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    numbers = [int(match.group(1)) for match in map(SLUG_RE.match, siblings.values_list("slug", flat=True)) if match]
+    return f"{SLUG_PREFIX}{max(numbers, default=0) + 1}"
+
+
 # --- Preparing the draft ---
 
 
@@ -62,9 +209,9 @@ def can_prepare(user, feedback):
     return permissions.can_publish(user) and feedback.status == Feedback.Status.APPROVED
 
 
-def prepare_answer_page(feedback, user):
+def prepare_answer_page(feedback, user, site=None):
     """The draft answer page of an approved item (the existing one if there is one)."""
-    from feedback.models import AnswerIndexPage, AnswerPage
+    from feedback.models import AnswerPage
 
     existing = answer_page_for(feedback)
     if existing is not None:
@@ -76,18 +223,12 @@ def prepare_answer_page(feedback, user):
             _("Only an approved answer can become a public answer page; the item is “%(status)s”.")
             % {"status": feedback.get_status_display()}
         )
-    index = AnswerIndexPage.objects.order_by("path").first()
-    if index is None:
-        raise NoAnswerIndex(
-            _(
-                "There is no answers page yet. Ask an administrator to create a page of type "
-                "“answers index” (Trang câu trả lời) under the home page, then try again."
-            )
-        )
-    title = feedback.title if feedback.title else _("Answer %(code)s") % {"code": feedback.tracking_code}
+    index = answers_index_for(site)
+    # Never the tracking code: the title is public (page, index, feed, search).
+    title = feedback.title if feedback.title else _("Answer to a citizen's question")
     page = AnswerPage(
         title=title,
-        slug=_free_slug(index, feedback),
+        slug=next_answer_slug(index),
         live=False,
         feedback=feedback,
         question="",  # never the citizen's words: staff rewrite it
@@ -103,32 +244,6 @@ def prepare_answer_page(feedback, user):
         index.add_child(instance=page)
         page.save_revision(user=user, log_action=True, clean=False)
     return page
-
-
-def _free_slug(index, feedback):
-    # The tracking code, not the title: a title may hold a name or a village.
-    return slugify(anyascii(feedback.tracking_code)) or "tra-loi"
-
-
-# --- Identity guard ---
-
-
-def identity_found_in(feedback, text):
-    """Whether ``text`` contains the sender's name, phone number or e-mail (checked, never shown)."""
-    from feedback.models import Feedback as FeedbackModel
-
-    if not text or feedback.is_anonymous:
-        return False
-    name, phone, email = (
-        FeedbackModel.objects.filter(pk=feedback.pk).values_list("submitter_name", "submitter_phone", "submitter_email")
-    ).get()
-    plain = " ".join(re.sub(r"<[^>]+>", " ", text).split()).casefold()
-    if name and len(name.strip()) >= 4 and " ".join(name.split()).casefold() in plain:
-        return True
-    if email and email.strip().casefold() in plain:
-        return True
-    digits = re.sub(r"\D", "", phone or "")
-    return len(digits) >= 6 and digits in re.sub(r"\D", "", plain)
 
 
 # --- Workflow and rights on the answers index ---

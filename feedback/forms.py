@@ -36,7 +36,7 @@ def clean_source_tag(value):
 def live_procedure(code):
     """The published procedure with this national code, or None."""
     code = str(code or "").strip()
-    if not code or len(code) > 40:
+    if not code or len(code) > 40 or "\x00" in code:  # PostgreSQL refuses NUL in a query parameter
         return None
     return ProcedurePage.objects.live().public().filter(code=code).only("id", "title", "code").first()
 
@@ -164,6 +164,7 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure_page = None
+        self._files_examined = False
         limit = max_upload_mb()
         count = settings.FEEDBACK_MAX_ATTACHMENTS
         self.fields["attachments"].help_text = _(
@@ -195,11 +196,10 @@ class FeedbackForm(forms.Form):
     def clean_text(self):
         return self.cleaned_data["text"].strip()
 
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        if self.is_spam:
-            return []  # never spend work on a robot's files
-        return process_uploads(files)
+    @property
+    def files_refused(self):
+        """The files were examined and refused (the view counts such a post toward the client's limit)."""
+        return self.is_bound and self._files_examined and "attachments" in self.errors
 
     def clean(self):
         cleaned = super().clean()
@@ -211,6 +211,14 @@ class FeedbackForm(forms.Form):
                 ),
                 code="honeypot",
             )
+        # Decoding photos is the costly part: only for a form that is otherwise ready to store.
+        files = cleaned.get("attachments") or []
+        if files and not self._errors:
+            self._files_examined = True
+            try:
+                cleaned["attachments"] = process_uploads(files)
+            except ValidationError as error:
+                self.add_error("attachments", error)
         return cleaned
 
     def submission_data(self):

@@ -86,7 +86,13 @@ class Outcome:
 def chairman_addresses(settings_obj=None):
     """The chairman's address from the settings plus active users who may read the identity log."""
     settings_obj = settings_obj or FeedbackSettings.load()
-    users = get_user_model().objects.with_perm("feedback.view_identity_log", is_active=True, include_superusers=False)
+    users = get_user_model().objects.with_perm(
+        "feedback.view_identity_log",
+        is_active=True,
+        include_superusers=False,
+        # Rights live in the database; the sign-in lockout backend holds none.
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
     addresses = {email for email in users.values_list("email", flat=True) if email}
     if settings_obj.leaders_email:
         addresses.add(settings_obj.leaders_email)

@@ -14,7 +14,11 @@ CONTENT_FIELDS = ("kind", "field", "procedure", "title", "text", "source_tag")
 
 
 class RateLimited(Exception):
-    pass
+    """The client has used up its attempts; ``retry_after`` says in how many seconds it may try again."""
+
+    def __init__(self, retry_after):
+        super().__init__(f"rate limited, retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
 def _create(data, attachments, *, channel, registered_by=None, received_at=None):
@@ -54,13 +58,27 @@ def submit_feedback(data, attachments=(), *, client=None):
     checked and re-encoded files (``feedback/uploads.py``) with ``name``,
     ``size`` and ``content_type``. Raises ``RateLimited`` when ``client``
     has sent too many recently; nothing is stored then.
+
+    The limit check, its record and the feedback are one write transaction
+    (``throttle.admit``): parallel submissions from one client wait for each
+    other instead of failing, and never accept more than the limit.
     """
     with transaction.atomic():
-        if client is not None:
-            if throttle.is_limited(client):
-                raise RateLimited
-            throttle.record(client)
+        if client is not None and not throttle.admit(client):
+            raise RateLimited(throttle.retry_after(client))
         return _create(data, attachments, channel=Feedback.Channel.WEB)
+
+
+def check_rate_limit(client):
+    """Raise ``RateLimited`` if ``client`` may not send now (a read only: ``submit_feedback`` decides for real)."""
+    seconds = throttle.retry_after(client)
+    if seconds:
+        raise RateLimited(seconds)
+
+
+def count_refused_files(client):
+    """A submission whose files were refused counts toward the client's limit (floods of bad files)."""
+    throttle.record_refused(client)
 
 
 def register_feedback(user, data, attachments=(), *, channel, received_at=None):

@@ -59,6 +59,30 @@ class PeriodForm(forms.Form):
     def __init__(self, data=None, today=None, **kwargs):
         super().__init__(data, **kwargs)
         self.today = today or timezone.localdate()
+        # Anything later than next year is a typo (or a probe): refuse it before any date arithmetic.
+        self.latest = datetime.date(self.today.year + 1, 12, 31)
+
+    def _within_register(self, name):
+        day = self.cleaned_data.get(name)
+        if day is None:
+            return day
+        if day < EARLIEST:
+            raise ValidationError(
+                _("The register starts in %(year)s: choose a later date.") % {"year": EARLIEST.year},
+                code="too_early",
+            )
+        if day > self.latest:
+            raise ValidationError(
+                _("Choose a date no later than %(date)s.") % {"date": self.latest.strftime("%d/%m/%Y")},
+                code="too_late",
+            )
+        return day
+
+    def clean_tu(self):
+        return self._within_register("tu")
+
+    def clean_den(self):
+        return self._within_register("den")
 
     def clean(self):
         data = super().clean()

@@ -7,10 +7,19 @@ long side and re-encoded, so no EXIF, XMP, GPS position or camera data
 survives. PDFs are kept as they are once their header and trailer look
 right. Everything else is refused with a message for people.
 
+Pixel bombs: a photo is refused from its header alone when it would decode to
+more than ``FEEDBACK_MAX_IMAGE_PIXELS`` pixels (a JPEG counts at the reduced
+scale its decoder is asked for with ``draft``); nothing is decoded before that
+check, ``verify()`` included. At most ``FEEDBACK_IMAGE_DECODERS`` photos are
+decoded at once in one process, and the full-size picture is only ever held
+once: it is scaled down before it is turned upright or converted to sRGB.
+
 ``process_upload`` needs no request and no database.
 """
 
 import io
+import math
+import threading
 import warnings
 
 from django.conf import settings
@@ -18,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms
 
 try:  # HEIC/HEIF photos from iPhones, when pillow-heif is installed.
     from pillow_heif import register_heif_opener
@@ -33,8 +42,10 @@ MAX_SIDE = 2560
 JPEG_QUALITY = 85
 #: The formats Pillow may try; nothing else is even parsed (no EPS, PSD, TIFF, ...).
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("HEIF",) if "HEIF" in Image.OPEN else ())
-#: A photo with more pixels than this is refused before it is decoded (decompression bombs).
-MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+#: Pillow's own limit stays a second line: a header claiming more is refused even for a JPEG decoded at 1/8.
+PILLOW_MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+#: How long a photo waits for a free decoder before the citizen is asked to try again.
+DECODER_WAIT_SECONDS = 30
 PDF_HEADER = b"%PDF-"
 PDF_TRAILER = b"%%EOF"
 #: Where "%%EOF" must appear, counted from the end (readers tolerate a little trailing junk).
@@ -117,6 +128,11 @@ def _process_image(data, name):
             code="too_many_pixels",
             params={"name": name},
         ) from None
+    except _DecodersBusy:
+        raise ValidationError(
+            _("The portal is busy checking other photos. Please send again in a minute."),
+            code="busy",
+        ) from None
     except Exception:  # noqa: BLE001 - Pillow raises many kinds of errors for broken or hostile files
         raise _not_accepted(name) from None
     return _encode(image)
@@ -126,26 +142,99 @@ class _TooManyPixels(Exception):
     pass
 
 
+class _DecodersBusy(Exception):
+    pass
+
+
+_decoders_lock = threading.Lock()
+_decoders = {}
+
+
+def _decoder_slots():
+    """The process-wide semaphore bounding how many photos are decoded at once (one per setting value)."""
+    count = max(1, settings.FEEDBACK_IMAGE_DECODERS)
+    with _decoders_lock:
+        if count not in _decoders:
+            _decoders[count] = threading.BoundedSemaphore(count)
+        return _decoders[count]
+
+
+def max_pixels():
+    """The most pixels a photo may decode to (``FEEDBACK_MAX_IMAGE_PIXELS``, default 30 MP)."""
+    return settings.FEEDBACK_MAX_IMAGE_PIXELS
+
+
+def _stored_size(size):
+    """The size a photo of ``size`` is stored at: at most ``MAX_SIDE`` on the long side."""
+    width, height = size
+    ratio = min(1, MAX_SIDE / max(width, height, 1))
+    return max(1, math.ceil(width * ratio)), max(1, math.ceil(height * ratio))
+
+
+def _open_checked(data):
+    """Open from the header only and refuse a bomb; a JPEG is set to decode at the smallest useful scale.
+
+    ``Image.open`` reads the header, not the pixels. ``draft`` only picks the scale (1, 1/2, 1/4 or 1/8)
+    the JPEG decoder will use, the smallest that still covers the stored size, so ``size`` afterwards is
+    what ``load()`` allocates.
+    """
+    image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+    if image.width * image.height > PILLOW_MAX_PIXELS:
+        image.close()
+        raise _TooManyPixels
+    if image.format == "JPEG":
+        image.draft("RGB", _stored_size(image.size))
+    if image.width * image.height > max_pixels():
+        image.close()
+        raise _TooManyPixels
+    return image
+
+
 def _decode(data):
-    """Open, verify and decode the first frame; return a clean RGB or RGBA image without metadata."""
-    with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as probe:
-        if probe.width * probe.height > MAX_PIXELS:
-            raise _TooManyPixels
-        probe.verify()
+    """Check, verify and decode the first frame; return a clean RGB or RGBA image without metadata."""
+    with _open_checked(data) as probe:
+        probe.verify()  # chunk checksums and structure; runs only once the size is known to be acceptable
     # verify() leaves the image unusable: open it again to decode.
-    with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as image:
-        if image.width * image.height > MAX_PIXELS:
-            raise _TooManyPixels
-        if image.format == "JPEG":
-            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode big JPEGs at a smaller scale when possible
-        image.seek(0)  # first frame of a GIF or animated WebP
-        image.load()
-        icc_profile = image.info.get("icc_profile")
-        image = ImageOps.exif_transpose(image)
+    with _open_checked(data) as image:
+        slots = _decoder_slots()
+        if not slots.acquire(timeout=DECODER_WAIT_SECONDS):
+            raise _DecodersBusy
+        try:
+            return _decode_frame(image)
+        finally:
+            slots.release()
+
+
+def _decode_frame(image):
+    image.seek(0)  # first frame of a GIF or animated WebP
+    image.load()
+    icc_profile = image.info.get("icc_profile")
+    exif = image.getexif()
+    if image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        # Palette, 1-bit and 16-bit pictures are converted first so that they are scaled smoothly.
         image = _to_srgb(image, icc_profile)
-        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-        # Draw the pixels into a new image: nothing of the original's metadata (info, EXIF, XMP) comes along.
-        return Image.frombytes(image.mode, image.size, image.tobytes())
+        icc_profile = None
+    # Scale down first (in place): turning upright and colour conversion then work on the small picture,
+    # so the full-size pixels are held once. The bound is a square, so orientation does not matter.
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    image = _upright(image, exif)
+    image = _to_srgb(image, icc_profile)
+    # Draw the pixels into a new image: nothing of the original's metadata (info, EXIF, XMP) comes along.
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def _upright(image, exif):
+    """Apply the EXIF orientation read before scaling (``thumbnail`` may leave a converted copy without it)."""
+    method = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(exif.get(ExifTags.Base.Orientation) if exif else None)
+    return image.transpose(method) if method is not None else image
 
 
 def _has_transparency(image):

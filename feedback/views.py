@@ -23,7 +23,7 @@ from feedback import throttle, workflow
 from feedback.forms import FeedbackForm, RatingForm, TrackForm, clean_source_tag, live_procedure
 from feedback.links import tracking_path, tracking_url
 from feedback.models import Feedback, FeedbackEvent
-from feedback.services import RateLimited, submit_feedback
+from feedback.services import RateLimited, check_rate_limit, count_refused_files, submit_feedback
 from feedback.timeline import public_status, public_timeline
 from feedback.tracking import normalise_tracking_code
 from procedures.qr import qr_svg
@@ -59,25 +59,24 @@ def _no_store(response):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         client = throttle.client_key(request)
-        if throttle.is_limited(client):
-            # Refused anyway: keep what was typed, but do not spend work on the files.
-            form = FeedbackForm(request.POST)
-            form.is_valid()
-            form.add_error(None, _rate_limited_error())
-            status = 429
-        else:
+        try:
+            check_rate_limit(client)
+            # Files are decoded only once the rest of the form is valid (FeedbackForm.clean).
             form = FeedbackForm(request.POST, request.FILES)
             if form.is_valid():
-                try:
-                    feedback = submit_feedback(form.submission_data(), form.cleaned_data["attachments"], client=client)
-                except RateLimited:
-                    form.add_error(None, _rate_limited_error())
-                    status = 429
-                else:
-                    return redirect("feedback:sent", code=feedback.tracking_code)
+                feedback = submit_feedback(form.submission_data(), form.cleaned_data["attachments"], client=client)
+                return redirect("feedback:sent", code=feedback.tracking_code)
+            if form.files_refused:
+                count_refused_files(client)
+        except RateLimited as limited:
+            # Keep what was typed, but do not spend work on the files.
+            form = FeedbackForm(request.POST)
+            form.is_valid()
+            form.add_error(None, _rate_limited_error(limited.retry_after))
+            status, retry_after = 429, limited.retry_after
         procedure = form.procedure_page
         files_lost = bool(request.FILES.getlist("attachments"))
     else:
@@ -92,10 +91,14 @@ def submit(request):
         )
         files_lost = False
     context = {"form": form, "procedure": procedure, "files_lost": files_lost}
-    return _no_store(TemplateResponse(request, "feedback/submit.html", context, status=status))
+    response = _no_store(TemplateResponse(request, "feedback/submit.html", context, status=status))
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
-def _rate_limited_error():
+def _rate_limited_error(retry_after):
+    """The refusal, with the wait in whole minutes (the ``Retry-After`` header gives the seconds)."""
     return ValidationError(
         _(
             "Too many messages were sent from your connection in the last few minutes. "
@@ -103,7 +106,7 @@ def _rate_limited_error():
             "or call the commune office."
         ),
         code="rate_limited",
-        params={"minutes": settings.FEEDBACK_RATE_LIMIT[1]},
+        params={"minutes": max(1, -(-retry_after // 60))},
     )
 
 

@@ -6,12 +6,18 @@
 * Identity log: who saw a sender's identity (the chairman only).
 
 Each entry is shown only to users with the right (feedback/permissions.py).
+
+* Answers: only the office and the chairman create, move or copy an answers
+  index; drafts of answer pages are left out of the explorer, the page chooser,
+  the admin search and every page view for users without rights in their
+  answers section (``feedback/admin/answer_pages.py``).
 Views are in ``feedback/admin/views.py``.
 """
 
 from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,13 +25,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from feedback import permissions
+from feedback import answers, permissions
 from feedback.admin import views
+from feedback.admin.answer_pages import AnswerAwarePagePolicy
 from feedback.admin.filters import OverdueFilter
 from feedback.admin.helpers import (
     FeedbackButtonHelper,
@@ -33,7 +43,10 @@ from feedback.admin.helpers import (
     FeedbackURLFinder,
     IdentityLogPermissionHelper,
 )
-from feedback.models import CommuneDayOff, Department, Feedback, FieldTimeLimit, IdentityView
+from feedback.models import AnswerIndexPage, CommuneDayOff, Department, Feedback, FieldTimeLimit, IdentityView
+
+# Before any admin view looks it up: page permissions that hide answer drafts from who may not see them.
+register_permission_policy(Page, AnswerAwarePagePolicy(Page))
 
 
 class FeedbackAdmin(ModelAdmin):
@@ -247,3 +260,50 @@ def add_feedback_summary_panel(request, panels):
     from feedback.dashboard import add_panel
 
     add_panel(request, panels)
+
+
+# --- Answers: who creates and moves answers indexes; drafts stay with the answers section ---
+# (the rules are in feedback/answers.py; the page views of answers in feedback/admin/answer_pages.py)
+
+
+@hooks.register("register_admin_viewset")
+def register_answer_page_viewset():
+    from feedback.admin.answer_pages import AnswerPageViewSet
+
+    return AnswerPageViewSet()
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_answer_drafts_in_explorer(parent_page, pages, request):
+    return answers.without_hidden_drafts(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_answer_drafts_in_chooser(pages, request):
+    return answers.without_hidden_drafts(pages, request.user)
+
+
+def _refuse_answers_management(request, page):
+    messages.error(request, _("Only the office and the chairman may create, move or copy an answers page."))
+    return redirect("wagtailadmin_explore", page.pk)
+
+
+@hooks.register("before_create_page")
+def only_the_office_and_chairman_create_answer_indexes(request, parent_page, page_class):
+    if issubclass(page_class, AnswerIndexPage) and not answers.may_manage_answer_indexes(request.user):
+        return _refuse_answers_management(request, parent_page)
+    return None
+
+
+@hooks.register("before_move_page")
+def only_the_office_and_chairman_move_answers(request, page, destination):
+    if not answers.may_manage_answer_indexes(request.user) and answers.holds_answers(page):
+        return _refuse_answers_management(request, page.get_parent())
+    return None
+
+
+@hooks.register("before_copy_page")
+def only_the_office_and_chairman_copy_answers(request, page):
+    if not answers.may_manage_answer_indexes(request.user) and answers.holds_answers(page):
+        return _refuse_answers_management(request, page.get_parent())
+    return None

@@ -132,9 +132,10 @@ def _move(feedback, user, action, *, note="", changes=None, department=None, req
 
 
 def _queue_notifications(event):
+    """Inside the move's transaction: the outbox rows commit with the event (feedback/notifications.py)."""
     from feedback import notifications
 
-    transaction.on_commit(lambda: notifications.queue_for_event(event.pk))
+    notifications.record(event)
 
 
 # --- The moves ---

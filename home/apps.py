@@ -9,3 +9,6 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from home import checks, navigation  # noqa: F401 - system checks; menu cache invalidation signals
+        from home.dates import register_admin_date_fields
+
+        register_admin_date_fields()

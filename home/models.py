@@ -147,6 +147,19 @@ class CommuneSettings(BaseSiteSetting):
         validators=[validate_zalo_url],
         help_text=_("The commune's Zalo Official Account, e.g. https://zalo.me/123456789."),
     )
+    # --- Public answers ---
+    answers_index = models.ForeignKey(
+        "feedback.AnswerIndexPage",
+        verbose_name=_("answers page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The answers page (Hỏi đáp) of this site that new public answers go under. "
+            "If empty, the site's only published answers page is used."
+        ),
+    )
 
     panels = [
         MultiFieldPanel([FieldPanel("commune_name"), FieldPanel("authority_name")], heading=_("Identity")),
@@ -160,6 +173,7 @@ class CommuneSettings(BaseSiteSetting):
             ],
             heading=_("Contact"),
         ),
+        MultiFieldPanel([FieldPanel("answers_index")], heading=_("Public answers")),
     ]
 
     class Meta:
@@ -167,6 +181,18 @@ class CommuneSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.commune_name
+
+    def clean(self):
+        super().clean()
+        if self.answers_index_id and self.site_id:
+            from wagtail.models import Page
+
+            root = Page.objects.filter(pk=self.site.root_page_id).first()
+            index = Page.objects.filter(pk=self.answers_index_id).first()
+            if root is None or index is None or not index.path.startswith(root.path):
+                raise ValidationError(
+                    {"answers_index": _("Choose an answers page of this site (under its home page).")}
+                )
 
     @classmethod
     def for_site(cls, site):
@@ -183,6 +209,12 @@ class CommuneSettings(BaseSiteSetting):
     def save(self, *args, **kwargs):
         from django.core.cache import cache
 
+        if self.answers_index_id is not None:
+            from wagtail.models import Page
+
+            # A cached instance may still name an answers index deleted since (the database set it to NULL).
+            if not Page.objects.filter(pk=self.answers_index_id).exists():
+                self.answers_index = None
         super().save(*args, **kwargs)
         cache.delete(f"commune-settings:{self.site_id}")
 

@@ -1,6 +1,7 @@
 """Site-wide views that are not Wagtail pages."""
 
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -23,3 +24,13 @@ def healthz(request):
         "checks": report["checks"],
     }
     return JsonResponse(body, status=200 if report["ok"] else 503, json_dumps_params={"ensure_ascii": False})
+
+
+def csrf_failure(request, reason=""):
+    """``CSRF_FAILURE_VIEW``: a Vietnamese page telling the citizen to go back; their text is still there.
+
+    The reason (a technical English sentence) goes nowhere public.
+    """
+    response = render(request, "403_csrf.html", status=403)
+    response["Cache-Control"] = "no-store"
+    return response

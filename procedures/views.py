@@ -17,6 +17,13 @@ QR_FORMATS = {
 }
 
 
+def _published(code):
+    """Published procedures with this code; none for a code no procedure can have (PostgreSQL refuses NUL)."""
+    if "\x00" in code:
+        return ProcedurePage.objects.none()
+    return ProcedurePage.objects.live().public().filter(code=code)
+
+
 @require_safe
 def short_link(request, code):
     """Redirect a national code to its procedure page, wherever it lives now.
@@ -24,7 +31,7 @@ def short_link(request, code):
     A temporary redirect (302): the page may be renamed or moved later and
     the printed QR code must keep following it.
     """
-    page = ProcedurePage.objects.live().public().filter(code=code).only("id", "url_path", "path", "depth").first()
+    page = _published(code).only("id", "url_path", "path", "depth").first()
     if page is None:
         raise Http404("No such procedure")
     url = page.get_url(request)
@@ -41,7 +48,7 @@ def procedure_qr(request, code, fmt):
     """
     if fmt not in QR_FORMATS:
         raise Http404("No such format")
-    page = ProcedurePage.objects.live().public().filter(code=code).first()
+    page = _published(code).first()
     if page is None:
         raise Http404("No such procedure")
     url = qr.procedure_qr_url(page)

@@ -1,32 +1,42 @@
-"""Load test of the public feedback form: N submissions, C concurrent clients, gunicorn on PostgreSQL.
+"""Load test of the public feedback form: N submissions from C concurrent clients, on SQLite or PostgreSQL.
 
-Not a timed test: it prints figures, and exits with status 1 only if a
-submission is lost, stored twice or stored without its tracking code.
+Not a timed test: it prints figures, and exits with status 1 if any answer is
+a 5xx, or a submission is lost, stored twice or stored without its tracking
+code, or the burst from one address is not cut off exactly at the limit.
 
 What it does:
 
-1. prepares the database named by ``DATABASE_URL`` (must be PostgreSQL; use
-   a database of its own): ``migrate``, ``createcachetable``, ``collectstatic``
-   and a home page so ``/gop-y/`` works;
-2. starts gunicorn (``config.wsgi``, production settings, ``--workers``
-   processes, generated secret and identity keys, ``FEEDBACK_TRUSTED_PROXIES``
-   = 127.0.0.1 so each simulated citizen has its own address through
-   ``X-Forwarded-For``) on a free local port;
+1. prepares the database: ``--database sqlite`` (the default) a fresh SQLite
+   file of its own (``--sqlite-path``); ``--database env`` the PostgreSQL
+   database named by ``DATABASE_URL`` (use a database of its own): ``migrate``,
+   ``createcachetable``, ``collectstatic`` and a home page so ``/gop-y/`` works;
+2. starts the web server on 127.0.0.1 (``--port``, default a free one):
+   ``--server gunicorn`` (``config.wsgi``, production settings, ``--workers``
+   processes × ``--threads`` threads) or ``--server runserver`` (what
+   ``make run`` starts: ``manage.py runserver --noreload``, threaded, dev
+   settings); generated secret and identity keys and
+   ``FEEDBACK_TRUSTED_PROXIES=127.0.0.1``, so each simulated citizen has its
+   own address through ``X-Forwarded-For``;
 3. C client threads each load the form once (CSRF cookie and token), then
    post their share of N submissions as multipart forms like a phone does:
    every 10th one with a small JPEG photo, every 4th with a name and phone;
-4. then a burst of ``--burst`` submissions from ONE address, which the
-   per-address rate limit must cut off after the allowed number, with the
-   accepted ones kept;
+4. then a burst of ``--burst`` submissions from ONE address, all sent at the
+   same moment from parallel connections: exactly the allowed number must be
+   accepted and every other one refused with 429 and a ``Retry-After`` header;
+   then limit + 3 posts in a row from another address, each with a broken
+   photo: the refused files count, so the first ``limit`` get the form back
+   with the error (200) and the rest 429;
 5. checks in the database, by a run marker in each title, that every
    accepted submission (302 to its "sent" page) is stored exactly once,
    with the tracking code the client was given, the photo count right,
    identity encrypted, and that no refused submission was stored;
-6. prints submissions per second, latency p50/p95/max, and the checks.
+6. prints submissions per second, latency p50/p95/max, answers by status
+   and the checks. Figures measured: docs/load.md.
 
-    source /tmp/tools/services.env   # or any PostgreSQL
-    DATABASE_URL=postgres://portal@127.0.0.1:54329/load_feedback \\
-        .venv/bin/python scripts/load_feedback.py --submissions 2000 --clients 32
+    .venv/bin/python scripts/load_feedback.py --submissions 500 --clients 16 --port 18100
+    .venv/bin/python scripts/load_feedback.py --server runserver --submissions 200 --clients 16 --port 18101
+    DATABASE_URL=postgres://portal@127.0.0.1:54401/load_feedback \\
+        .venv/bin/python scripts/load_feedback.py --database env --submissions 2000 --clients 32 --port 18102
 """
 
 import argparse
@@ -48,6 +58,10 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from benchlib import positive_int  # noqa: E402
+
 FORM_PATH = "/gop-y/"
 
 
@@ -175,7 +189,7 @@ class Client:
         if response.status == 302:
             match = re.search(r"(PA-[A-Z0-9]{4}-[A-Z0-9]{4})", response.getheader("Location") or "")
             code = match.group(1) if match else None
-        return response.status, code, elapsed
+        return response.status, code, elapsed, response.getheader("Retry-After")
 
 
 def free_port():
@@ -185,11 +199,18 @@ def free_port():
 
 
 def server_env(args):
+    """The environment of the server and of this script's database checks (same database, same keys)."""
     from cryptography.fernet import Fernet
 
     env = dict(os.environ)
+    if args.database == "sqlite":
+        path = args.sqlite_path.resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SETTINGS_MODULE="config.settings.dev" if args.server == "runserver" else "config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         WAGTAILADMIN_BASE_URL="http://127.0.0.1",
@@ -218,12 +239,17 @@ def prepare(env):
     )
 
 
-def start_gunicorn(env, port, workers):
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--timeout", "120",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+def start_server(env, port, args, log=None):
+    """gunicorn (production settings) or ``manage.py runserver`` as ``make run`` starts it; waits until it answers."""
+    if args.server == "runserver":
+        command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    else:
+        command = [
+            sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+            "--log-level", "warning", "--timeout", "120",
+        ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -234,7 +260,27 @@ def start_gunicorn(env, port, workers):
         except OSError:
             time.sleep(0.3)
     process.terminate()
-    raise RuntimeError("gunicorn did not start within 60 s")
+    raise RuntimeError(f"{args.server} did not start within 60 s")
+
+
+def start_worker(env, args, log=None):
+    """With ``--qcluster``: the django-q2 worker beside the server, as ``make run`` starts it (else None)."""
+    if not args.qcluster:
+        return None
+    return subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def stop(*processes):
+    for process in processes:
+        if process is not None:
+            process.terminate()
+    for process in processes:
+        if process is not None:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def percentile(values, fraction):
@@ -269,10 +315,53 @@ def run_clients(port, marker, total, clients, photo):
     return results, errors, time.perf_counter() - started
 
 
-def run_burst(port, marker, count):
+def run_burst(port, marker, count, address="192.0.2.77"):
+    """``count`` submissions from ONE address, all released at the same moment from parallel connections.
+
+    Returns (number, status, code, seconds, Retry-After header) per submission.
+    """
+    clients = [Client("127.0.0.1", port) for _ in range(count)]
+    for client in clients:
+        client.load_form(address)
+    results, lock, start = [], threading.Lock(), threading.Barrier(count)
+
+    def work(index):
+        start.wait()
+        number = 100_000 + index
+        outcome = clients[index].submit(marker, number, address)
+        with lock:
+            results.append((number, *outcome))
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(results)
+
+
+def run_bad_files(port, marker, count, address="192.0.2.88"):
+    """``count`` posts in a row from one address, each with a broken PNG: (status, Retry-After) per post."""
     client = Client("127.0.0.1", port)
-    client.load_form("192.0.2.77")
-    return [(100_000 + n, *client.submit(marker, 100_000 + n, "192.0.2.77")) for n in range(count)]
+    client.load_form(address)
+    broken = b"\x89PNG\r\n\x1a\n" + b"\0" * 4096
+    outcomes = []
+    for n in range(count):
+        status, _, _, retry = client.submit(marker, 200_000 + n, address, photo=broken)
+        outcomes.append((status, retry))
+    return outcomes
+
+
+def check_bad_files(outcomes, limit):
+    """Refused files count toward the limit: ``limit`` answers 200 (form with the error), then 429."""
+    expected = [200] * min(limit, len(outcomes)) + [429] * max(0, len(outcomes) - limit)
+    statuses = [status for status, _ in outcomes]
+    problems = []
+    if statuses != expected:
+        problems.append(f"posts with refused files from one address: {statuses}, expected {expected}")
+    if any(status == 429 and not (retry or "").isdigit() for status, retry in outcomes):
+        problems.append("a 429 after refused files has no Retry-After header")
+    return problems
 
 
 def verify(marker, results, burst, limit):
@@ -283,8 +372,8 @@ def verify(marker, results, burst, limit):
 
     from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 
-    accepted = {number: code for number, status, code, _ in results + burst if status == 302}
-    refused = {number for number, status, _, _ in results + burst if status != 302}
+    accepted = {number: code for number, status, code, *_ in results + burst if status == 302}
+    refused = {number for number, status, *_ in results + burst if status != 302}
     rows = list(Feedback.objects.filter(title__startswith=f"{marker} #").values_list("pk", "title", "tracking_code"))
     stored = {}
     problems = []
@@ -316,60 +405,116 @@ def verify(marker, results, burst, limit):
         plain = cursor.fetchone()[0]
     if plain:
         problems.append(f"{plain} names stored in plain text")
-    burst_accepted = sum(1 for _, status, _, _ in burst if status == 302)
-    burst_limited = sum(1 for _, status, _, _ in burst if status == 429)
+    burst_accepted = sum(1 for _, status, *_ in burst if status == 302)
+    burst_limited = sum(1 for _, status, *_ in burst if status == 429)
     if burst and (burst_accepted != min(limit, len(burst)) or burst_accepted + burst_limited != len(burst)):
         problems.append(f"burst from one address: {burst_accepted} accepted, {burst_limited} refused (limit {limit})")
+    no_retry_after = sum(1 for _, status, _, _, retry in burst if status == 429 and not (retry or "").isdigit())
+    if no_retry_after:
+        problems.append(f"{no_retry_after} answers 429 without a Retry-After header in seconds")
     return accepted, stored, photos, burst_accepted, burst_limited, problems
+
+
+def add_server_arguments(parser, default_sqlite):
+    """Database and server options, shared with scripts/load_admin.py."""
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "env"],
+        default="sqlite",
+        help="sqlite: a fresh file of its own (--sqlite-path); env: the PostgreSQL database in DATABASE_URL.",
+    )
+    parser.add_argument("--sqlite-path", type=Path, default=default_sqlite, help="SQLite file, deleted first.")
+    parser.add_argument("--server", choices=["gunicorn", "runserver"], default="gunicorn")
+    parser.add_argument("--port", type=positive_int, default=None, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--workers", type=positive_int, default=max(2, min(8, os.cpu_count() or 2)))
+    parser.add_argument("--threads", type=positive_int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--qcluster", action="store_true", help="run the django-q2 worker beside the server")
+
+
+def setup_run(args, label):
+    """Check the database choice, prepare the database; returns (env, log path). Call before django.setup()."""
+    if args.database == "env":
+        url = os.environ.get("DATABASE_URL", "")
+        if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
+            sys.exit("--database env: set DATABASE_URL to a PostgreSQL database of its own (see the docstring).")
+    env = server_env(args)
+    os.environ.update(env)  # this script's own database checks use the server's settings
+    where = args.sqlite_path if args.database == "sqlite" else urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    print(f"Preparing {where} (migrate, collectstatic, home page)…", flush=True)
+    prepare(env)
+    log_path = ROOT / ".cache" / f"{label}-server.log"
+    return env, log_path
+
+
+def server_errors(log_path):
+    """(tracebacks, 'database is locked' lines) in the server's log."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return text.count("Traceback (most recent call last)"), text.count("database is locked")
+
+
+def describe_server(args, port):
+    if args.server == "runserver":
+        return f"runserver (threaded, dev settings) on 127.0.0.1:{port}"
+    return f"gunicorn: {args.workers} workers × {args.threads} threads (production settings) on 127.0.0.1:{port}"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submissions", type=int, default=2000)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=max(2, min(8, os.cpu_count() or 2)))
-    parser.add_argument("--burst", type=int, default=12, help="submissions from one address at the end (0: none)")
+    parser.add_argument("--submissions", type=positive_int, default=2000)
+    parser.add_argument("--clients", type=positive_int, default=32)
+    parser.add_argument("--burst", type=int, default=12, help="parallel submissions from one address (0: none)")
+    add_server_arguments(parser, ROOT / ".cache" / "load-feedback.sqlite3")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(url).scheme not in {"postgres", "postgresql", "pgsql"}:
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of its own (see the docstring).")
-    env = server_env(args)
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS",
-                                            "WAGTAILADMIN_BASE_URL", "FEEDBACK_IDENTITY_KEYS")})  # fmt: skip
+    env, log_path = setup_run(args, "load-feedback")
     limit = int(env.get("FEEDBACK_RATE_LIMIT_COUNT", "5"))
-    print(f"Preparing {urlsplit(url).path.lstrip('/')} (migrate, collectstatic, home page)…", flush=True)
-    prepare(env)
-    port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    port = args.port or free_port()
     marker = f"LOAD-{uuid.uuid4().hex[:8]}"
-    try:
-        print(f"gunicorn: {args.workers} workers × 4 threads on port {port}; run marker {marker}", flush=True)
-        results, errors, elapsed = run_clients(port, marker, args.submissions, args.clients, small_jpeg())
-        burst = run_burst(port, marker, args.burst) if args.burst else []
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with log_path.open("w") as log:
+        server = start_server(env, port, args, log)
+        worker = start_worker(env, args, log)
+        try:
+            print(f"{describe_server(args, port)}; {args.database}; run marker {marker}", flush=True)
+            results, errors, elapsed = run_clients(port, marker, args.submissions, args.clients, small_jpeg())
+            burst = run_burst(port, marker, args.burst) if args.burst else []
+            bad_files = run_bad_files(port, marker, limit + 3) if args.burst else []
+            if worker is not None:
+                time.sleep(5)  # let the worker take the queued notifications while the load is over
+        finally:
+            stop(server, worker)
 
     accepted, stored, photos, burst_accepted, burst_limited, problems = verify(marker, results, burst, limit)
-    latencies = [seconds * 1000 for _, status, _, seconds in results]
+    problems += check_bad_files(bad_files, limit)
+    problems += [f"post {number} with refused files was stored" for number in stored if number >= 200_000]
+    latencies = [seconds * 1000 for _, _, _, seconds, _ in results]
     statuses = {}
-    for _, status, _, _ in results:
+    for _, status, *_ in results:
         statuses[status] = statuses.get(status, 0) + 1
+    server_5xx = sum(count for status, count in statuses.items() if status >= 500)
+    burst_5xx = sum(1 for _, status, *_ in burst if status >= 500)
+    tracebacks, locked = server_errors(log_path)
+    retry_after = sorted({retry for _, status, _, _, retry in burst if status == 429})
     print()
     print(f"submissions sent      {len(results)} by {args.clients} clients in {elapsed:.1f} s")
     print(f"throughput            {len(results) / elapsed:.1f} submissions/s")
     print(f"latency ms            p50 {statistics.median(latencies):.0f}  p95 {percentile(latencies, 0.95):.0f}  "
           f"max {max(latencies):.0f}")  # fmt: skip
-    print(f"answers               {dict(sorted(statuses.items()))}")
-    print(f"stored (this run)     {len(stored)}, photos {photos}")
-    print(f"burst from 1 address  {burst_accepted} accepted, {burst_limited} refused with 429 (limit {limit})")
+    print(f"answers               {dict(sorted(statuses.items()))}  (5xx: {server_5xx})")
+    print(f"accepted / stored     {len([r for r in results if r[1] == 302])} / {len(stored) - burst_accepted}, "
+          f"photos {photos}")  # fmt: skip
+    print(f"burst from 1 address  {len(burst)} in parallel: {burst_accepted} accepted, {burst_limited} refused "
+          f"with 429 (Retry-After {', '.join(retry_after) or '-'}), {burst_5xx} × 5xx (limit {limit})")  # fmt: skip
+    if bad_files:
+        print(f"refused files, 1 addr {' '.join(str(status) for status, _ in bad_files)} (none stored)")
+    print(f"server log            {tracebacks} tracebacks, {locked} × 'database is locked' ({log_path})")
+    if server_5xx or burst_5xx:
+        problems.insert(0, f"{server_5xx + burst_5xx} answers 5xx")
     for message in errors + problems[:20]:
         print(f"PROBLEM: {message}")
     if errors or problems or len(accepted) != len(stored):
         print("FAILED")
         sys.exit(1)
-    print("OK: every accepted submission is stored exactly once, with its tracking code")
+    print("OK: no 5xx; every accepted submission is stored exactly once, with its tracking code")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Editors read it to add synonyms (``hộ khẩu`` -> ``thường trú``) and promoted
 results. Queries are counted folded, so ``Đăng ký`` and ``dang ky`` add up;
-queries that look like personal data are never stored (search/services.py).
+queries that look like personal data are never stored, and a query is listed
+only once several distinct visitors typed it (search/query_log.py).
 """
 
 from datetime import timedelta
@@ -19,6 +20,7 @@ from wagtail.contrib.search_promotions.models import QueryDailyHits
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 from search.models import SearchSynonym, ZeroResultHit
+from search.query_log import min_visitors
 
 PERIODS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last year"))]
 ROWS = 50
@@ -72,6 +74,7 @@ class SearchQueriesReportView(WagtailAdminTemplateMixin, TemplateView):
                 "days": days,
                 "top": top_queries(since),
                 "zero": zero_result_queries(since),
+                "min_visitors": min_visitors(),
             }
         )
         return context

@@ -90,3 +90,25 @@ class ZeroResultHit(models.Model):
         date = date or timezone.localdate()
         hit, _created = cls.objects.get_or_create(query=query, date=date)
         cls.objects.filter(pk=hit.pk).update(hits=F("hits") + 1)
+
+
+class QueryVisitor(models.Model):
+    """A (folded) query one visitor typed, waiting until enough distinct visitors typed it (search/query_log.py).
+
+    ``visitor`` is a keyed hash of the client address and the day, never the address.
+    """
+
+    query_string = models.CharField(_("search query"), max_length=255)
+    visitor = models.CharField(_("visitor"), max_length=64)
+    date = models.DateField(_("date"))
+    hits = models.PositiveIntegerField(_("searches"), default=0)
+    zero_result_hits = models.PositiveIntegerField(_("searches without results"), default=0)
+
+    class Meta:
+        verbose_name = _("search waiting for more visitors")
+        verbose_name_plural = _("searches waiting for more visitors")
+        constraints = [models.UniqueConstraint(fields=["query_string", "visitor"], name="search_query_visitor_once")]
+        indexes = [models.Index(fields=["date"], name="search_query_visitor_date")]
+
+    def __str__(self):
+        return self.query_string

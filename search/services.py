@@ -19,13 +19,13 @@ from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.utils.html import strip_tags
 
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Boost, Fuzzy, Or, Phrase, PlainText
 
 from search import kinds as search_kinds
-from search.models import SearchSynonym, ZeroResultHit
+from search.models import SearchSynonym
 from search.text import clean_query, fold, query_codes, snippet, strip_stop_phrases, words
 
 PER_PAGE = 10
@@ -38,8 +38,6 @@ CACHE_SECONDS = 300
 # for 10,000 procedures): keep it longer; publishing clears it anyway.
 VOCABULARY_SECONDS = 3600
 CACHE_KEYS = ("search:synonyms", "search:promotions", "search:vocabulary")
-# Seven or more digits, however grouped (phone, ID card numbers), or an e-mail.
-_PERSONAL = re.compile(r"(?:\d[\s.\-]?){7,}|@")
 
 
 @dataclass
@@ -600,21 +598,4 @@ def run_search(params, request=None, site=None):
     return outcome
 
 
-# --- What editors see --------------------------------------------------------
-
-
-def looks_personal(query):
-    """Phone numbers, ID numbers and e-mail addresses are never logged."""
-    without_codes = re.sub(r"\d{1,2}\.\d{6}", "", query)
-    return bool(_PERSONAL.search(without_codes))
-
-
-def record_query(query, total):
-    """Count a search (and a zero-result search) for the editors' report."""
-    folded = " ".join(words(query))[:255]
-    if not folded or looks_personal(query):
-        return
-    logged = Query.get(folded)
-    logged.add_hit()
-    if total == 0:
-        ZeroResultHit.record(logged)
+# Counting searches for the editors' reports: search/query_log.py (only queries several visitors typed).

@@ -12,7 +12,8 @@ from wagtail.models import Site
 
 from procedures.qr import feedback_form_path
 from search.forms import SearchForm
-from search.services import PER_PAGE, record_query, run_search
+from search.query_log import record_query, visitor_key
+from search.services import PER_PAGE, run_search
 
 
 @require_GET
@@ -24,7 +25,7 @@ def search(request):
     new_search = params.page == 1 and not params.kind and not params.field
     outcome = run_search(params, request=request, site=Site.find_for_request(request))
     if params.query and new_search:
-        record_query(params.query, outcome.total)
+        record_query(params.query, outcome.total, visitor=visitor_key(request))
     return TemplateResponse(
         request,
         "search/search.html",

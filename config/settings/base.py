@@ -6,12 +6,15 @@ embedded default: SQLite, Wagtail's database search backend and django-q2
 with the ORM broker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
+from config import formats as date_formats
 from config.env import ConfigurationError, env_bool, env_int, env_list, env_str, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,6 +49,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_q",
+    "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.security.ContentSecurityPolicyMiddleware",
+    "home.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +99,12 @@ TEMPLATES = [
 # --- Database ---
 # SQLite file by default; DATABASE_URL (postgres://user:pass@host:port/name) for PostgreSQL.
 
+# On SQLite (the embedded default, also in production on one machine and in the tests) every
+# connection uses WAL (readers never wait for the writer, the writer never waits for readers),
+# transactions start with BEGIN IMMEDIATE (a transaction that will write takes the write lock
+# first, so a read-then-write can never fail to upgrade with "database is locked") and a writer
+# waits up to DATABASE_BUSY_TIMEOUT seconds for its turn instead of failing. See docs/load.md.
+
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
@@ -98,6 +113,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("DATABASE_BUSY_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches ---
@@ -116,6 +138,90 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_shared_cache"},
     }
+
+# --- Security headers, sign-in lockout, CSRF page (docs/deployment.md, "Security") ---
+
+# Public pages: nothing inline but the nonced blocks of our own templates.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *env_list("CSP_FRAME_SRC")],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin (home.security picks it by path) writes inline scripts and
+# style attributes, and frames its own previews.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *env_list("CSP_FRAME_SRC")],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# Browser features the portal never uses are off for every page and any frame.
+# (The feedback form's photo input lets phones take a picture through the file
+# picker and the camera app, which the "camera" feature does not govern.)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# No staff e-mail address leaves for gravatar.com (and no third-party image in the admin).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# django-axes: ADMIN_LOGIN_FAILURE_LIMIT wrong passwords for one user name from
+# one address lock that pair out for ADMIN_LOGIN_LOCKOUT_MINUTES; other users
+# and addresses are unaffected. The address is the feedback form's (behind
+# FEEDBACK_TRUSTED_PROXIES). Unlock early: `manage.py axes_reset_username NAME`.
+AUTHENTICATION_BACKENDS = [
+    "home.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "home.security.client_ip"
+AXES_USERNAME_CALLABLE = "home.security.username_for_lockout"
+AXES_LOCKOUT_CALLABLE = "home.security.lockout_response"
+AXES_ENABLE_ADMIN = False
+
+CSRF_FAILURE_VIEW = "home.views.csrf_failure"
 
 # --- Passwords ---
 
@@ -138,6 +244,15 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Dates are typed day first (04/12/2026 is 4 December) in both languages, years in full: config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS = date_formats.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = date_formats.DATETIME_INPUT_FORMATS
+TIME_INPUT_FORMATS = date_formats.TIME_INPUT_FORMATS
+FIRST_DAY_OF_WEEK = date_formats.FIRST_DAY_OF_WEEK
+WAGTAIL_DATE_FORMAT = date_formats.WAGTAIL_DATE_FORMAT
+WAGTAIL_DATETIME_FORMAT = date_formats.WAGTAIL_DATETIME_FORMAT
+WAGTAIL_TIME_FORMAT = date_formats.WAGTAIL_TIME_FORMAT
 
 # --- Static and media files ---
 
@@ -173,18 +288,28 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 SEARCH_URL = env_str("SEARCH_URL")
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch8")
 WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_URL, SEARCH_BACKEND, env_str("SEARCH_INDEX_PREFIX", "portal_"))
+# The search-queries reports show a query only once this many distinct visitors (a keyed hash of address + day)
+# typed it within the window: one person's name or address never reaches editors (search/query_log.py).
+SEARCH_REPORT_MIN_VISITORS = env_int("SEARCH_REPORT_MIN_VISITORS", 3)
+SEARCH_REPORT_WINDOW_DAYS = env_int("SEARCH_REPORT_WINDOW_DAYS", 30)
 
 # --- Background jobs: django-q2 ---
 # ORM broker on the main database by default; Redis when REDIS_URL is set.
-# django-q2 requires retry > timeout.
+# django-q2 requires retry > timeout: a task pulled by a worker that died is handed out
+# again only after `retry` seconds (ORM), so timeout stays above the longest task (poster
+# batches) and e-mails do not wait for it: they go through an outbox swept every minute
+# (feedback/notifications.py). On SIGTERM django-q2 first runs every task it already holds
+# in memory: queue_limit = workers keeps that to one task per worker, so a stop takes
+# seconds, not the whole backlog (docs/deployment.md, "The task worker").
+Q_WORKERS = env_int("Q_WORKERS", 2)
 
 Q_CLUSTER = {
     "name": "commune-portal",
-    "workers": env_int("Q_WORKERS", 2),
+    "workers": Q_WORKERS,
     "timeout": env_int("Q_TIMEOUT", 600),
     "retry": env_int("Q_TIMEOUT", 600) + 60,
     "max_attempts": 3,
-    "queue_limit": 50,
+    "queue_limit": env_int("Q_QUEUE_LIMIT", Q_WORKERS),
     "catch_up": False,
     "cache": "shared",
     "label": _("Background jobs"),
@@ -194,19 +319,45 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# The notification outbox: a sender's lease on a row (longer than one SMTP send,
+# EMAIL_TIMEOUT) and how old an unsent row must be before the sweep takes it over.
+FEEDBACK_NOTIFICATION_LEASE = env_int("FEEDBACK_NOTIFICATION_LEASE", 60)
+FEEDBACK_NOTIFICATION_GRACE = env_int("FEEDBACK_NOTIFICATION_GRACE", 30)
+
 # Wagtail uses django-tasks for its own background work (e.g. search index
 # updates); run those in-process so nothing is lost if no worker exists.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Logging: to stderr, no personal data in messages ---
 
+# Every handler masks e-mail addresses and phone numbers in messages and exception text
+# (config/log_privacy.py). Every logger reaches one of these two handlers: the root's, or runserver's request log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_personal_data": {"()": "config.log_privacy.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (an unmasked DEBUG-only console; mail_admins, unused: ADMINS is empty) give way
+        # to the root's; django-q2 adds its own unmasked handler only when no handler is reachable.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.request": {"level": "ERROR"},
         "elastic_transport": {"level": "WARNING"},
         "opensearch": {"level": "WARNING"},
@@ -239,6 +390,15 @@ FEEDBACK_IDENTITY_KEYS = env_list("FEEDBACK_IDENTITY_KEYS")
 FEEDBACK_PRIVATE_ROOT = Path(env_str("FEEDBACK_PRIVATE_ROOT") or BASE_DIR / "private")
 FEEDBACK_MAX_ATTACHMENTS = 3
 FEEDBACK_MAX_UPLOAD_SIZE = env_int("FEEDBACK_MAX_UPLOAD_SIZE", 8 * 1024 * 1024)
+# Pixel bombs: a photo that would decode to more pixels than this is refused from its header (a JPEG
+# counts at the reduced scale it is decoded at). 30 MP holds a 24 MP phone photo; see docs/feedback.md.
+FEEDBACK_MAX_IMAGE_PIXELS = env_int("FEEDBACK_MAX_IMAGE_PIXELS", 30_000_000)
+# Photos decoded at once in one web process (the others wait their turn).
+FEEDBACK_IMAGE_DECODERS = env_int("FEEDBACK_IMAGE_DECODERS", 2)
+if FEEDBACK_MAX_IMAGE_PIXELS < 1_000_000 or FEEDBACK_IMAGE_DECODERS < 1:
+    raise ConfigurationError(
+        "FEEDBACK_MAX_IMAGE_PIXELS must be at least 1000000 and FEEDBACK_IMAGE_DECODERS at least 1."
+    )
 # Accepted public submissions per client address: at most COUNT per MINUTES.
 FEEDBACK_RATE_LIMIT = (env_int("FEEDBACK_RATE_LIMIT_COUNT", 5), env_int("FEEDBACK_RATE_LIMIT_MINUTES", 10))
 # Reverse proxies whose X-Forwarded-For is trusted for the client address.

@@ -1,7 +1,8 @@
 """Production settings: fail loudly on anything missing or unsafe.
 
 Required: DJANGO_SECRET_KEY (50+ characters), DJANGO_ALLOWED_HOSTS,
-WAGTAILADMIN_BASE_URL. See ``.env.example`` and the README.
+WAGTAILADMIN_BASE_URL, and a real EMAIL_BACKEND (the console one only with
+EMAIL_ALLOW_CONSOLE=true). See ``.env.example`` and the README.
 """
 
 import os
@@ -34,6 +35,16 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the portal's host names in production.")
 WAGTAILADMIN_BASE_URL = _required("WAGTAILADMIN_BASE_URL")
 FEEDBACK_IDENTITY_KEYS = [key.strip() for key in _required("FEEDBACK_IDENTITY_KEYS").split(",") if key.strip()]
+
+# The console backend prints every message, citizens' e-mail addresses included, to the log: production
+# needs a real backend (SMTP) unless someone explicitly accepts that, e.g. on a closed test machine.
+CONSOLE_EMAIL = EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"  # noqa: F405
+if CONSOLE_EMAIL and not env_bool("EMAIL_ALLOW_CONSOLE", False):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console backend, which writes citizens' e-mail addresses to the log. Set "
+        "EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST (see .env.example), or set "
+        "EMAIL_ALLOW_CONSOLE=true to accept it knowingly."
+    )
 
 # HTTPS everywhere; the reverse proxy sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -21,6 +21,7 @@ from feedback.models import Department, Feedback, FeedbackEvent
 from feedback.privacy import PURPOSE_MAX_LENGTH
 from feedback.tracking import normalise_tracking_code
 from feedback.uploads import max_upload_mb, process_uploads
+from home.dates import DayFirstDateTimeField
 from procedures.models import FieldOfActivity, ProcedurePage
 
 Action = FeedbackEvent.Action
@@ -341,8 +342,10 @@ class StaffRegistrationForm(forms.Form):
         choices=[choice for choice in Feedback.Channel.choices if choice[0] != Feedback.Channel.WEB],
         widget=forms.RadioSelect,
     )
-    received_at = forms.DateTimeField(
-        label=_("Received on"), widget=AdminDateTimeInput, help_text=_("When the commune received it.")
+    received_at = DayFirstDateTimeField(
+        label=_("Received on"),
+        widget=AdminDateTimeInput,
+        help_text=_("When the commune received it: day/month/year hours:minutes, for example 04/12/2026 08:30."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Feedback.Kind.choices, initial=Feedback.Kind.QUESTION)
     field = forms.ModelChoiceField(

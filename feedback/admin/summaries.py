@@ -28,10 +28,10 @@ from wagtail.admin.widgets import AdminDateInput
 from feedback.admin.views import forbidden
 from feedback.models import WeeklySummary
 from feedback.summary import build_custom_summary, display_data
+from home.dates import DayFirstDateField
 
 VIEW_PERMISSION = "feedback.view_weeklysummary"
 ADD_PERMISSION = "feedback.add_weeklysummary"
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def can_view(user):
@@ -106,8 +106,8 @@ def one_year_after(day):
 
 
 class SummaryRangeForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), widget=AdminDateInput, input_formats=DATE_INPUT_FORMATS)
-    end = forms.DateField(label=gettext_lazy("To (included)"), widget=AdminDateInput, input_formats=DATE_INPUT_FORMATS)
+    start = DayFirstDateField(label=gettext_lazy("From"), widget=AdminDateInput)
+    end = DayFirstDateField(label=gettext_lazy("To (included)"), widget=AdminDateInput)
 
     def clean(self):
         cleaned = super().clean()

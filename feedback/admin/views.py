@@ -27,6 +27,7 @@ from django.views import View
 from django.views.generic.edit import FormView
 
 from wagtail.admin import messages
+from wagtail.models import Site
 from wagtail_modeladmin.views import IndexView, InspectView, WMABaseView
 
 from feedback import answers, export, permissions, privacy, services, workflow
@@ -273,7 +274,8 @@ class PrepareAnswerPageView(ItemViewMixin, View):
         if not permissions.can_publish(request.user):
             raise PermissionDenied(_("You may not prepare the public answer page of this item."))
         try:
-            page = answers.prepare_answer_page(self.feedback, request.user)
+            # The answers index of the site this admin is served for (its commune settings).
+            page = answers.prepare_answer_page(self.feedback, request.user, site=Site.find_for_request(request))
         except (TransitionError, answers.NoAnswerIndex) as exc:
             messages.error(request, exc.message)
             return redirect(inspect_url(self.feedback))

@@ -1,6 +1,7 @@
 """Feedback register models, split by kind (see HOUSE_STYLE §1)."""
 
 from feedback.models.organisation import CommuneDayOff, Department, FeedbackSettings, FieldTimeLimit
+from feedback.models.outbox import Notification
 from feedback.models.pages import AnswerDocument, AnswerIndexPage, AnswerPage
 from feedback.models.register import (
     Feedback,
@@ -25,6 +26,7 @@ __all__ = [
     "FeedbackSettings",
     "FieldTimeLimit",
     "IdentityView",
+    "Notification",
     "SubmissionAttempt",
     "WeeklySummary",
 ]

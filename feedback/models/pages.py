@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PagePermissionTester, PageViewRestriction
@@ -109,15 +109,40 @@ class AnswerPageForm(WagtailAdminPageForm):
         return cleaned
 
     def _refuse_identity(self, feedback, cleaned):
-        """The sender's name, phone or e-mail must never reach the public page."""
-        from feedback.answers import identity_found_in
+        """The sender's identity must never reach the public page: every text field and attached file is checked.
 
-        for name in ("title", "question", "answer"):
-            if identity_found_in(feedback, cleaned.get(name) or ""):
-                self.add_error(
-                    name,
-                    _("This text contains the sender's name, phone number or e-mail. Remove it before publishing."),
-                )
+        See ``feedback/identity_guard.py``. The message names the field, never what was found.
+        """
+        from feedback.identity_guard import SenderIdentity, document_texts, linked_document_texts
+
+        identity = SenderIdentity.for_feedback(feedback)
+        if not identity:
+            return
+        message = _(
+            "This text contains the sender's name, phone number, e-mail or address (field “%(field)s”). "
+            "Remove it before publishing."
+        )
+        # Every text field of the form: title, slug, SEO title, search description, question, answer...
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            texts = [value, *(linked_document_texts(value) if name == "answer" else ())]
+            if any(identity.found_in(text) for text in texts):
+                self.add_error(name, message % {"field": field.label or name})
+        formset = getattr(self, "formsets", {}).get("documents")
+        for number, form in enumerate(formset.forms if formset is not None else (), start=1):
+            data = form.cleaned_data if form.is_valid() else {}
+            if not data or data.get("DELETE"):
+                continue
+            texts = [data.get("label") or "", *document_texts(data.get("document"))]
+            if any(identity.found_in(text) for text in texts):
+                error = _(
+                    "Attached document %(number)s: its label, title or file name contains the sender's name, "
+                    "phone number, e-mail or address. Rename it or choose another file before publishing."
+                ) % {"number": number}
+                form.add_error(None, error)
+                self.add_error(None, error)
 
 
 class AnswerSectionPermissionTester(PagePermissionTester):
@@ -129,7 +154,8 @@ class AnswerSectionPermissionTester(PagePermissionTester):
     approval. Here only the rights granted on the answers index (to the
     office, the chairman and the leaders by ``feedback.answers.setup_answer_index``,
     or to any group an administrator adds in Settings → Groups) count.
-    Superusers keep every right.
+    Superusers keep every right. Moving an answers index or an answer is for the
+    office and the chairman only (``feedback.answers.may_manage_answer_indexes``).
     """
 
     def __init__(self, user, page):
@@ -141,6 +167,11 @@ class AnswerSectionPermissionTester(PagePermissionTester):
                 for grant in self.permission_policy.get_cached_permissions_for_user(user)
                 if page.path.startswith(grant.page.path) and grant.page.path.startswith(section_path)
             }
+
+    def can_move(self):
+        from feedback.answers import may_manage_answer_indexes
+
+        return super().can_move() and may_manage_answer_indexes(self.user)
 
 
 class AnswerIndexPage(RoutablePageMixin, Page):
@@ -296,7 +327,8 @@ class AnswerPage(Page):
     )
 
     content_panels = [
-        *Page.content_panels,
+        # The title never becomes the address (it may name a person or a village): no slug sync.
+        TitleFieldPanel("title", targets=[]),
         OriginalQuestionPanel(),
         MultiFieldPanel(
             [FieldPanel("question"), FieldPanel("answer"), FieldPanel("wording_confirmed")],
@@ -313,6 +345,21 @@ class AnswerPage(Page):
             ],
             heading=_("Who answered and when"),
         ),
+    ]
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel(
+                    "slug",
+                    read_only=True,
+                    help_text=_("Given by the portal (tra-loi-<number>): never the tracking code or the title."),
+                ),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+            ],
+            heading=_("For search engines"),
+        ),
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("For site menus")),
     ]
     base_form_class = AnswerPageForm
 
@@ -348,11 +395,43 @@ class AnswerPage(Page):
         super().clean()
         if self.live and not self.wording_confirmed:
             raise ValidationError({"wording_confirmed": _("Confirm the public wording before the answer goes online.")})
+        if self.live and self.feedback_id:
+            # Every way of publishing (workflow approval, bulk or scheduled publishing) saves the page live.
+            from feedback.identity_guard import page_holds_identity
+
+            if page_holds_identity(self):
+                raise ValidationError(
+                    _(
+                        "This answer contains the sender's name, phone number, e-mail or address: "
+                        "it cannot go online. Edit the page and remove it."
+                    )
+                )
+
+    def _set_core_field_defaults(self):
+        # The address is ``tra-loi-<n>`` whatever an editor, an import or a copy proposes:
+        # never the tracking code, the title or other words of the citizen.
+        from feedback.answers import is_answer_slug, next_answer_slug
+
+        parent_is_known = bool(self.path or getattr(self, "_cached_parent_obj", None))
+        if parent_is_known and not is_answer_slug(self.slug):
+            stored = Page.objects.filter(pk=self.pk).values_list("slug", flat=True).first() if self.pk else None
+            self.slug = stored if is_answer_slug(stored) else next_answer_slug(self.get_parent(), exclude_pk=self.pk)
+        super()._set_core_field_defaults()
+
+    def get_route_paths(self):
+        # wagtail.contrib.redirects makes a redirect from every old address: never from one that held a code.
+        from feedback.answers import is_answer_slug
+
+        return super().get_route_paths() if is_answer_slug(self.slug) else []
 
     def get_context(self, request, *args, **kwargs):
+        from procedures.models import ProcedurePage
+
         context = super().get_context(request, *args, **kwargs)
+        # A preview renders a revision: its relations are in-memory lists, not querysets.
         context["documents"] = [item for item in self.documents.select_related("document") if item.document]
-        context["procedures"] = self.related_procedures.live().public().order_by("title")
+        procedure_ids = [procedure.pk for procedure in self.related_procedures.all()]
+        context["procedures"] = ProcedurePage.objects.filter(pk__in=procedure_ids).live().public().order_by("title")
         context["structured_data"] = self.structured_data(request)
         return context
 

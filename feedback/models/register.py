@@ -393,7 +393,7 @@ class IdentityView(models.Model):
 
 
 class SubmissionAttempt(models.Model):
-    """Accepted public submissions per client, for the per-IP rate limit.
+    """Public submission attempts per client (accepted, or files refused), for the per-IP rate limit.
 
     Holds a keyed hash of the address, never the address itself; rows older
     than a day are deleted by the daily job.

@@ -10,7 +10,7 @@ from feedback import answers
 from feedback.models import AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
-from tests.factories import make_department, make_field, make_user
+from tests.factories import make_department, make_field, make_procedure, make_procedure_index, make_user
 from tests.feedback.test_answers import approved_item, make_answers_index
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,4 +88,35 @@ def test_chairman_approves_in_the_workflow_and_a_citizen_finds_the_answer(live_s
     assert_fits_phone(phone)
     assert_accessible(phone)
     assert AnswerPage.objects.live().count() == 1
+    desk.context.close()
+
+
+def test_chairman_previews_the_answer_in_review_before_approving(live_server, browser, home_page):
+    # Issue 12, item 5: the preview of a draft answer page was a 500 (related procedures of a revision).
+    office = make_user("vanphong", groups=[GROUP_OFFICE])
+    chairman = make_user("chutich", groups=[GROUP_CHAIRMAN])
+    member = make_user("diachinh", groups=[GROUP_DEPARTMENT_STAFF])
+    department = make_department("Địa chính – Xây dựng", members=[member])
+    index = make_answers_index(home_page)
+    catalogue = make_procedure_index(home_page)
+    road = make_procedure(catalogue, "1.003141", "Thủ tục cấp phép đào đường", field=make_field("Giao thông"))
+    item = approved_item(office, chairman, member, department, procedure=road)
+    draft = answers.prepare_answer_page(item, office)
+    draft.question, draft.wording_confirmed = QUESTION, True
+    draft.save_revision(user=office)
+    draft.get_workflow().start(draft, office)
+    assert draft.get_parent().pk == index.pk
+
+    # --- On the admin home, "Awaiting your review" links the preview of the page in review ---
+    desk = staff_page(browser, live_server, chairman)
+    preview = desk.locator(f'a[href*="/workflow/preview/{draft.pk}/"]')
+    expect(preview).to_have_count(1)
+    response = desk.goto(live_server.url + preview.get_attribute("href"))
+    assert response.status == 200
+    expect(desk.locator("h1")).to_have_text(item.title)
+    main = desk.locator("main").inner_text()
+    assert QUESTION in main and "Thủ tục cấp phép đào đường" in main
+    assert "Nguyễn Văn Bình" not in main and "0912345678" not in main and item.tracking_code not in main
+    assert_accessible(desk)
+    assert not AnswerPage.objects.get(pk=draft.pk).live  # a preview publishes nothing
     desk.context.close()

@@ -53,10 +53,14 @@ def test_vietnamese_first():
 
 # A Fernet key made for these tests only.
 IDENTITY_KEY = "0hvCk5b8o1Ff3qZ1nYF7qH0lK5m2vX8oTqzZy0cJr1E="
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
 
 
 def _run_production(args, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WAGTAILADMIN_", "FEEDBACK_"))}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WAGTAILADMIN_", "FEEDBACK_", "EMAIL_"))
+    }
     base.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
@@ -95,6 +99,7 @@ def test_production_passes_check_deploy_without_warnings():
         DJANGO_ALLOWED_HOSTS="xa.example.vn",
         WAGTAILADMIN_BASE_URL="https://xa.example.vn",
         FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
+        EMAIL_BACKEND=SMTP,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -118,6 +123,7 @@ def test_a_malformed_identity_key_fails_the_system_check():
         DJANGO_ALLOWED_HOSTS="xa.example.vn",
         WAGTAILADMIN_BASE_URL="https://xa.example.vn",
         FEEDBACK_IDENTITY_KEYS="not-a-fernet-key",
+        EMAIL_BACKEND=SMTP,
     )
     assert result.returncode != 0
     assert "feedback.E001" in result.stderr
@@ -147,6 +153,7 @@ def test_smtp_comes_from_the_environment():
         DJANGO_ALLOWED_HOSTS="xa.example.vn",
         WAGTAILADMIN_BASE_URL="https://xa.example.vn",
         FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
+        EMAIL_BACKEND=SMTP,
         EMAIL_HOST="smtp.xa.example.vn",
         EMAIL_PORT="587",
         EMAIL_USE_TLS="true",
@@ -167,3 +174,131 @@ def test_tls_and_ssl_together_are_refused():
     )
     assert result.returncode != 0
     assert "Set only one of EMAIL_USE_TLS" in result.stderr
+
+
+# --- Security headers (issue 12) ---
+
+
+def _directives(header):
+    return {part.split()[0]: part.split()[1:] for part in (p.strip() for p in header.split(";")) if part}
+
+
+@pytest.mark.django_db
+def test_public_pages_have_a_strict_content_security_policy(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = _directives(response["Content-Security-Policy"])
+    assert policy["default-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert policy["form-action"] == ["'self'"]
+    for directive in ("script-src", "style-src"):
+        assert "'unsafe-inline'" not in policy[directive]
+        assert "'unsafe-eval'" not in policy[directive]
+
+
+@pytest.mark.django_db
+def test_inline_blocks_of_public_templates_carry_the_nonce_of_the_header(client, birth):
+    response = client.get(birth.url)
+    nonce = next(s for s in _directives(response["Content-Security-Policy"])["script-src"] if s.startswith("'nonce-"))
+    html = response.content.decode()
+    assert f'<script nonce="{nonce[7:-1]}">' in html
+    assert "<script>" not in html
+
+
+@pytest.mark.django_db
+def test_admin_gets_its_own_policy(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/")
+    policy = _directives(response["Content-Security-Policy"])
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'self'"]  # previews frame admin URLs
+    assert "'unsafe-inline'" in policy["style-src"]
+
+
+@pytest.mark.django_db
+def test_permissions_policy_turns_off_unused_features(client, home_page):
+    header = client.get("/").headers["Permissions-Policy"]
+    features = dict(item.strip().split("=") for item in header.split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()"
+    assert client.get("/healthz").headers["Permissions-Policy"] == header
+
+
+@pytest.mark.django_db
+def test_there_is_no_django_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/django-admin/").status_code == 404
+    assert client.get("/django-admin/login/").status_code == 404
+
+
+def _production_env(**env):
+    return {
+        "DJANGO_SECRET_KEY": GOOD_KEY,
+        "DJANGO_ALLOWED_HOSTS": "xa.example.vn",
+        "WAGTAILADMIN_BASE_URL": "https://xa.example.vn",
+        "FEEDBACK_IDENTITY_KEYS": IDENTITY_KEY,
+        **env,
+    }
+
+
+@pytest.mark.parametrize("backend", [None, CONSOLE])
+def test_production_refuses_the_console_email_backend(backend):
+    """The console backend writes citizens' e-mail addresses to the log; it is also the default when unset."""
+    env = _production_env() if backend is None else _production_env(EMAIL_BACKEND=backend)
+    result = _run_production(["check"], **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "EMAIL_BACKEND is the console backend" in result.stderr
+    assert "EMAIL_ALLOW_CONSOLE=true" in result.stderr
+
+
+def test_production_accepts_the_console_email_backend_only_when_explicitly_allowed():
+    refused = _run_production(["check"], **_production_env(EMAIL_BACKEND=CONSOLE, EMAIL_ALLOW_CONSOLE="false"))
+    assert refused.returncode != 0
+    allowed = _run_production(["check"], **_production_env(EMAIL_BACKEND=CONSOLE, EMAIL_ALLOW_CONSOLE="true"))
+    assert allowed.returncode == 0, allowed.stderr
+    smtp = _run_production(["check"], **_production_env(EMAIL_BACKEND=SMTP))
+    assert smtp.returncode == 0, smtp.stderr
+
+
+def _policy_for(path, status=200, preview=False):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from home.security import ContentSecurityPolicyMiddleware
+
+    request = RequestFactory().get(path)
+    if preview:
+        request.is_preview = True
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse(status=status))
+    return _directives(middleware(request)["Content-Security-Policy"])
+
+
+def test_the_self_contained_500_page_may_use_its_inline_style_but_no_inline_script():
+    policy = _policy_for("/thong-ke/", status=500)
+    assert "'unsafe-inline'" in policy["style-src"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert policy["frame-ancestors"] == ["'none'"]
+
+
+def test_a_wagtail_preview_keeps_the_public_policy_but_may_be_framed_by_the_admin():
+    policy = _policy_for("/thu-tuc/khai-sinh/", preview=True)
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+
+
+def test_lockout_limits_come_from_the_environment():
+    result = _run_production(
+        ["shell", "-c", "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+        FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        ADMIN_LOGIN_FAILURE_LIMIT="3",
+        ADMIN_LOGIN_LOCKOUT_MINUTES="60",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["3", "1:00:00"]

@@ -13,6 +13,7 @@ from wagtail.models import GroupPagePermission, Page
 import pytest
 
 from feedback import answers
+from feedback.models import AnswerIndexPage, AnswerPage
 from home.models import StandardPage
 from tests.factories import make_user
 from tests.feedback.test_answers import REWRITTEN, approved_item, edit_url, editor_data, make_answer, make_answers_index
@@ -123,3 +124,162 @@ def _permission_id(codename):
     from django.contrib.auth.models import Permission
 
     return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename).pk
+
+
+# --- Only the office and the chairman create or move an answers index (issue 12, item 7) ---
+
+#: Who may create an answers index, move one, or move an answer page (given the page rights to do so).
+MANAGERS = {"superuser", "chairman", "office"}
+
+
+def _grant_on(page, group_names, codenames=("add_page", "change_page", "publish_page", "delete_page")):
+    """Give groups every page right on ``page``, so that only the answers rule can refuse."""
+    for name in group_names:
+        group = Group.objects.get(name=name)
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission_id=_permission_id(codename))
+
+
+def _fresh(user):
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_who_may_create_an_answers_index(role, people, client, home_page, commune_settings):
+    from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS, GROUP_OFFICE
+
+    _grant_on(home_page, [GROUP_CHAIRMAN, GROUP_OFFICE, GROUP_LEADERS])  # rights on the home page itself
+    client.force_login(_fresh(people[role]))
+    url = reverse("wagtailadmin_pages:add", args=["feedback", "answerindexpage", home_page.pk])
+    form = client.get(url)
+    data = {"title": "Hỏi đáp của tôi", "slug": "hoi-dap-cua-toi", "intro": "", "action-publish": "publish"}
+    response = client.post(url, data)
+    created = AnswerIndexPage.objects.filter(slug="hoi-dap-cua-toi").exists()
+    if role in MANAGERS:
+        assert form.status_code == 200 and created, response.content.decode()[:2000]
+    else:
+        assert form.status_code in (302, 403) and not created
+        if role in ("editor", "moderator"):  # they may add pages here, but not this type
+            assert "Chỉ Văn phòng và Chủ tịch" in _messages(client, form)
+
+
+def _messages(client, response):
+    if response.status_code == 302:
+        return client.get(response.url).content.decode()
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_who_may_move_an_answers_index_or_an_answer(role, people, client, home_page, index):
+    from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS, GROUP_OFFICE
+
+    groups = ["Editors", "Moderators", GROUP_CHAIRMAN, GROUP_OFFICE, GROUP_LEADERS]
+    section = StandardPage(title="Giới thiệu", slug="gioi-thieu")
+    home_page.add_child(instance=section)
+    other = make_answers_index(home_page, title="Hỏi đáp 2", slug="hoi-dap-2")
+    for page in (home_page, section, index, other):
+        _grant_on(page, groups)
+    answer = make_answer(index, "Lịch tiếp công dân")
+    client.force_login(_fresh(people[role]))
+
+    client.post(reverse("wagtailadmin_pages:move_confirm", args=[index.pk, section.pk]))
+    client.post(reverse("wagtailadmin_pages:move_confirm", args=[answer.pk, other.pk]))
+    index.refresh_from_db()
+    answer.refresh_from_db()
+    moved = (index.get_parent().pk == section.pk, answer.get_parent().pk == other.pk)
+    assert moved == ((True, True) if role in MANAGERS else (False, False))
+
+
+def test_an_editor_cannot_move_the_page_holding_the_answers_index(people, client, home_page, commune_settings):
+    section = StandardPage(title="Công dân", slug="cong-dan")
+    home_page.add_child(instance=section)
+    target = StandardPage(title="Lưu trữ", slug="luu-tru")
+    home_page.add_child(instance=target)
+    inner = make_answers_index(section)
+    client.force_login(people["editor"])
+    response = client.post(reverse("wagtailadmin_pages:move_confirm", args=[section.pk, target.pk]))
+    assert response.status_code in (302, 403)
+    inner.refresh_from_db()
+    assert inner.get_parent().get_parent().pk == home_page.pk
+    client.force_login(people["editor"])
+    response = client.post(
+        reverse("wagtailadmin_pages:copy", args=[section.pk]),
+        {"new_title": "x", "new_slug": "x", "new_parent_page": target.pk, "copy_subpages": "on"},
+    )
+    assert AnswerIndexPage.objects.count() == 1
+
+
+# --- Draft answer pages are invisible without rights in their answers section (issue 12, item 7) ---
+
+DRAFT_TITLE = "Bản nháp hỏi về ngõ 12 thôn Năm"
+PENDING_TITLE = "Sửa đổi chưa duyệt về lịch tiếp dân"
+SEE_DRAFTS = {"superuser", "chairman", "leader", "office"}
+
+
+@pytest.fixture
+def drafts(index):
+    """A never-published answer and a live answer with an unpublished change of title."""
+    draft = AnswerPage(title=DRAFT_TITLE, question="?", answer="<p>.</p>", live=False)
+    index.add_child(instance=draft)
+    draft.save_revision(log_action=True)  # the log entry carries the title (Reports › Site history)
+    pending = make_answer(index, "Lịch tiếp dân")
+    pending.title = PENDING_TITLE
+    pending.save_revision(log_action=True)
+    return draft, pending
+
+
+def _places(draft, index):
+    """Admin lists that could show an answer's draft title."""
+    return {
+        "explorer": reverse("wagtailadmin_explore", args=[index.pk]),
+        "explorer search": reverse("wagtailadmin_explore", args=[index.pk]) + "?q=thon",
+        "admin search": reverse("wagtailadmin_pages:search") + "?q=thon",
+        "admin search all": reverse("wagtailadmin_pages:search") + "?q=",
+        "page type use": reverse("wagtailadmin_pages:type_use", args=["feedback", "answerpage"]),
+        "page chooser": reverse("wagtailadmin_choose_page_child", args=[index.pk]),
+        "page chooser search": reverse("wagtailadmin_choose_page_search") + "?q=thon",
+        "dashboard": reverse("wagtailadmin_home"),
+        "site history": reverse("wagtailadmin_reports:site_history"),
+    }
+
+
+def _direct(draft):
+    return {
+        view: reverse(f"wagtailadmin_pages:{view}", args=[draft.pk])
+        for view in ("edit", "view_draft", "history", "revisions_index", "usage", "workflow_history", "copy")
+    } | {"explore the page": reverse("wagtailadmin_explore", args=[draft.pk])}
+
+
+def _text(response):
+    if response["Content-Type"].startswith("application/json"):
+        return response.json().get("html", "")  # the page chooser answers in JSON
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_draft_answer_titles_in_admin_lists(role, people, client, drafts, index):
+    draft, pending = drafts
+    client.force_login(people[role])
+    for place, url in _places(draft, index).items():
+        response = client.get(url, follow=True)
+        content = _text(response)
+        if role not in SEE_DRAFTS:
+            assert DRAFT_TITLE not in content and PENDING_TITLE not in content, (place, response.status_code)
+        elif place not in ("dashboard", "site history"):  # the section's staff still find them
+            assert DRAFT_TITLE in content, (place, response.status_code)
+            # Searches match the live title, not an unpublished change.
+            assert PENDING_TITLE in content or "search" in place, (place, response.status_code)
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_draft_answer_pages_by_direct_address(role, people, client, drafts, index):
+    draft, pending = drafts
+    client.force_login(people[role])
+    for page in (draft, pending):
+        for view, url in _direct(page).items():
+            response = client.get(url)
+            content = _text(response)
+            if role in SEE_DRAFTS:
+                continue
+            assert response.status_code in (302, 403, 404), (view, response.status_code)
+            assert DRAFT_TITLE not in content and PENDING_TITLE not in content, view

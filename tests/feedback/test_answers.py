@@ -161,7 +161,9 @@ def test_the_draft_is_filled_in_but_the_question_starts_empty(draft, item, index
     stored = json.dumps(Revision.objects.get(object_id=str(draft.pk)).content, ensure_ascii=False)
     for private in (ORIGINAL_TEXT, "Nguyễn Văn Bình", "0912345678"):
         assert private not in stored
-    assert item.tracking_code.lower() in draft.slug  # not the title, which may name a place or a person
+    # Neither the tracking code nor the title (which may name a place or a person): a number.
+    assert draft.slug == "tra-loi-1"
+    assert draft.url_path.endswith("/hoi-dap/tra-loi-1/")
 
 
 def test_the_editor_shows_the_original_read_only_for_reference(client, draft, office):
@@ -506,3 +508,191 @@ def test_the_demo_publishes_its_answer_through_a_live_answer_page(client):
 
     call_command("load_demo_data", stdout=StringIO())  # idempotent
     assert (AnswerIndexPage.objects.count(), AnswerPage.objects.count()) == (1, 1)
+
+
+# --- Addresses: no tracking code, no words of the citizen (issue 12, item 2) ---
+
+
+def test_answer_addresses_are_numbers_and_the_editor_cannot_change_them(client, draft, chairman, item):
+    assert item.tracking_code.lower() not in draft.url_path
+    client.force_login(chairman)
+    data = editor_data(draft, "publish", question=REWRITTEN, wording_confirmed="on", slug="nguyen-van-binh")
+    assert client.post(edit_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.live and draft.slug == "tra-loi-1"
+    assert client.get("/hoi-dap/tra-loi-1/").status_code == 200
+    # Even set in code, a slug holding words is replaced by the next number, and leaves no redirect.
+    from wagtail.contrib.redirects.models import Redirect
+
+    draft.slug = "nguyen-van-binh"
+    draft.save_revision(user=chairman).publish()
+    draft.refresh_from_db()
+    assert draft.slug == "tra-loi-1"
+    assert not Redirect.objects.exists()
+
+
+def test_every_new_answer_gets_the_next_number_and_a_neutral_default_title(office, chairman, member, department, index):
+    first = answers.prepare_answer_page(approved_item(office, chairman, member, department), office)
+    untitled = approved_item(office, chairman, member, department)
+    Feedback.objects.filter(pk=untitled.pk).update(title="")
+    untitled.refresh_from_db()
+    second = answers.prepare_answer_page(untitled, office)
+    assert (first.slug, second.slug) == ("tra-loi-1", "tra-loi-2")
+    assert second.title == "Trả lời câu hỏi của người dân"
+    assert untitled.tracking_code not in second.title
+
+
+def test_an_old_address_is_not_redirected_when_an_answer_page_is_renamed(client, index):
+    # Wagtail creates a redirect from a live page's old address: never from one that is not tra-loi-<n>.
+    from wagtail.contrib.redirects.models import Redirect
+
+    page = make_answer(index, "Lịch tiếp công dân")
+    AnswerPage.objects.filter(pk=page.pk).update(slug="pa-7k3q-9mx2", url_path="/home/hoi-dap/pa-7k3q-9mx2/")
+    page.refresh_from_db()
+    page.save_revision().publish()  # the slug rule renames it
+    page.refresh_from_db()
+    assert page.slug == "tra-loi-1"
+    assert not Redirect.objects.filter(old_path__contains="pa-7k3q").exists()
+    assert client.get("/hoi-dap/pa-7k3q-9mx2/").status_code == 404
+
+
+# --- Preview of a draft (issue 12, item 5) ---
+
+
+def submitted(draft, office):
+    draft.question, draft.wording_confirmed = REWRITTEN, True
+    draft.save_revision(user=office)
+    draft.get_workflow().start(draft, office)
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.mark.parametrize("role", ["office", "chairman", "leader"])
+def test_the_draft_previews_in_the_editor_for_every_role_that_prepares_or_publishes(client, roles, draft, role):
+    client.force_login(roles[role])
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[draft.pk])
+    data = editor_data(draft, question=REWRITTEN)
+    assert client.post(url, data).json()["is_valid"] is True
+    response = client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert REWRITTEN in content and "Thủ tục đăng ký khai sinh" in content  # with its related procedure
+    view_draft = client.get(reverse("wagtailadmin_pages:view_draft", args=[draft.pk]))
+    assert view_draft.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["chairman", "leader"])
+def test_the_submitted_draft_previews_in_the_approval_task(client, roles, draft, office, role, item):
+    page = submitted(draft, office)
+    task = page.current_workflow_state.current_task_state.task
+    client.force_login(roles[role])
+    response = client.get(reverse("wagtailadmin_pages:workflow_preview", args=[page.pk, task.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert REWRITTEN in content and APPROVED_ANSWER in content
+    assert "Thủ tục đăng ký khai sinh" in content  # its related procedure, from the revision
+    for private in ("Nguyễn Văn Bình", "0912345678", item.tracking_code):
+        assert private not in content
+
+
+# --- The answers index from settings (issue 12, item 7) ---
+
+
+def test_answers_go_to_the_index_chosen_in_settings(item, office, home_page, commune_settings, index):
+    other = make_answers_index(home_page, title="Hỏi đáp – Giao thông", slug="hoi-dap-giao-thong")
+    commune_settings.answers_index = other
+    commune_settings.full_clean()
+    commune_settings.save()
+    page = answers.prepare_answer_page(item, office)
+    assert page.get_parent().pk == other.pk
+    assert page.url_path.endswith("/hoi-dap-giao-thong/tra-loi-1/")
+
+
+def test_without_a_choice_the_only_live_index_is_used_and_a_draft_index_attracts_nothing(
+    item, office, home_page, commune_settings
+):
+    # A draft answers index (e.g. one an editor made) comes first in the tree: it must not get the answers.
+    intruder = AnswerIndexPage(title="Hỏi đáp mới", slug="hoi-dap-moi", live=False)
+    home_page.add_child(instance=intruder)
+    index = make_answers_index(home_page)
+    page = answers.prepare_answer_page(item, office)
+    assert page.get_parent().pk == index.pk
+
+
+def test_several_live_indexes_and_no_choice_ask_the_office_to_choose_in_settings(
+    client, item, office, home_page, index
+):
+    make_answers_index(home_page, title="Hỏi đáp 2", slug="hoi-dap-2")
+    client.force_login(office)
+    response = client.post(reverse("feedback_admin:prepare_answer_page", args=[item.pk]), follow=True)
+    assert "Chọn trang nhận câu trả lời công khai trong Cài đặt › Thông tin xã" in response.content.decode()
+    assert not AnswerPage.objects.exists()
+
+
+def test_the_setting_refuses_an_index_of_another_site(home_page, commune_settings):
+    from django.core.exceptions import ValidationError
+
+    from wagtail.models import Page, Site
+
+    other_home = Page.get_first_root_node().add_child(instance=type(home_page)(title="Xã khác", slug="xa-khac"))
+    Site.objects.create(hostname="xakhac.example.vn", root_page=other_home)
+    foreign = make_answers_index(other_home)
+    commune_settings.answers_index = foreign
+    with pytest.raises(ValidationError) as error:
+        commune_settings.full_clean()
+    assert "Chọn một trang câu trả lời của trang web này" in str(error.value)
+
+
+# --- Migration 0011: old answer pages move to tra-loi-<n>, with no redirect from a code ---
+
+
+def _migrate(targets):
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0011_moves_answer_pages_off_their_tracking_codes(client, home_page, commune_settings):
+    from django.db.migrations.loader import MigrationLoader
+
+    from wagtail.contrib.redirects.models import Redirect
+    from wagtail.models import Page
+
+    latest = [key for key in MigrationLoader(connection).graph.leaf_nodes() if key[0] in ("feedback", "home")]
+    coded = make_feedback(title="Đường thôn 7")  # before: the register's later migrations may add columns
+    code = coded.tracking_code
+    try:
+        _migrate([("feedback", "0010_protect_logs")])
+        index = make_answers_index(home_page)
+        kept = make_answer(index, "Giờ làm việc", slug="tra-loi-1")
+        old_slug = code.lower()
+        old = make_answer(index, f"Trả lời {code}", question="Câu hỏi?")
+        AnswerPage.objects.filter(pk=old.pk).update(feedback=coded)
+        Page.objects.filter(pk=old.pk).update(slug=old_slug, url_path=f"/home/hoi-dap/{old_slug}/")
+        old.refresh_from_db()
+        old.save_revision()  # a draft revision carrying the old address and title
+        Page.objects.filter(pk=old.pk).update(slug=old_slug, url_path=f"/home/hoi-dap/{old_slug}/")
+        Redirect.objects.all().delete()
+        Redirect.objects.create(old_path=f"/hoi-dap/{old_slug}", redirect_page=old)
+        Redirect.objects.create(old_path="/hoi-dap/ten-nguoi-dan", redirect_page=old)
+        Redirect.objects.create(old_path=f"/cu/{old_slug}", redirect_link="https://example.vn/")
+        unrelated = Redirect.objects.create(old_path="/gioi-thieu-cu", redirect_page=index)
+
+        _migrate(latest)
+
+        old = AnswerPage.objects.get(pk=old.pk)
+        assert (old.slug, old.url_path) == ("tra-loi-2", "/home/hoi-dap/tra-loi-2/")
+        assert old.title == "Trả lời câu hỏi của người dân" and code not in old.draft_title
+        assert AnswerPage.objects.get(pk=kept.pk).slug == "tra-loi-1"
+        revision = old.get_latest_revision_as_object()
+        assert (revision.slug, revision.url_path) == ("tra-loi-2", "/home/hoi-dap/tra-loi-2/")
+        assert code not in revision.title
+        assert list(Redirect.objects.values_list("pk", flat=True)) == [unrelated.pk]
+        assert client.get("/hoi-dap/tra-loi-2/").status_code == 200
+        assert client.get(f"/hoi-dap/{old_slug}/").status_code == 404
+        assert code not in client.get("/hoi-dap/").content.decode()
+    finally:
+        _migrate(latest)

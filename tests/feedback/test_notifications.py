@@ -1,12 +1,17 @@
 """E-mails caused by workflow events: the citizen hears of public changes, the department of forwarding.
 
 django-q2 runs the tasks in-process (``sync_tasks``) and the on-commit
-callbacks are executed, so every message lands in ``mailoutbox``.
+callbacks are executed, so every message lands in ``mailoutbox``. The outbox
+tests at the end use the real ORM broker instead; the real worker process is
+in ``test_worker.py``.
 """
+
+from datetime import timedelta
 
 import pytest
 
-from feedback import workflow
+from feedback import notifications, workflow
+from feedback.models import Notification
 from tests.factories import make_feedback
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +152,155 @@ def test_nothing_is_sent_unless_the_move_commits(sync_tasks, mailoutbox, django_
         workflow.check(feedback, office)
     assert len(callbacks) == 2
     assert mailoutbox == []
+
+
+# --- The outbox: nothing lost with a dead worker, nothing sent twice ---
+
+
+def later(seconds):
+    from django.utils import timezone
+
+    import time_machine
+
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False)
+
+
+def test_the_sweep_is_scheduled_every_minute_after_migrate():
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(func="feedback.tasks.send_pending_notifications")  # migration feedback/0012
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+
+
+def test_the_rows_commit_with_the_event_and_the_sweep_sends_them_when_the_task_is_lost(
+    mailoutbox, django_capture_on_commit_callbacks, office
+):
+    # The process dies right after the commit: the task is never queued.
+    with django_capture_on_commit_callbacks(execute=False):
+        feedback = make_feedback(submitter_name=NAME, submitter_email=EMAIL)
+        workflow.check(feedback, office, note=NOTE)
+    assert Notification.objects.unsent().count() == 2
+    assert notifications.send_pending() == 0  # still young: its own task may be on the way
+    assert mailoutbox == []
+    with later(notifications.grace_seconds() + 1):
+        assert notifications.send_pending() == 2
+        assert notifications.send_pending() == 0
+    assert [m.to for m in mailoutbox] == [[EMAIL], [EMAIL]]
+    assert not Notification.objects.unsent().exists()
+    assert_no_identity_or_note(mailoutbox)
+
+
+def test_a_task_taken_by_a_worker_that_died_is_sent_once_by_the_sweep(
+    mailoutbox, django_capture_on_commit_callbacks, caplog
+):
+    import pydoc
+
+    from django_q.brokers import get_broker
+    from django_q.signing import SignedPackage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = make_feedback(submitter_name=NAME, submitter_phone=PHONE, submitter_email=EMAIL)
+    # A worker takes the task from the real ORM broker and dies before running it: never acknowledged.
+    [(_, package)] = get_broker().dequeue()
+    task = SignedPackage.loads(package)
+    event = feedback.events.get()
+    assert (task["func"], tuple(task["args"])) == ("feedback.tasks.send_event_notifications", (event.pk,))
+    assert EMAIL not in repr(task) and NAME not in repr(task)  # ids only in the broker
+
+    with later(notifications.grace_seconds() + 1):
+        assert notifications.send_pending() == 1
+    # The original task comes back after Q_CLUSTER["retry"] and runs: nothing more is sent.
+    with later(660):
+        assert pydoc.locate(task["func"])(*task["args"]) == 0
+        assert notifications.send_pending() == 0
+    assert [m.to for m in mailoutbox] == [[EMAIL]]
+    assert EMAIL not in caplog.text and NAME not in caplog.text
+
+
+def test_two_senders_never_hold_the_same_row(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        make_feedback(submitter_email=EMAIL)
+    row = Notification.objects.get()
+    assert Notification.claim(row.pk, 60) is True
+    assert Notification.claim(row.pk, 60) is False  # the sweep, while the task is sending
+    with later(61):
+        assert Notification.claim(row.pk, 60) is True  # the first sender died: its lease ran out
+    row.refresh_from_db()
+    assert row.attempts == 2
+
+
+@pytest.fixture
+def closed_port():
+    """A local port nobody listens on: the SMTP connection is refused."""
+    import socket
+
+    for port in range(18600, 18700):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    pytest.fail("no closed port in 18600-18699")
+
+
+def test_a_failed_send_is_kept_and_retried_later_without_the_address_in_the_log(
+    settings, mailoutbox, django_capture_on_commit_callbacks, closed_port, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 5
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with django_capture_on_commit_callbacks(execute=False):
+        make_feedback(submitter_name=NAME, submitter_email=EMAIL)
+    with later(notifications.grace_seconds() + 1):
+        assert notifications.send_pending() == 0
+    row = Notification.objects.get()
+    assert (row.attempts, row.sent_at, row.last_error) == (1, None, "ConnectionRefusedError")
+    assert "attempt 1 failed: ConnectionRefusedError" in caplog.text
+    assert EMAIL not in caplog.text and NAME not in caplog.text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the relay is back
+    with later(notifications.grace_seconds() + 30):
+        assert notifications.send_pending() == 0  # backing off: 1 minute after the first failure
+    with later(notifications.grace_seconds() + 62):
+        assert notifications.send_pending() == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None and row.last_error == ""
+    assert [m.to for m in mailoutbox] == [[EMAIL]]
+
+
+def test_a_task_queued_before_the_outbox_existed_still_sends(mailoutbox, django_capture_on_commit_callbacks):
+    from feedback import tasks
+
+    with django_capture_on_commit_callbacks(execute=False):
+        feedback = make_feedback(submitter_email=EMAIL)
+    Notification.objects.all().delete()  # as before migration feedback/0012
+    event = feedback.events.get()
+    assert tasks.send_event_notifications(event.pk) == 1
+    assert tasks.send_event_notifications(event.pk) == 0
+    assert [m.to for m in mailoutbox] == [[EMAIL]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sweeps_send_each_mail_once(mailoutbox):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from django.utils import timezone
+
+    addresses = [f"nguoi{i}@example.org" for i in range(12)]
+    for address in addresses:
+        make_feedback(submitter_email=address)  # queued in the ORM broker, not run
+    later_on = timezone.now() + timedelta(seconds=notifications.grace_seconds() + 1)
+    start = threading.Barrier(4)
+
+    def sweep(_):
+        start.wait()
+        try:
+            return notifications.send_pending(now=later_on)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        sent = list(pool.map(sweep, range(4)))
+    assert sum(sent) == 12
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(addresses)
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}

@@ -1,5 +1,6 @@
 """The public feedback form /gop-y/: storing, validation in Vietnamese, attachments, honeypot, rate limit, receipt."""
 
+import datetime
 import io
 import re
 from pathlib import Path
@@ -7,11 +8,13 @@ from pathlib import Path
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 import pytest
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
+from feedback import throttle
 from feedback.links import tracking_url
 from feedback.models import Feedback, FeedbackAttachment, SubmissionAttempt
 from tests.factories import make_feedback
@@ -318,6 +321,7 @@ def test_the_rate_limit_refuses_the_fourth_and_keeps_the_first_three(client, set
         accepted.append(response["Location"])
     fourth = send(client, form_data(title="Lần thứ tư"), files=[jpeg_file()])
     assert fourth.status_code == 429
+    assert 590 <= int(fourth["Retry-After"]) <= 600  # seconds until the first of the three leaves the window
     assertContains(fourth, "Có quá nhiều phản ánh được gửi từ kết nối của bạn", status_code=429)
     assertContains(fourth, "hãy chờ khoảng 10 phút", status_code=429)
     assertContains(fourth, TEXT, status_code=429)
@@ -328,6 +332,42 @@ def test_the_rate_limit_refuses_the_fourth_and_keeps_the_first_three(client, set
     assert FeedbackAttachment.objects.count() == 0
     for location in accepted:  # nothing accepted earlier is touched
         assert client.get(location).status_code == 200
+
+
+def test_posts_whose_files_are_refused_count_toward_the_limit(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = (3, 10)
+    for _ in range(3):
+        broken = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+        response = send(client, files=[broken])
+        assert response.status_code == 200
+        assertContains(response, "Tệp “anh.png” không phải ảnh")
+    assert SubmissionAttempt.objects.count() == 3
+    # The fourth try is refused before any file is read, even a good one, and says when to come back.
+    response = send(client, files=[jpeg_file()])
+    assert_kept_with_error(response, "Có quá nhiều phản ánh được gửi từ kết nối của bạn", status=429)
+    assert int(response["Retry-After"]) > 0
+    assertNotContains(response, "không phải ảnh", status_code=429)
+
+
+def test_files_are_not_examined_while_another_field_is_wrong(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = (1, 10)
+    for _ in range(3):
+        fake = SimpleUploadedFile("photo.jpg", b"this is plain text", content_type="image/jpeg")
+        response = send(client, form_data(title=""), files=[fake])
+        assert_kept_with_error(response, "Hãy viết một tiêu đề ngắn.")
+        assertNotContains(response, "không phải ảnh")  # the file was not opened
+        assertContains(response, "hãy chọn lại ảnh hoặc tài liệu trước khi gửi")
+    assert SubmissionAttempt.objects.count() == 0  # a citizen's typing mistakes do not use up the limit
+    assert send(client).status_code == 302
+
+
+def test_the_refusal_says_how_long_is_left_to_wait(client, settings, rf):
+    settings.FEEDBACK_RATE_LIMIT = (1, 10)
+    key = throttle.client_key(rf.post(URL, REMOTE_ADDR="127.0.0.1"))
+    SubmissionAttempt.objects.create(client=key, at=timezone.now() - datetime.timedelta(minutes=7, seconds=30))
+    response = send(client)
+    assert_kept_with_error(response, "hãy chờ khoảng 3 phút", status=429)
+    assert 140 <= int(response["Retry-After"]) <= 150
 
 
 def test_the_rate_limit_is_per_client(client, settings):

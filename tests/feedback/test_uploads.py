@@ -4,18 +4,25 @@ No database: ``feedback.uploads.process_upload`` is a plain function.
 """
 
 import io
+import os
 import struct
+import subprocess
+import sys
+import time
 import zlib
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
+from feedback import uploads
 from feedback.uploads import MAX_SIDE, process_upload
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 GPS_IFD = 0x8825
 MAKE, MODEL, ORIENTATION = 0x010F, 0x0110, 0x0112
 
@@ -239,3 +246,119 @@ def test_the_size_is_checked_on_the_content_even_if_the_upload_reports_less(sett
 def test_a_decompression_bomb_is_refused_before_it_is_decoded():
     with translation.override("en"):
         assert "too many pixels" in refused(png_header_only(30_000, 30_000), "bomb.png")
+
+
+# --- Pixel bombs: refused from the header, with FEEDBACK_MAX_IMAGE_PIXELS ---
+
+
+def png_of_zeros(width, height):
+    """A real pixel bomb: an RGBA PNG of zeros, a few hundred KB on disk for hundreds of MB of pixels."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(9)
+    row = b"\0" * (1 + 4 * width)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fail the test if any image's pixels are decoded (ImageFile.load is where Pillow decodes)."""
+    decoded = []
+    original = ImageFile.ImageFile.load
+
+    def load(self):
+        decoded.append(self.size)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    return decoded
+
+
+def test_a_9400_pixel_square_png_is_refused_in_vietnamese_from_its_header_alone(no_decoding):
+    # 88 MP: under Pillow's own limit (89.5 MP), so only the portal's cap stops it. The data is a stub:
+    # decoding it would fail as "not a photo", so the pixel message proves the header decided.
+    with translation.override("vi"):
+        message = refused(png_header_only(9400, 9400), "bom.png")
+    assert message == "Ảnh “bom.png” có độ phân giải quá lớn. Hãy gửi ảnh nhỏ hơn."
+    assert no_decoding == []
+
+
+def test_a_real_pixel_bomb_is_refused_quickly_without_decoding(no_decoding):
+    bomb = png_of_zeros(6000, 6000)  # 36 MP, 144 MB of pixels, about 140 KB of file
+    assert len(bomb) < 200_000
+    started = time.perf_counter()
+    with translation.override("en"):
+        message = refused(bomb, "bomb.png")
+    assert time.perf_counter() - started < 0.5
+    assert "“bomb.png” has too many pixels" in message
+    assert no_decoding == []
+
+
+def test_the_pixel_cap_comes_from_the_setting(settings):
+    picture = image_bytes("PNG", size=(40, 30))  # 1,200 pixels
+    settings.FEEDBACK_MAX_IMAGE_PIXELS = 1_199
+    with translation.override("en"):
+        assert "too many pixels" in refused(picture, "small.png")
+    settings.FEEDBACK_MAX_IMAGE_PIXELS = 1_200
+    assert opened(process_upload(upload(picture, "small.png"))).size == (40, 30)
+
+
+def test_the_default_cap_takes_a_24_megapixel_phone_photo():
+    # An iPhone 15 takes 24 MP photos (5712 x 4284) by default.
+    photo = jpeg_bytes(size=(5712, 4284), metadata=False)
+    assert opened(process_upload(upload(photo, "IMG_0001.jpg"))).size == (MAX_SIDE, 1920)
+
+
+def test_a_jpeg_counts_at_the_scale_it_is_decoded_at(settings):
+    # 5120 x 400 is decoded at half scale (2560 x 200 = 512,000 pixels): the JPEG passes a cap of one
+    # million pixels where the same picture as a PNG, decoded at full size (2 MP), does not.
+    settings.FEEDBACK_MAX_IMAGE_PIXELS = 1_000_000
+    assert opened(process_upload(upload(jpeg_bytes(size=(5120, 400), metadata=False), "wide.jpg"))).size == (
+        2560,
+        200,
+    )
+    with translation.override("en"):
+        assert "too many pixels" in refused(image_bytes("PNG", size=(5120, 400)), "wide.png")
+
+
+def test_when_every_decoder_is_busy_the_citizen_is_asked_to_send_again(settings, monkeypatch):
+    settings.FEEDBACK_IMAGE_DECODERS = 1
+    monkeypatch.setattr(uploads, "DECODER_WAIT_SECONDS", 0.05)
+    slots = uploads._decoder_slots()
+    assert slots.acquire(timeout=1)  # another request is decoding a photo
+    try:
+        with translation.override("en"):
+            assert "busy checking other photos" in refused(jpeg_bytes(), "photo.jpg")
+    finally:
+        slots.release()
+    assert process_upload(upload(jpeg_bytes(), "photo.jpg")).content_type == "image/jpeg"
+
+
+PIXEL_SETTINGS = ("FEEDBACK_MAX_IMAGE_PIXELS", "FEEDBACK_IMAGE_DECODERS")
+
+
+def _settings_with(**env):
+    """Import the base settings in a fresh interpreter with ``env`` set; return (exit code, output)."""
+    code = "from config.settings import base; print(base.FEEDBACK_MAX_IMAGE_PIXELS, base.FEEDBACK_IMAGE_DECODERS)"
+    base = {key: value for key, value in os.environ.items() if key not in PIXEL_SETTINGS}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_the_pixel_cap_and_decoders_come_from_the_environment():
+    assert _settings_with() == (0, "30000000 2\n")
+    assert _settings_with(FEEDBACK_MAX_IMAGE_PIXELS="12000000", FEEDBACK_IMAGE_DECODERS="1") == (0, "12000000 1\n")
+    status, output = _settings_with(FEEDBACK_MAX_IMAGE_PIXELS="0")
+    assert status != 0 and "FEEDBACK_MAX_IMAGE_PIXELS must be at least 1000000" in output

@@ -69,7 +69,13 @@ def test_promoted_page_leads_the_results(client, permanent, home_page):
     assertContains(client.get("/search/", {"q": "đăng ký thường trú"}), "result__promoted")
 
 
-def test_searches_are_counted_folded_and_zero_results_kept_apart(client, permanent):
+@pytest.fixture
+def every_visitor_counts(settings):
+    """Count from the first visitor (the threshold has its own tests in test_privacy.py)."""
+    settings.SEARCH_REPORT_MIN_VISITORS = 1
+
+
+def test_searches_are_counted_folded_and_zero_results_kept_apart(client, permanent, every_visitor_counts):
     for query in ["đăng ký thường trú", "DANG KY THUONG TRU", "xyzzy"]:
         client.get("/search/", {"q": query})
     client.get("/search/", {"q": "đăng ký thường trú", "page": 2})  # paging is not a new search
@@ -82,13 +88,13 @@ def test_searches_are_counted_folded_and_zero_results_kept_apart(client, permane
 @pytest.mark.parametrize(
     "query", ["0912 345 678", "0912345678", "CCCD 001093012345", "nguyenvana@gmail.com", "+84 912 345 678"]
 )
-def test_queries_that_look_personal_are_never_stored(client, permanent, query):
+def test_queries_that_look_personal_are_never_stored(client, permanent, query, every_visitor_counts):
     client.get("/search/", {"q": query})
     assert not Query.objects.exists()
     assert not ZeroResultHit.objects.exists()
 
 
-def test_report_lists_frequent_and_zero_result_searches(client, permanent, admin_user):
+def test_report_lists_frequent_and_zero_result_searches(client, permanent, admin_user, every_visitor_counts):
     prefer_english(admin_user)
     for query in ["thường trú", "thuong tru", "xyzzy"]:
         client.get("/search/", {"q": query})

@@ -61,3 +61,79 @@ def test_promoted_hidden_page_is_not_shown(client, hidden_pages):
     data = client.get("/api/search/", {"q": "giấy khai sinh"}).json()
     assert all(SECRET not in r["title"] for r in data["results"])
     assert not any(r["promoted"] for r in data["results"])
+
+
+# --- The search-queries reports show only what several visitors typed ---
+
+NAME_QUERY = "Phạm Văn Địa số 12 Trần Phú"
+REPORT = "/admin/search-queries/"
+
+
+def _search_from(client, address, query, times=1):
+    for _ in range(times):
+        assert client.get("/search/", {"q": query}, REMOTE_ADDR=address).status_code == 200
+
+
+def _reports(client, user):
+    """What editors read: the project's report and Wagtail's "Search terms" report."""
+    from django.urls import reverse
+
+    client.force_login(user)
+    ours = client.get(REPORT)
+    wagtails = client.get(reverse("wagtailsearchpromotions:search_terms"))
+    assert ours.status_code == wagtails.status_code == 200
+    return ours.content.decode() + wagtails.content.decode(), ours.context
+
+
+def test_a_name_typed_ten_times_by_one_visitor_never_reaches_editors(client, catalogue, admin_user):
+    _search_from(client, "203.0.113.7", NAME_QUERY, times=10)
+    _search_from(client, "203.0.113.7", "xyzzy khong co", times=10)
+    content, context = _reports(client, admin_user)
+    assert "pham van dia" not in content
+    assert "xyzzy" not in content
+    assert "ít nhất 3 người truy cập khác nhau" in content  # editors are told why
+    assert context["top"] == [] and context["zero"] == []
+    assert not Query.objects.exists()
+
+
+def test_a_query_typed_by_three_distinct_visitors_is_shown_with_every_search(client, catalogue, admin_user):
+    from search.models import QueryVisitor
+
+    _search_from(client, "203.0.113.1", "xyzzy khong co", times=4)
+    _search_from(client, "203.0.113.2", "XYZZY KHÔNG CÓ")
+    assert not Query.objects.exists()  # two visitors are not enough
+    _search_from(client, "203.0.113.3", "xyzzy không có")
+    content, context = _reports(client, admin_user)
+    assert "xyzzy khong co" in content
+    assert [(row["query__query_string"], row["searches"]) for row in context["top"]] == [("xyzzy khong co", 6)]
+    assert [(row["query__query_string"], row["searches"]) for row in context["zero"]] == [("xyzzy khong co", 6)]
+    assert not QueryVisitor.objects.exists()  # the waiting rows are gone once counted
+    _search_from(client, "203.0.113.1", "xyzzy khong co")
+    assert Query.objects.get().hits == 7
+
+
+def test_visitors_are_told_apart_through_the_trusted_proxy_and_never_stored_as_addresses(client, catalogue, settings):
+    from search.models import QueryVisitor
+
+    settings.FEEDBACK_TRUSTED_PROXIES = ["127.0.0.1"]
+    for address in ("198.51.100.1", "198.51.100.2"):
+        client.get("/search/", {"q": NAME_QUERY}, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address)
+    rows = list(QueryVisitor.objects.values_list("visitor", flat=True))
+    assert len(set(rows)) == 2
+    assert not any("198.51.100" in row or "127.0.0.1" in row for row in rows)
+    assert not Query.objects.exists()
+
+
+def test_waiting_searches_are_forgotten_after_the_window(catalogue, settings):
+    import datetime
+
+    from search.models import QueryVisitor
+    from search.query_log import record_query
+
+    settings.SEARCH_REPORT_WINDOW_DAYS = 30
+    today = datetime.date(2026, 12, 4)
+    record_query(NAME_QUERY, 0, visitor="a", today=today - datetime.timedelta(days=40))
+    record_query(NAME_QUERY, 0, visitor="b", today=today - datetime.timedelta(days=35))
+    record_query(NAME_QUERY, 0, visitor="c", today=today)
+    assert list(QueryVisitor.objects.values_list("visitor", flat=True)) == ["c"]
+    assert not Query.objects.exists()

@@ -151,7 +151,7 @@ class Command(BaseCommand):
         if verbose:
             self.stdout.write(f"Search synonyms created: {synonyms}")
 
-        answers_index = self._ensure_answers_index(home)
+        answers_index = self._ensure_answers_index(home, site)
         if verbose:
             self.stdout.write(f"Answers index: {answers_index.title}")
         items, staff = ensure_demo_feedback()
@@ -172,15 +172,22 @@ class Command(BaseCommand):
         catalogue.save_revision().publish()
         return catalogue, True
 
-    def _ensure_answers_index(self, home):
-        """The public answers page, with the "Answer approval" workflow (given by feedback/signals.py)."""
-        index = AnswerIndexPage.objects.order_by("path").first()
-        if index is not None:
-            return index
-        home.refresh_from_db()
-        index = AnswerIndexPage(show_in_menus=True, **ANSWERS_INDEX)
-        home.add_child(instance=index)
-        index.save_revision().publish()
+    def _ensure_answers_index(self, home, site):
+        """The site's public answers page, chosen in its commune settings (new answers go there).
+
+        It gets the "Answer approval" workflow and the groups' rights from feedback/signals.py.
+        """
+        settings_obj, _ = CommuneSettings.objects.get_or_create(site=site)
+        if settings_obj.answers_index_id:
+            return settings_obj.answers_index
+        index = AnswerIndexPage.objects.descendant_of(home).live().order_by("path").first()
+        if index is None:
+            home.refresh_from_db()
+            index = AnswerIndexPage(show_in_menus=True, **ANSWERS_INDEX)
+            home.add_child(instance=index)
+            index.save_revision().publish()
+        settings_obj.answers_index = index
+        settings_obj.save(update_fields=["answers_index"])
         return index
 
     def _ensure_admin(self, username, verbose):
