@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchlib import positive_int  # noqa: E402
+from benchlib import positive_int, run_in_threads  # noqa: E402
 
 CACHE = ROOT / ".cache" / "bench_uploads"
 SCENARIOS = {
@@ -173,13 +173,7 @@ def run_child(path, parallel, module_file):
             results[index] = (time.perf_counter() - started, outcome)
 
     before = _status_kb("VmRSS")
-    started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(parallel)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
+    wall = run_in_threads(work, parallel)
     peak = _status_kb("VmHWM")
     print(
         json.dumps(

@@ -2,6 +2,8 @@
 
 import argparse
 import os
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,3 +54,14 @@ def use_bench_database(database, sqlite_path, rebuild, example):
             f"DATABASE_URL names the database {name!r}: the benchmark empties what it uses, so it only runs on "
             f"one whose name contains 'bench' (CREATE DATABASE {example})."
         )
+
+
+def run_in_threads(work, count):
+    """Run ``work(0)`` … ``work(count - 1)`` in parallel threads and wait for all; return the seconds it took."""
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started

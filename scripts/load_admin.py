@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchlib import positive_int  # noqa: E402
+from benchlib import positive_int, run_in_threads  # noqa: E402
 from load_feedback import (  # noqa: E402
     add_server_arguments,
     describe_server,
@@ -233,13 +233,7 @@ def run(port, marker, clients, rounds, home_id, pages):
             with lock:
                 errors.append(f"client {index}: {type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors, time.perf_counter() - started
+    return results, errors, run_in_threads(work, clients)
 
 
 def verify(marker, results, home_id, pages):

@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchlib import positive_int  # noqa: E402
+from benchlib import positive_int, run_in_threads  # noqa: E402
 
 FORM_PATH = "/gop-y/"
 
@@ -306,13 +306,7 @@ def run_clients(port, marker, total, clients, photo):
             with lock:
                 errors.append(f"client {index}: {type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors, time.perf_counter() - started
+    return results, errors, run_in_threads(work, clients)
 
 
 def run_burst(port, marker, count, address="192.0.2.77"):
@@ -332,11 +326,7 @@ def run_burst(port, marker, count, address="192.0.2.77"):
         with lock:
             results.append((number, *outcome))
 
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_in_threads(work, count)
     return sorted(results)
 
 

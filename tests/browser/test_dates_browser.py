@@ -54,6 +54,7 @@ def test_staff_type_04_12_2026_08_30_and_read_back_4_december(live_server, brows
     _register(page, live_server, "31/02/2026 08:30", "Ngày không có thật")
     expect(page.locator("main")).to_contain_text("“31/02/2026 08:30” không phải là ngày có thật")
     expect(page.locator("#id_title")).to_have_value("Ngày không có thật")  # what was typed is kept
+    expect(page.locator(".messages ul")).to_have_css("opacity", "1")  # the error banner has finished fading in
     assert_accessible(page)  # the error is tied to its field
     assert not Feedback.objects.filter(title="Ngày không có thật").exists()
     page.context.close()
