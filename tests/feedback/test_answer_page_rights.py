@@ -15,7 +15,7 @@ import pytest
 from feedback import answers
 from feedback.models import AnswerIndexPage, AnswerPage
 from home.models import StandardPage
-from tests.factories import make_user
+from tests.factories import make_user, refresh_search_index
 from tests.feedback.test_answers import REWRITTEN, approved_item, edit_url, editor_data, make_answer, make_answers_index
 
 pytestmark = pytest.mark.django_db
@@ -217,14 +217,15 @@ SEE_DRAFTS = {"superuser", "chairman", "leader", "office"}
 
 
 @pytest.fixture
-def drafts(index):
-    """A never-published answer and a live answer with an unpublished change of title."""
+def drafts(clean_search_index, index):
+    """A never-published answer and a live answer with an unpublished change of title (searchable at once)."""
     draft = AnswerPage(title=DRAFT_TITLE, question="?", answer="<p>.</p>", live=False)
     index.add_child(instance=draft)
     draft.save_revision(log_action=True)  # the log entry carries the title (Reports › Site history)
     pending = make_answer(index, "Lịch tiếp dân")
     pending.title = PENDING_TITLE
     pending.save_revision(log_action=True)
+    refresh_search_index()
     return draft, pending
 
 
