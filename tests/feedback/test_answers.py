@@ -22,6 +22,7 @@ from feedback import answers, workflow
 from feedback.models import AnswerIndexPage, AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS, GROUP_OFFICE
 from tests.factories import make_feedback, make_field, make_procedure, refresh_search_index
+from tests.migrations import migrate
 
 pytestmark = pytest.mark.django_db
 
@@ -646,14 +647,6 @@ def test_the_setting_refuses_an_index_of_another_site(home_page, commune_setting
 # --- Migration 0011: old answer pages move to tra-loi-<n>, with no redirect from a code ---
 
 
-def _migrate(targets):
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migration_0011_moves_answer_pages_off_their_tracking_codes(client, home_page, commune_settings):
     from django.db.migrations.loader import MigrationLoader
@@ -665,7 +658,7 @@ def test_migration_0011_moves_answer_pages_off_their_tracking_codes(client, home
     coded = make_feedback(title="Đường thôn 7")  # before: the register's later migrations may add columns
     code = coded.tracking_code
     try:
-        _migrate([("feedback", "0010_protect_logs")])
+        migrate([("feedback", "0010_protect_logs")])
         index = make_answers_index(home_page)
         kept = make_answer(index, "Giờ làm việc", slug="tra-loi-1")
         old_slug = code.lower()
@@ -681,7 +674,7 @@ def test_migration_0011_moves_answer_pages_off_their_tracking_codes(client, home
         Redirect.objects.create(old_path=f"/cu/{old_slug}", redirect_link="https://example.vn/")
         unrelated = Redirect.objects.create(old_path="/gioi-thieu-cu", redirect_page=index)
 
-        _migrate(latest)
+        migrate(latest)
 
         old = AnswerPage.objects.get(pk=old.pk)
         assert (old.slug, old.url_path) == ("tra-loi-2", "/home/hoi-dap/tra-loi-2/")
@@ -695,4 +688,4 @@ def test_migration_0011_moves_answer_pages_off_their_tracking_codes(client, home
         assert client.get(f"/hoi-dap/{old_slug}/").status_code == 404
         assert code not in client.get("/hoi-dap/").content.decode()
     finally:
-        _migrate(latest)
+        migrate(latest)

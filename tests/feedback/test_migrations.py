@@ -1,21 +1,13 @@
 """Data migrations of the feedback register keep what is already stored."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 import pytest
+
+from tests.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("feedback", "0007_answer_approval_workflow")]
 AFTER = [("feedback", "0008_event_rating")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_ratings_already_given_get_their_stars():
@@ -36,4 +28,4 @@ def test_ratings_already_given_get_their_stars():
         assert FeedbackEvent.objects.get(pk=rated.pk).note == "3/5: Tạm được"
     finally:
         # Leave the database fully migrated for the transactional tests that follow.
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate()

@@ -1,22 +1,13 @@
 """Migration search/0003: counts stored before visitors were counted are dropped (they may be one person's name)."""
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 import pytest
+
+from tests.migrations import migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("search", "0002_editors_tune_search")]
 AFTER = [("search", "0003_query_visitors")]
-
-
-def migrate(targets=None):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = targets or executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_unattributed_counts_go_and_promoted_queries_stay():
