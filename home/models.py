@@ -6,11 +6,23 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+
+from modelcluster.models import ClusterableModel
+
+from home.places import (  # noqa: F401 - the models of home.places belong to this app
+    CommuneOpeningHours,
+    Office,
+    OfficeOpeningHours,
+    PlaceMixin,
+    latitude_field,
+    longitude_field,
+    map_url_field,
+)
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 .\-]{5,18}[0-9]$")
 ZALO_HOSTS = {"zalo.me", "oa.zalo.me", "chat.zalo.me"}
@@ -108,7 +120,7 @@ class StandardPage(Page):
 
 
 @register_setting(icon="home")
-class CommuneSettings(BaseSiteSetting):
+class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
     """Contact details shown on every page and printed on posters."""
 
     # --- Identity ---
@@ -136,10 +148,13 @@ class CommuneSettings(BaseSiteSetting):
         help_text=_("Phone number citizens can call, e.g. 0263 3822 115."),
     )
     email = models.EmailField(_("email"), blank=True, help_text=_("Public email address of the office."))
+    latitude = latitude_field()
+    longitude = longitude_field()
+    map_url = map_url_field()
     office_hours = models.TextField(
-        _("office hours"),
+        _("notes on office hours"),
         blank=True,
-        help_text=_("When the one-stop desk receives citizens; one line per period."),
+        help_text=_("Shown under the opening hours, one line each, e.g. 'Closed on Sundays and public holidays.'"),
     )
     zalo_url = models.URLField(
         _("Zalo link"),
@@ -168,11 +183,16 @@ class CommuneSettings(BaseSiteSetting):
                 FieldPanel("address"),
                 FieldPanel("hotline"),
                 FieldPanel("email"),
-                FieldPanel("office_hours"),
                 FieldPanel("zalo_url"),
             ],
             heading=_("Contact"),
         ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]), FieldPanel("map_url")],
+            heading=_("One-stop desk on the map"),
+        ),
+        InlinePanel("opening_hours", heading=_("Opening hours of the one-stop desk"), label=_("Period")),
+        FieldPanel("office_hours"),
         MultiFieldPanel([FieldPanel("answers_index")], heading=_("Public answers")),
     ]
 

@@ -391,6 +391,8 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 FEEDBACK_IDENTITY_KEYS = env_list("FEEDBACK_IDENTITY_KEYS")
 # Attachments are personal data: kept outside MEDIA_ROOT, served only to staff.
 FEEDBACK_PRIVATE_ROOT = Path(env_str("FEEDBACK_PRIVATE_ROOT") or BASE_DIR / "private")
+# Uploaded catalogue imports (data files, ZIPs of forms) wait here for their task; never served.
+PROCEDURE_IMPORT_ROOT = Path(env_str("PROCEDURE_IMPORT_ROOT") or FEEDBACK_PRIVATE_ROOT / "procedure-imports")
 FEEDBACK_MAX_ATTACHMENTS = 3
 FEEDBACK_MAX_UPLOAD_SIZE = env_int("FEEDBACK_MAX_UPLOAD_SIZE", 8 * 1024 * 1024)
 # Pixel bombs: a photo that would decode to more pixels than this is refused from its header (a JPEG

@@ -41,3 +41,4 @@ Q_CLUSTER = {**Q_CLUSTER, "name": "commune-portal-test", "workers": 1}
 
 FEEDBACK_IDENTITY_KEYS = [derive_key(SECRET_KEY)]
 FEEDBACK_PRIVATE_ROOT = BASE_DIR / ".cache" / "test-private"
+PROCEDURE_IMPORT_ROOT = FEEDBACK_PRIVATE_ROOT / "procedure-imports"

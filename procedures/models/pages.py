@@ -39,14 +39,44 @@ CODE_VALIDATOR = RegexValidator(
     _("Enter the national procedure code, e.g. 1.001193."),
     code="invalid_code",
 )
+#: Codes the portal gives local procedures, which have no national code: ``DP.`` and eight letters or digits.
+LOCAL_CODE_PREFIX = "DP."
+LOCAL_CODE_VALIDATOR = RegexValidator(
+    r"^DP\.[0-9A-Z]{8}$",
+    _("A local procedure's code is DP. followed by eight letters or digits, e.g. DP.7K2M9QXA."),
+    code="invalid_local_code",
+)
+
+
+def validate_procedure_code(value):
+    """A national code (1.001193, 2.000986.000.00.00.H19) or a local one (DP.7K2M9QXA)."""
+    if value.startswith(LOCAL_CODE_PREFIX):
+        LOCAL_CODE_VALIDATOR(value)
+    else:
+        CODE_VALIDATOR(value)
+
+
+def local_code(name):
+    """The stable code of a local procedure, from its official name.
+
+    The same name (whatever its case, spacing or Unicode form) always gives
+    the same code, so importing the same file again finds the same page.
+    """
+    import base64
+    import hashlib
+    import unicodedata
+
+    key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return LOCAL_CODE_PREFIX + base64.b32encode(digest).decode("ascii")[:8]
 
 
 @register_snippet
 class FieldOfActivity(index.Indexed, models.Model):
     """A field of activity (lĩnh vực), shared by procedures and feedback."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("e.g. 'Hộ tịch', 'Chứng thực'."))
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Used in addresses, e.g. ho-tich."))
+    name = models.CharField(_("name"), max_length=255, unique=True, help_text=_("e.g. 'Hộ tịch', 'Chứng thực'."))
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, help_text=_("Used in addresses, e.g. ho-tich."))
     description = models.TextField(_("description"), blank=True, help_text=_("One sentence shown on the index."))
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
@@ -185,8 +215,21 @@ class ProcedurePage(Page):
         _("national code"),
         max_length=40,
         unique=True,
-        validators=[CODE_VALIDATOR],
-        help_text=_("The code in the national procedure database, e.g. 1.001193. Posters and QR codes use it."),
+        validators=[validate_procedure_code],
+        help_text=_(
+            "The code in the national procedure database, e.g. 1.001193. Posters and QR codes use it. "
+            "A local procedure without a national code gets a code DP.… of its own."
+        ),
+    )
+    is_local = models.BooleanField(
+        _("local procedure"),
+        default=False,
+        help_text=_("Set by the province or commune, with no code in the national database."),
+    )
+    full_name = models.TextField(
+        _("full official name"),
+        blank=True,
+        help_text=_("The official name when it is longer than the title (titles hold 255 characters)."),
     )
     field = models.ForeignKey(
         FieldOfActivity,
@@ -228,8 +271,22 @@ class ProcedurePage(Page):
     fee = models.TextField(
         _("fee"), blank=True, help_text=_("Fees and charges, or 'Không' (none). Citizens look for this first.")
     )
-    agency = models.CharField(
-        _("implementing agency"), max_length=255, blank=True, help_text=_("e.g. 'Ủy ban nhân dân cấp xã'.")
+    agency = models.TextField(_("implementing agency"), blank=True, help_text=_("e.g. 'Ủy ban nhân dân cấp xã'."))
+    office = models.ForeignKey(
+        "home.Office",
+        verbose_name=_("where to submit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="procedures",
+        help_text=_("Leave empty for the commune's one-stop desk (commune settings); choose an office otherwise."),
+    )
+    poster_changed_at = models.DateTimeField(
+        _("poster content changed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When something printed on the QR poster last changed; older posters need reprinting."),
     )
     result = models.TextField(_("result"), blank=True, help_text=_("What the citizen receives."))
     legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("One law, decree or circular per line."))
@@ -237,7 +294,13 @@ class ProcedurePage(Page):
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("code"), FieldPanel("field"), FieldPanel("level"), FieldPanel("summary")],
+            [
+                FieldPanel("full_name"),
+                FieldRowPanel([FieldPanel("code"), FieldPanel("is_local")]),
+                FieldPanel("field"),
+                FieldPanel("level"),
+                FieldPanel("summary"),
+            ],
             heading=_("Identity"),
         ),
         InlinePanel("required_documents", heading=_("Required documents"), label=_("Document")),
@@ -250,6 +313,7 @@ class ProcedurePage(Page):
                     [FieldPanel("channel_in_person"), FieldPanel("channel_online"), FieldPanel("channel_post")]
                 ),
                 FieldPanel("online_url"),
+                FieldPanel("office"),
                 FieldPanel("applicants"),
                 FieldPanel("conditions"),
             ],
@@ -279,13 +343,14 @@ class ProcedurePage(Page):
 
     search_fields = [
         *Page.search_fields,
+        index.SearchField("full_name"),
         index.SearchField("code", boost=5),
         index.AutocompleteField("code"),
         index.SearchField("summary"),
         index.SearchField("applicants"),
         index.SearchField("result"),
         index.RelatedFields("field", [index.SearchField("name"), index.FilterField("slug")]),
-        index.RelatedFields("required_documents", [index.SearchField("name")]),
+        index.RelatedFields("required_documents", [index.SearchField("name"), index.SearchField("official_text")]),
         index.FilterField("field_id"),
         index.FilterField("code"),
     ]
@@ -419,8 +484,34 @@ class ProcedureDocument(Orderable):
     """One document the citizen must bring, in order."""
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="required_documents")
-    name = models.CharField(_("document"), max_length=500, help_text=_("e.g. 'Tờ khai đăng ký khai sinh'."))
+    name = models.CharField(
+        _("document"),
+        max_length=500,
+        help_text=_("The short name citizens look for, e.g. 'Tờ khai đăng ký khai sinh'."),
+    )
+    official_text = models.TextField(
+        _("full official text"),
+        blank=True,
+        help_text=_("The whole entry as the national database words it, with its cases, conditions and notes."),
+    )
+    case = models.TextField(
+        _("case"),
+        blank=True,
+        help_text=_("When the documents differ by case: the case this one belongs to, e.g. 'Trường hợp ủy quyền'."),
+    )
     copies = models.PositiveSmallIntegerField(_("copies"), default=1, help_text=_("How many copies to bring."))
+    copies_note = models.CharField(
+        _("originals and copies"), max_length=120, blank=True, help_text=_("e.g. 'Bản chính: 1 - Bản sao: 0'.")
+    )
+    form_name = models.CharField(
+        _("form name"), max_length=255, blank=True, help_text=_("The official form, e.g. 'Mẫu số 01/TK'.")
+    )
+    form_url = models.URLField(
+        _("form link"),
+        blank=True,
+        max_length=500,
+        help_text=_("The official link to the form, used when no form file is uploaded here."),
+    )
     form = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("form template"),
@@ -431,7 +522,14 @@ class ProcedureDocument(Orderable):
         help_text=_("A blank form citizens can download and fill in, if there is one."),
     )
 
-    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("copies")]), FieldPanel("form")]
+    panels = [
+        FieldPanel("case"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("copies")]),
+        FieldPanel("official_text"),
+        FieldPanel("copies_note"),
+        FieldRowPanel([FieldPanel("form_name"), FieldPanel("form_url")]),
+        FieldPanel("form"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("required document")

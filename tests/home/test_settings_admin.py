@@ -25,6 +25,11 @@ def _form(**overrides):
         "email": "ubnd@example.gov.vn",
         "office_hours": "Thứ Hai – Thứ Sáu",
         "zalo_url": "https://zalo.me/123456",
+        # The opening-hours inline (none here).
+        "opening_hours-TOTAL_FORMS": "0",
+        "opening_hours-INITIAL_FORMS": "0",
+        "opening_hours-MIN_NUM_FORMS": "0",
+        "opening_hours-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

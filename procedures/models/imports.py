@@ -1,0 +1,109 @@
+"""An import of the procedure catalogue, run by a django-q2 task.
+
+The admin upload stores the data file (and an optional ZIP of form files)
+outside the public media folder, queues ``procedures.tasks.run_import`` and
+shows the progress of this record until its report is ready.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateImportStorage(FileSystemStorage):
+    """Uploaded import files, under ``PROCEDURE_IMPORT_ROOT``: never served to the public."""
+
+    @property
+    def base_location(self):
+        return settings.PROCEDURE_IMPORT_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Import files have no public URL.")
+
+
+def import_storage():
+    return PrivateImportStorage()
+
+
+def import_file_path(instance, filename):
+    from secrets import token_hex
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{timezone.localdate():%Y/%m}/{token_hex(12)}.{extension}"
+
+
+class ProcedureImportQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[ProcedureImport.Status.QUEUED, ProcedureImport.Status.RUNNING])
+
+
+class ProcedureImport(models.Model):
+    """One upload of the catalogue and what became of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    parent = models.ForeignKey(
+        "procedures.ProcedureIndexPage",
+        verbose_name=_("catalogue"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=8)
+    data_file = models.FileField(_("data file"), upload_to=import_file_path, storage=import_storage, max_length=200)
+    forms_file = models.FileField(
+        _("form files (ZIP)"), upload_to=import_file_path, storage=import_storage, max_length=200, blank=True
+    )
+    forms_file_name = models.CharField(_("ZIP file name"), max_length=255, blank=True)
+    publish = models.BooleanField(_("publish"), default=False)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in total"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    report = models.JSONField(_("report"), null=True, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+
+    objects = ProcedureImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("procedure import")
+        verbose_name_plural = _("procedure imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_active(self):
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
