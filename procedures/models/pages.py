@@ -440,6 +440,11 @@ class ProcedurePage(Page):
         return gettext("What to bring: %(documents)s") % {"documents": "; ".join(names)} if names else ""
 
     @property
+    def display_name(self):
+        """The full official name when the title had to be shortened, else the title."""
+        return self.full_name or self.title
+
+    @property
     def sort_title(self):
         """The title without a leading 'Thủ tục', which would put everything under T."""
         return re.sub(r"^thủ tục\s+", "", self.title.strip(), flags=re.IGNORECASE)
@@ -537,6 +542,18 @@ class ProcedureDocument(Orderable):
 
     def __str__(self):
         return self.name
+
+    @property
+    def details(self):
+        """What the official text says beyond the short name (cases, conditions, notes), folded on the page.
+
+        Empty when the official text is the name itself or is not recorded.
+        """
+        text = " ".join(self.official_text.split())
+        name = " ".join(self.name.split())
+        if not text or text == name:
+            return ""
+        return self.official_text
 
 
 class ProcedureStep(Orderable):
