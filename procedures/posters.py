@@ -5,8 +5,16 @@ Everything here works without a request, so the django-q2 task
 
 When is a poster "printed"? See :mod:`procedures.models.posters`: a single
 poster when the editor confirms it on the print page, a batch when its task
-finishes. A printed poster needs reprinting once its procedure is published
-again after the print (``last_published_at`` later than the last print).
+finishes. A printed poster needs reprinting once something it SHOWS changed
+after the print (``ProcedurePage.poster_changed_at`` later than the last
+print); :mod:`procedures.signals` keeps that date. A poster shows:
+
+* the procedure's title and code (and, through the code, both QR targets);
+* the site's address (``Site`` host name and port: the QR targets);
+* the commune's name, authority name and hotline (``CommuneSettings``);
+* the date of that last change.
+
+Nothing else: a new fee, new documents or new steps leave printed posters valid.
 """
 
 import csv
@@ -59,7 +67,21 @@ class Poster:
 
     @property
     def last_changed(self):
-        return self.page.last_published_at
+        """The date printed on the poster: when something it shows last changed."""
+        return self.page.poster_changed_at or self.page.last_published_at
+
+
+#: The procedure's own fields a poster shows (the QR targets follow from the code).
+POSTER_PAGE_FIELDS = ("title", "code")
+#: The commune settings a poster shows.
+POSTER_COMMUNE_FIELDS = ("commune_name", "authority_name", "hotline")
+
+
+def poster_content(values):
+    """What a poster shows of one procedure, from a page, a dict of field values or a revision's content."""
+    if isinstance(values, dict):
+        return tuple(str(values.get(name) or "") for name in POSTER_PAGE_FIELDS)
+    return tuple(str(getattr(values, name) or "") for name in POSTER_PAGE_FIELDS)
 
 
 def poster_for(page):
@@ -88,7 +110,7 @@ def procedures_in_scope(field=None):
 
 
 def with_print_status(queryset):
-    """Annotate ``last_printed_at`` and ``needs_reprint`` (printed, then published again)."""
+    """Annotate ``last_printed_at`` and ``needs_reprint`` (printed, then what the poster shows changed)."""
     last_print = PosterPrint.objects.filter(procedure=OuterRef("pk")).order_by("-printed_at").values("printed_at")[:1]
     return queryset.annotate(last_printed_at=Subquery(last_print)).annotate(
         needs_reprint=Case(
@@ -100,8 +122,8 @@ def with_print_status(queryset):
 
 
 def stale_q():
-    """On a queryset annotated by :func:`with_print_status`: posters older than the procedure."""
-    return Q(last_printed_at__isnull=False, last_published_at__gt=F("last_printed_at"))
+    """On a queryset annotated by :func:`with_print_status`: posters older than what they show."""
+    return Q(last_printed_at__isnull=False, poster_changed_at__gt=F("last_printed_at"))
 
 
 def needs_reprint(queryset):

@@ -33,3 +33,63 @@ def language_choices():
     from django.conf import settings
 
     return settings.LANGUAGES
+
+
+# --- Link previews (Open Graph, Twitter card): see docs/site-wide.md ---
+
+
+def _plain(text, limit=None):
+    """One line of plain text (tags dropped, entities decoded: the template escapes it once)."""
+    import html
+
+    from django.utils.html import strip_tags
+    from django.utils.text import Truncator
+
+    text = " ".join(html.unescape(strip_tags(str(text))).split())
+    return Truncator(text).chars(limit) if limit else text
+
+
+@register.simple_tag(takes_context=True)
+def reuse_block(context, name, limit=None):
+    """Render the current template's block ``name`` once more (e.g. the title for og:title).
+
+    Django renders each block once; this renders the most specific override
+    again, so a view's ``{% block title %}`` serves ``<title>`` and the link
+    preview alike. Blocks rendered this way must be side-effect free.
+    """
+    from django.template.loader_tags import BLOCK_CONTEXT_KEY
+
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context is not None else None
+    if block is None:
+        return ""
+    with context.push(block=block):
+        return _plain(block.nodelist.render(context), limit)
+
+
+@register.simple_tag
+def page_description(page, limit=300):
+    """What a page is about, in one paragraph: its search description, else its own summary.
+
+    Procedures give their summary or what to bring; answers their (anonymised) question.
+    """
+    if page is None or not hasattr(page, "search_description"):
+        return ""
+    if page.search_description:
+        return _plain(page.search_description, limit)
+    snippet = getattr(page, "search_snippet_text", None)
+    return _plain(snippet(), limit) if callable(snippet) else ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context):
+    """This page's absolute address without the query string (searches stay out of link previews)."""
+    request = context.get("request")
+    page = context.get("page")
+    if request is None:
+        return ""
+    if page is not None and hasattr(page, "get_full_url"):
+        url = page.get_full_url(request)
+        if url:
+            return url
+    return request.build_absolute_uri(request.path)

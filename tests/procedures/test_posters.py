@@ -1,6 +1,7 @@
 """QR posters: the A4 print page, prints and stale posters, batches (with a real django-q2 cluster), permissions."""
 
 import csv
+import datetime
 import io
 import time
 import zipfile
@@ -15,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pytest_django.asserts import assertContains, assertNotContains
 
-from procedures.models import PosterBatch, PosterPrint, ProcedurePage
+from procedures.models import PosterBatch, PosterPrint, ProcedureDocument, ProcedurePage
 from procedures.posters import build_batch, needs_reprint, procedures_in_scope, with_print_status
 from procedures.tasks import build_poster_batch
 from tests.factories import make_field, make_procedure, make_procedure_index, prefer_english
@@ -144,8 +145,16 @@ def test_a_change_after_printing_marks_the_poster_for_reprint_until_printed_agai
     assert not any("poster-row--stale" in row["class"] for row in rows.values())
     assert rows["1.004227"].select_one(".poster-status")["data-status"] == "never"
 
+    # A new fee and a new document: the poster shows neither, so it stays valid.
     birth.refresh_from_db()
     birth.fee = "8.000 đồng"
+    birth.required_documents.add(ProcedureDocument(name="Giấy chứng nhận kết hôn của cha mẹ", copies=1))
+    birth.save_revision().publish()
+    assert set(_rows(client.get(index, {"status": "reprint"}))) == set()
+
+    # A new name is printed on the poster: reprint.
+    birth.refresh_from_db()
+    birth.title = "Thủ tục đăng ký khai sinh cho trẻ em"
     birth.save_revision().publish()
     response = client.get(index)
     rows = _rows(response)
@@ -395,3 +404,83 @@ def test_editors_and_superusers_may_use_them(client, editor, admin_user, birth):
             assert client.get(url).status_code == 200, (user, url)
         assertContains(client.get(reverse("procedure_posters:index")), 'data-code="1.001193"')
         assertContains(client.get("/admin/"), "procedure-posters")  # the "Procedures" submenu
+
+
+# --- What counts as a change of the poster ---
+
+
+def _stale_codes():
+    return set(needs_reprint(ProcedurePage.objects.all()).values_list("code", flat=True))
+
+
+def _print_now(*pages):
+    from procedures.posters import record_prints
+
+    record_prints(pages)
+
+
+@pytest.mark.django_db
+def test_only_what_the_poster_shows_asks_for_a_reprint(birth):
+    _print_now(birth)
+    printed_date = birth.poster_changed_at
+
+    # Fee, processing time, steps, documents, summary: not on the poster.
+    page = ProcedurePage.objects.get(pk=birth.pk)
+    page.fee = "Lệ phí 8.000 đồng"
+    page.processing_time_value = 3
+    page.summary = "Đăng ký việc sinh cho trẻ em."
+    page.required_documents.add(ProcedureDocument(name="Giấy chứng nhận kết hôn", copies=1))
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert page.poster_changed_at == printed_date
+    assert _stale_codes() == set()
+
+    # Saving a draft with a new title changes nothing printed yet...
+    page.title = "Đăng ký khai sinh"
+    revision = page.save_revision()
+    assert _stale_codes() == set()
+    # ... publishing it does, and the poster then shows the new date.
+    revision.publish()
+    page.refresh_from_db()
+    assert page.poster_changed_at == page.last_published_at > printed_date
+    assert _stale_codes() == {"1.001193"}
+
+
+@pytest.mark.django_db
+def test_a_new_hotline_or_host_name_asks_for_a_reprint_of_every_poster(birth, commune_settings, catalogue):
+    from wagtail.models import Site
+
+    other = make_procedure(catalogue, "1.000894", "Thủ tục đăng ký kết hôn")
+    _print_now(birth, other)
+    commune_settings.office_hours = "Thứ Hai – Thứ Sáu"  # not on the poster
+    commune_settings.save()
+    assert _stale_codes() == set()
+
+    commune_settings.hotline = "0263 3822 999"
+    commune_settings.save()
+    assert _stale_codes() == {"1.001193", "1.000894"}
+
+    _print_now(birth, other)
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Cổng thông tin"  # not on the poster
+    site.save()
+    assert _stale_codes() == set()
+    site.hostname = "hoabinh.example.vn"
+    site.save()
+    assert _stale_codes() == {"1.001193", "1.000894"}
+
+
+@pytest.mark.django_db
+def test_migrated_pages_keep_the_old_rule_until_their_next_publication(birth):
+    """Migration 0004 starts poster_changed_at at last_published_at: a poster printed before stays stale."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("procedures.migrations.0004_real_catalogue")
+    _print_now(birth)
+    PosterPrint.objects.update(printed_at=birth.last_published_at - datetime.timedelta(days=30))
+    ProcedurePage.objects.filter(pk=birth.pk).update(poster_changed_at=None)
+    migration.posters_changed_when_published(apps, None)
+    assert ProcedurePage.objects.get(pk=birth.pk).poster_changed_at == birth.last_published_at
+    assert _stale_codes() == {"1.001193"}

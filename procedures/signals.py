@@ -1,0 +1,80 @@
+"""Keep ``ProcedurePage.poster_changed_at``: the moment something a printed QR poster shows changed.
+
+See :mod:`procedures.posters` for what a poster shows. Three things can change it:
+
+* publishing a procedure whose title or code differs from its previously live version
+  (or its first publication);
+* the commune's name, authority name or hotline (every procedure of that site);
+* the site's host name or port, which the QR codes encode (every procedure of that site).
+
+A fee, a document or a step changes nothing on the poster, so it never asks for a reprint.
+"""
+
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from wagtail.models import Revision, Site
+
+from procedures.models import ProcedurePage
+from procedures.posters import POSTER_COMMUNE_FIELDS, poster_content
+
+
+def _previously_live_content(old):
+    """What the poster showed before this publication: the old live revision, else the stored row."""
+    if old["live_revision_id"]:
+        content = Revision.objects.filter(pk=old["live_revision_id"]).values_list("content", flat=True).first()
+        if isinstance(content, dict) and all(name in content for name in ("title", "code")):
+            return poster_content(content)
+    return poster_content(old)
+
+
+@receiver(pre_save, sender=ProcedurePage)
+def note_poster_change_on_publish(sender, instance, update_fields=None, raw=False, **kwargs):
+    """On publication (Wagtail sets a new ``last_published_at``), compare with the previous live version."""
+    if raw or instance.pk is None or not instance.live or instance.last_published_at is None:
+        return
+    if update_fields is not None and "last_published_at" not in update_fields:
+        return
+    old = (
+        ProcedurePage.objects.filter(pk=instance.pk)
+        .values("title", "code", "live_revision_id", "last_published_at", "poster_changed_at")
+        .first()
+    )
+    if old is None or old["last_published_at"] == instance.last_published_at:
+        return  # not a publication
+    if old["poster_changed_at"] is None or _previously_live_content(old) != poster_content(instance):
+        instance.poster_changed_at = instance.last_published_at
+
+
+def _mark_site_posters_changed(site):
+    if site is None or site.root_page_id is None:
+        return
+    ProcedurePage.objects.in_site(site).filter(last_published_at__isnull=False).update(poster_changed_at=timezone.now())
+
+
+@receiver(pre_save, sender=Site)
+def note_poster_change_on_new_address(sender, instance, raw=False, **kwargs):
+    """A new host name or port changes every QR code of the site."""
+    if raw or instance.pk is None:
+        return
+    old = Site.objects.filter(pk=instance.pk).first()
+    if old is not None and old.root_url != instance.root_url:
+        _mark_site_posters_changed(old)
+
+
+def _note_commune_change(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).values(*POSTER_COMMUNE_FIELDS).first()
+    if old is None:
+        return
+    if any((old[name] or "") != (getattr(instance, name) or "") for name in POSTER_COMMUNE_FIELDS):
+        _mark_site_posters_changed(instance.site)
+
+
+def connect():
+    """Connect the commune-settings receiver (home's model, imported lazily)."""
+    from home.models import CommuneSettings
+
+    pre_save.connect(_note_commune_change, sender=CommuneSettings, dispatch_uid="procedures.poster_commune_change")
