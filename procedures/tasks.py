@@ -16,3 +16,10 @@ def build_poster_batch(batch_id):
         return None
     batch = build_batch(batch)
     return batch.status
+
+
+def run_import(import_id):
+    """Import the rows of a stored upload (see :mod:`procedures.import_jobs`)."""
+    from procedures.import_jobs import run_import as run
+
+    return run(import_id)

@@ -2,8 +2,10 @@
 
 A procedure is incomplete when it has no required documents, no processing
 time (neither a value nor the unit "immediately"), no fee statement, no
-implementing agency, or a document whose form template is set but whose file
-is missing from storage. Each row links to the page's edit view.
+implementing agency, a document whose form template is set but whose file
+is missing from storage, or a document naming an official form ("Mẫu số
+01/TK") with neither a form file nor a link to it (citizens read the name
+but cannot get the form). Each row links to the page's edit view.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ PROBLEMS = {
     "fee": gettext_lazy("No fee statement"),
     "agency": gettext_lazy("No implementing agency"),
     "form_file": gettext_lazy("Form file missing"),
+    "named_form": gettext_lazy("Named form neither uploaded nor linked"),
 }
 
 
@@ -48,6 +51,11 @@ def _form_file_missing(document):
         return False
     name = form.file.name
     return not name or not form.file.storage.exists(name)
+
+
+def _named_form_missing(document):
+    """The document names an official form but offers neither its file nor its link."""
+    return bool(document.form_name.strip()) and document.form_id is None and not document.form_url.strip()
 
 
 def find_gaps(pages):
@@ -70,6 +78,11 @@ def find_gaps(pages):
         missing_forms = [document.name for document in documents if _form_file_missing(document)]
         if missing_forms:
             problems["form_file"] = _("Form file missing: %(documents)s") % {"documents": "; ".join(missing_forms)}
+        unreachable_forms = [document.name for document in documents if _named_form_missing(document)]
+        if unreachable_forms:
+            problems["named_form"] = _("Named form neither uploaded nor linked: %(documents)s") % {
+                "documents": "; ".join(unreachable_forms)
+            }
         if problems:
             gaps.append(Gap(page=page, problems=problems))
     return gaps

@@ -141,3 +141,34 @@ def test_report_permissions(client, django_user_model, procedures):
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     assert client.get(REPORT).status_code == 200
+
+
+@pytest.mark.django_db
+def test_named_forms_without_file_or_link_are_listed_in_vietnamese(client, admin_user, catalogue):
+    """A document naming an official form ("Mẫu số 01/TK") is fine with the form file or its link, not with neither."""
+    pages = {
+        code: make_procedure(catalogue, code, title, documents=["Tờ khai đăng ký khai sinh"], **_complete())
+        for code, title in [
+            ("1.000011", "Thủ tục có tệp mẫu"),
+            ("1.000012", "Thủ tục có đường dẫn mẫu"),
+            ("1.000013", "Thủ tục chỉ có tên mẫu"),
+        ]
+    }
+    documents = ProcedureDocument.objects.filter(page__in=pages.values())
+    documents.update(form_name="Mẫu số 01/TK")
+    documents.filter(page=pages["1.000011"]).update(form=_form("Tờ khai khai sinh"))
+    documents.filter(page=pages["1.000012"]).update(form_url="https://dichvucong.gov.vn/p/home/dvc-tthc-bieu-mau.html")
+    client.force_login(admin_user)
+
+    response = client.get(REPORT, {"problem": "named_form"}, HTTP_ACCEPT_LANGUAGE="vi")
+
+    rows = _rows(response)
+    assert set(rows) == {"1.000013"}
+    assert rows["1.000013"]["problems"] == {
+        "named_form": "Có tên mẫu đơn nhưng chưa tải tệp mẫu lên và chưa có đường dẫn: Tờ khai đăng ký khai sinh"
+    }
+    assert rows["1.000013"]["edit"] == reverse("wagtailadmin_pages:edit", args=[pages["1.000013"].pk])
+    assert (
+        "Có tên mẫu đơn nhưng chưa tải"
+        in BeautifulSoup(response.content, "html.parser").select_one("select[name=problem]").get_text()
+    )
