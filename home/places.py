@@ -8,8 +8,13 @@ elsewhere (the police station for residence, the land office) names an
 way whichever it is.
 """
 
+import datetime
+import re
+from urllib.parse import quote_plus
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -65,7 +70,72 @@ def map_url_field():
 
 
 class PlaceMixin:
-    """What a procedure page needs to know about a place: map link, call link, today's hours."""
+    """What a procedure page needs to know about a place: map link, call link, today's hours.
+
+    Works for :class:`Office` (``phone``) and ``CommuneSettings`` (``hotline``). Dates are
+    passed in, so callers (and tests) decide what "today" is; ``local_today()`` gives the
+    commune's date in ``settings.TIME_ZONE``.
+    """
+
+    @property
+    def call_number(self):
+        return getattr(self, "phone", "") or getattr(self, "hotline", "") or ""
+
+    @property
+    def tel_href(self):
+        digits = re.sub(r"[^0-9+]", "", self.call_number)
+        return f"tel:{digits}" if digits else ""
+
+    @property
+    def map_href(self):
+        """A link the phone's map app opens: the saved link, else the position, else an address search."""
+        if self.map_url:
+            return self.map_url
+        if self.latitude is not None and self.longitude is not None:
+            return f"https://www.google.com/maps/search/?api=1&query={self.latitude},{self.longitude}"
+        if getattr(self, "address", ""):
+            return "https://www.google.com/maps/search/?api=1&query=" + quote_plus(self.address)
+        return ""
+
+    def _periods(self):
+        return list(self.opening_hours.all())
+
+    def hours_on(self, day, field=None):
+        """The periods open on ``day``: general rows plus rows for ``field`` (special hours)."""
+        field_id = getattr(field, "pk", field)
+        rows = [
+            row
+            for row in self._periods()
+            if row.weekday == day.weekday() and (row.field_id is None or row.field_id == field_id)
+        ]
+        return sorted(rows, key=lambda row: row.opens)
+
+    def today_hours(self, field=None, today=None):
+        return self.hours_on(today or local_today(), field)
+
+    def next_opening(self, field=None, today=None):
+        """(date, periods) of the next day after ``today`` with hours, within a week; None if never open."""
+        today = today or local_today()
+        for offset in range(1, 8):
+            day = today + datetime.timedelta(days=offset)
+            rows = self.hours_on(day, field)
+            if rows:
+                return day, rows
+        return None
+
+    def weekly_hours(self):
+        """[(weekday label, [rows])] Monday to Sunday, days without hours left out, for the footer."""
+        periods = self._periods()
+        table = []
+        for value, label in Weekday.choices:
+            rows = sorted((row for row in periods if row.weekday == value), key=lambda row: row.opens)
+            if rows:
+                table.append((label, rows))
+        return table
+
+
+def local_today():
+    return timezone.localdate()
 
 
 class OpeningHours(Orderable):
