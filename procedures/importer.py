@@ -48,8 +48,9 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from anyascii import anyascii
 
+from procedures.import_forms import FormsArchive, open_forms_archive  # noqa: F401
 from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage, ProcedureStep
-from procedures.models.pages import CODE_VALIDATOR
+from procedures.models.pages import local_code, validate_procedure_code
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,35 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 #: Largest total size of the parts inside an XLSX (a zip), against zip bombs.
 MAX_XLSX_UNPACKED_SIZE = 100 * 1024 * 1024
 MAX_COPIES = 100
+
+#: Column headings of the CSV/XLSX template: the national database labels.
+TEMPLATE_COLUMNS = [
+    "Mã thủ tục",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Cấp thực hiện",
+    "Trình tự thực hiện",
+    "Cách thức thực hiện",
+    "Thời hạn giải quyết",
+    "Phí, lệ phí",
+    "Thành phần hồ sơ",
+    "Đối tượng thực hiện",
+    "Cơ quan thực hiện",
+    "Kết quả thực hiện",
+    "Căn cứ pháp lý",
+    "Yêu cầu, điều kiện thực hiện",
+    "Đường dẫn nộp trực tuyến",
+]
+
+# Example rows: real records of the national database (tests/data/national/procedures.json: 1.003596,
+# 1.014535, and 1.000086 shown without its code as the shape of a local procedure).
+_TEMPLATE_FILE = Path(__file__).with_name("import_template.json")
+
+
+def template_rows():
+    """Example rows for the template, cells in ``TEMPLATE_COLUMNS`` order."""
+    return [list(row) for row in json.loads(_TEMPLATE_FILE.read_text(encoding="utf-8"))]
+
 
 KNOWN_KEYS = (
     "code",
@@ -89,6 +119,7 @@ LEVELS = {
     "cap-tinh": ProcedurePage.Level.PROVINCE,
     "trung-uong": ProcedurePage.Level.CENTRAL,
     "cap-trung-uong": ProcedurePage.Level.CENTRAL,
+    "cap-bo": ProcedurePage.Level.CENTRAL,  # the national database's "Cấp bộ" (a ministry)
 }
 CHANNELS = {
     "truc-tuyen": "channel_online",
@@ -268,8 +299,38 @@ def _is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+#: National database labels (compared without case, diacritics or spaces) -> our keys.
+NATIONAL_KEYS = {
+    "Mã thủ tục": "code",
+    "Tên thủ tục": "name",
+    "Lĩnh vực": "field",
+    "Cấp thực hiện": "level",
+    "Trình tự thực hiện": "steps",
+    "Cách thức thực hiện": "channels",
+    "Thời hạn giải quyết": "processing_time",
+    "Phí, lệ phí": "fee",
+    "Thành phần hồ sơ": "documents",
+    "Đối tượng thực hiện": "applicants",
+    "Cơ quan thực hiện": "agency",
+    "Kết quả thực hiện": "result",
+    "Căn cứ pháp lý": "legal_basis",
+    "Yêu cầu, điều kiện thực hiện": "conditions",
+    "Đường dẫn nộp trực tuyến": "online_url",
+}
+
+
+def _label_key(text):
+    return re.sub(r"[^a-z0-9]+", "", anyascii(text).lower())
+
+
+_NATIONAL_BY_LABEL = {_label_key(label): key for label, key in NATIONAL_KEYS.items()}
+
+
 def normalise_key(key):
     text = unicodedata.normalize("NFC", str(key or "")).strip().lstrip("\ufeff").lower()
+    national = _NATIONAL_BY_LABEL.get(_label_key(text))
+    if national:
+        return national
     return re.sub(r"[\s-]+", "_", text)
 
 
@@ -304,6 +365,12 @@ def normalise_row(raw):
     values = {}
 
     code = _code_text(row.get("code"))
+    if not code and _collapse(_text(row.get("name"))):
+        # A local procedure (not in the national database): a stable code from its official name.
+        code = local_code(_collapse(_text(row.get("name"))))
+        values["is_local"] = True
+    elif code:
+        values["is_local"] = code.startswith("DP.")
     if not code:
         errors.append(_("The code is missing."))
     elif not _is_valid_code(code):
@@ -312,6 +379,12 @@ def normalise_row(raw):
     title = _collapse(_text(row.get("name")))
     if not title:
         errors.append(_("The name is missing."))
+    elif len(title) > TITLE_MAX_LENGTH:
+        # The whole official name is kept; the Wagtail title is a clean shortening.
+        values["full_name"] = title
+        title = shorten(title, TITLE_MAX_LENGTH)
+    else:
+        values["full_name"] = ""
 
     data = ProcedureData(code=code, title=title, values=values)
 
@@ -323,7 +396,12 @@ def normalise_row(raw):
             )
 
     if "level" in row and not _is_blank(row["level"]):
-        level = LEVELS.get(_token(row["level"]))
+        # The national database lists every level ("Cấp tỉnh, Cấp xã"): the commune's is the one that matters here.
+        levels = [LEVELS.get(_token(part)) for part in re.split(r"[,;\n]", _text(row["level"])) if part.strip()]
+        known = [item for item in levels if item]
+        level = LEVELS.get(_token(row["level"])) or (
+            ("xa" if "xa" in known else known[0]) if known and len(levels) > 1 else None
+        )
         if level is None:
             errors.append(
                 _("The level “%(level)s” is not known: use Cấp xã, Cấp tỉnh or Cấp trung ương.")
@@ -389,7 +467,7 @@ def _code_text(value):
 
 def _is_valid_code(code):
     try:
-        CODE_VALIDATOR(code)
+        validate_procedure_code(code)
     except ValidationError:
         return False
     return len(code) <= ProcedurePage._meta.get_field("code").max_length
@@ -431,11 +509,13 @@ def _multiline(value, key, errors):
 
 def _channels(value, values, errors):
     if isinstance(value, list):
-        tokens = [_token(item) for item in value]
+        # National records: a list of channel objects whose "Hình thức nộp" names the channel.
+        tokens = [_token(_hinh_thuc(item)) for item in value]
     else:
         tokens = [_token(item) for item in re.split(r"[\n,;]", _text(value))]
     chosen = set()
     for token in filter(None, tokens):
+        token = token.removeprefix("dich-vu-")
         match = next((name for prefix, name in CHANNELS.items() if token.startswith(prefix)), None)
         if match is None:
             errors.append(
@@ -445,6 +525,12 @@ def _channels(value, values, errors):
         chosen.add(match)
     for name in CHANNEL_FIELDS:
         values[name] = name in chosen
+
+
+def _hinh_thuc(item):
+    if isinstance(item, dict):
+        return next((v for k, v in item.items() if _label_key(k) == "hinhthucnop"), "")
+    return item
 
 
 def _documents(value, errors):
@@ -459,6 +545,12 @@ def _documents(value, errors):
         if isinstance(item, dict):
             entry = {normalise_key(key): part for key, part in item.items()}
             name, copies, form = entry.get("name"), entry.get("copies"), entry.get("form")
+            national = {_label_key(key): part for key, part in item.items()}
+            if "tengiayto" in national:
+                # A national record: the verbatim entry shortened to a name (official text: to do).
+                name = shorten(BULLET_RE.sub("", _text(national["tengiayto"])), 255)
+                numbers = [int(n) for n in re.findall(r"\d{1,3}", _text(national.get("soluong")))]
+                copies = min(max(sum(numbers), 1), MAX_COPIES)
         elif isinstance(item, str):
             parts = [part.strip() for part in item.split("|")]
             if len(parts) > 3:
@@ -691,6 +783,28 @@ def find_parent(page_id=None):
     return parent
 
 
+TITLE_MAX_LENGTH = 255
+_CLAUSE_BREAK = re.compile(r"\s*(?:[(;:]|\s-\s|\.\s)")
+
+
+def shorten(text, limit):
+    """``text`` cut to at most ``limit`` characters: at a clause boundary, else a word boundary + "…".
+
+    Never cuts inside a word.
+    """
+    text = _collapse(text)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    breaks = [match.start() for match in _CLAUSE_BREAK.finditer(head) if match.start() >= limit // 3]
+    if breaks:
+        return head[: breaks[-1]].rstrip(" ,.-")
+    cut = head.rfind(" ")
+    if cut <= 0:
+        cut = limit - 1
+    return head[:cut].rstrip(" ,;:.-") + "…"
+
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -701,13 +815,15 @@ def import_procedures(
     dry_run: bool = False,
     user=None,
     progress: ProgressCallback | None = None,
+    forms=None,
 ) -> ImportReport:
     """Create or update one procedure page per code; each row in its own transaction.
 
     ``rows`` comes from ``read_rows``. With ``dry_run`` nothing is written
     and the report says what would happen. Without ``publish`` new and
     changed pages are saved as drafts (a live page keeps its published
-    version). ``progress(i, total)`` is called after each row.
+    version). ``progress(i, total)`` is called after each row. ``forms`` is
+    what ``open_forms_archive`` returns, or None.
     """
     rows = list(rows)
     report = ImportReport(dry_run=dry_run, publish=publish, total=len(rows))

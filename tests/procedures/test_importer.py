@@ -145,7 +145,8 @@ def test_levels_and_channels_accept_vietnamese_and_codes():
 
 def test_absent_keys_are_left_alone_and_empty_ones_clear():
     data = importer.normalise_row({"code": "1.000001", "name": "Thủ tục A", "fee": ""})
-    assert data.values == {"fee": ""}
+    # The full name and the local flag go with the name and the code.
+    assert data.values == {"fee": "", "full_name": "", "is_local": False}
     assert data.documents is None and data.steps is None and data.field_name is None
 
 
@@ -163,11 +164,24 @@ def test_row_errors_are_listed_together():
 
 def test_model_field_limits_are_checked_without_a_database():
     with translation.override("en"):
-        errors = importer.normalise_row({"code": "1.000001", "name": "x" * 300, "agency": "a" * 256})
-    assert errors == [
-        "title: Ensure this value has at most 255 characters (it has 300).",
-        "implementing agency: Ensure this value has at most 255 characters (it has 256).",
-    ]
+        errors = importer.normalise_row({"code": "1.000001", "name": "Tên", "online_url": "https://a.vn/" + "a" * 500})
+    assert errors == ["online submission link: Ensure this value has at most 500 characters (it has 513)."]
+
+
+def test_a_long_official_name_is_kept_whole_and_the_title_is_cut_at_a_word():
+    # Procedure 1.000086 of the national database, its name made longer than 255 characters by its own words.
+    name = (
+        "Thủ tục hải quan đối với hàng hóa lạc tuyến quốc tế (hàng hóa từ nước này lạc tuyến sang nước khác) "
+        "đối với hàng hóa nhập khẩu, hàng hóa xuất khẩu, hàng hóa quá cảnh, hàng hóa trung chuyển lạc tuyến "
+        "vận chuyển bằng đường hàng không, đường biển, đường sắt, đường bộ"
+    )
+    data = importer.normalise_row({"code": "1.000086", "name": name})
+    assert data.values["full_name"] == name
+    assert len(data.title) <= 255
+    assert name.startswith(data.title.rstrip("…"))
+    assert name[len(data.title.rstrip("…"))] in " (;:,-."
+    short = importer.normalise_row({"code": "1.000086", "name": "Thủ tục ngắn"})
+    assert (short.title, short.values["full_name"]) == ("Thủ tục ngắn", "")
 
 
 # --- The three formats ---------------------------------------------------------
@@ -567,7 +581,7 @@ def test_import_right_can_be_granted_in_the_wagtail_group_editor(admin_client):
 
 
 @pytest.mark.django_db
-def test_admin_upload_shows_the_report(client, catalogue, tmp_path):
+def test_admin_upload_shows_the_report(client, catalogue, tmp_path, settings, django_capture_on_commit_callbacks):
     admin = make_user("admin", superuser=True)
     client.force_login(admin)
     response = client.get(IMPORT_URL)
@@ -575,8 +589,12 @@ def test_admin_upload_shows_the_report(client, catalogue, tmp_path):
     assertTemplateUsed(response, "procedures/admin/import.html")
 
     rows = [procedure(), procedure("1.000656", "Thủ tục đăng ký khai tử"), procedure("sai", "Mã sai")]
-    with _upload(tmp_path, rows) as upload:
+    # The upload queues a background import (procedures.import_jobs); run it here, then read its page.
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    settings.PROCEDURE_IMPORT_ROOT = tmp_path / "imports"
+    with _upload(tmp_path, rows) as upload, django_capture_on_commit_callbacks(execute=True):
         response = client.post(IMPORT_URL, {"file": upload, "parent": catalogue.pk, "publish": "on"})
+    response = client.get(response.url)
 
     assert response.status_code == 200
     html = BeautifulSoup(response.content, "html.parser")
@@ -593,8 +611,9 @@ def test_admin_upload_shows_the_report(client, catalogue, tmp_path):
     assert created[0].find("a")["href"] == f"/admin/pages/{page.pk}/edit/"
     assert page.latest_revision.user == admin
 
-    with _upload(tmp_path, rows[:2]) as upload:
+    with _upload(tmp_path, rows[:2]) as upload, django_capture_on_commit_callbacks(execute=True):
         again = client.post(IMPORT_URL, {"file": upload, "parent": catalogue.pk, "dry_run": "on"})
+    again = client.get(again.url)
     counts = {
         cell["data-count"]: cell.get_text(strip=True)
         for cell in BeautifulSoup(again.content, "html.parser").select("#import-counts td")
