@@ -223,6 +223,8 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
         instance = cache.get(key)
         if instance is None:
             instance = super().for_site(site)
+            if instance.pk is not None:
+                instance._periods()  # the opening hours travel in the cache with the settings
             cache.set(key, instance, 300)
         return instance
 

@@ -14,6 +14,8 @@ from urllib.parse import quote_plus
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +100,11 @@ class PlaceMixin:
         return ""
 
     def _periods(self):
-        return list(self.opening_hours.all())
+        """The opening-hours rows, read once per instance (a page asks several questions of them)."""
+        periods = getattr(self, "_periods_cache", None)
+        if periods is None:
+            periods = self._periods_cache = list(self.opening_hours.select_related("field"))
+        return periods
 
     def hours_on(self, day, field=None):
         """The periods open on ``day``: general rows plus rows for ``field`` (special hours)."""
@@ -215,3 +221,17 @@ class OfficeOpeningHours(OpeningHours):
 
 class CommuneOpeningHours(OpeningHours):
     settings = ParentalKey("home.CommuneSettings", on_delete=models.CASCADE, related_name="opening_hours")
+
+
+@receiver([post_save, post_delete], sender=CommuneOpeningHours)
+def forget_cached_commune_settings(sender, instance, raw=False, **kwargs):
+    """The cached commune settings carry their opening hours: drop them when a row changes."""
+    from django.core.cache import cache
+
+    site_id = (
+        sender.settings.field.related_model.objects.filter(pk=instance.settings_id)
+        .values_list("site_id", flat=True)
+        .first()
+    )
+    if site_id is not None:
+        cache.delete(f"commune-settings:{site_id}")

@@ -319,11 +319,27 @@ NATIONAL_KEYS = {
 }
 
 
+#: Labels of the national record that the portal does not show (silently ignored, not "unknown").
+IGNORED_NATIONAL_LABELS = (
+    "Số quyết định",
+    "Loại thủ tục",
+    "Cơ quan có thẩm quyền",
+    "Địa chỉ tiếp nhận HS",
+    "Cơ quan được ủy quyền",
+    "Cơ quan phối hợp",
+    "Từ khóa",
+    "Mô tả",
+    "Nguồn",
+    "STT",
+)
+
+
 def _label_key(text):
     return re.sub(r"[^a-z0-9]+", "", anyascii(text).lower())
 
 
 _NATIONAL_BY_LABEL = {_label_key(label): key for label, key in NATIONAL_KEYS.items()}
+IGNORED_LABELS = {_label_key(label) for label in IGNORED_NATIONAL_LABELS}
 
 
 def normalise_key(key):
@@ -342,6 +358,11 @@ class DocumentData:
     name: str
     copies: int = 1
     form: str = ""  # file name or title of a wagtaildocs Document
+    official_text: str = ""  # the whole entry as the national database words it
+    case: str = ""  # "Trường hợp …" the entry belongs to
+    copies_note: str = ""  # "Bản chính: 1 - Bản sao: 0"
+    form_name: str = ""  # the official form's name ("Mẫu đơn, tờ khai")
+    form_url: str = ""  # the official link to the form
 
 
 @dataclass
@@ -428,6 +449,7 @@ def normalise_row(raw):
 
     if "channels" in row:
         _channels(row["channels"], values, errors)
+        _time_and_fee_from_channels(row)
     if "steps" in row:
         data.steps = _lines(row["steps"], "steps", errors)
     if "documents" in row:
@@ -527,6 +549,35 @@ def _channels(value, values, errors):
         values[name] = name in chosen
 
 
+def _time_and_fee_from_channels(row):
+    """National records give time and fee per channel: take the in-person one (else the first).
+
+    What other channels say differently is kept in the notes ("Trực tuyến: …"). Columns
+    ``processing_time``/``fee`` given in the row win.
+    """
+    channels = [item for item in row["channels"] if isinstance(item, dict)] if isinstance(row["channels"], list) else []
+    if not channels:
+        return
+    entries = [{_label_key(key): _text(value) for key, value in item.items()} for item in channels]
+    main = next((e for e in entries if _token(e.get("hinhthucnop", "")).startswith("truc-tiep")), entries[0])
+    for key, label_key in (("processing_time", "thoihangiaiquyet"), ("fee", "philephi")):
+        if key in row:
+            continue
+        value = main.get(label_key, "")
+        others = [
+            f"{e.get('hinhthucnop', '')}: {e[label_key]}"
+            for e in entries
+            if e is not main and e.get(label_key) and e.get(label_key) != value
+        ]
+        if key == "fee":
+            description = main.get("mota", "")
+            row["fee"] = "\n".join(filter(None, [value, description, *others]))
+        else:
+            row["processing_time"] = value
+            if others:
+                row["processing_time_note"] = "\n".join(others)
+
+
 def _hinh_thuc(item):
     if isinstance(item, dict):
         return next((v for k, v in item.items() if _label_key(k) == "hinhthucnop"), "")
@@ -547,10 +598,8 @@ def _documents(value, errors):
             name, copies, form = entry.get("name"), entry.get("copies"), entry.get("form")
             national = {_label_key(key): part for key, part in item.items()}
             if "tengiayto" in national:
-                # A national record: the verbatim entry shortened to a name (official text: to do).
-                name = shorten(BULLET_RE.sub("", _text(national["tengiayto"])), 255)
-                numbers = [int(n) for n in re.findall(r"\d{1,3}", _text(national.get("soluong")))]
-                copies = min(max(sum(numbers), 1), MAX_COPIES)
+                documents.append(_national_document(national))
+                continue
         elif isinstance(item, str):
             parts = [part.strip() for part in item.split("|")]
             if len(parts) > 3:
@@ -566,6 +615,10 @@ def _documents(value, errors):
         if not name:
             errors.append(_("Document %(number)d has no name.") % {"number": number})
             continue
+        official_text = ""
+        if len(name) > 200:
+            # A real entry with its cases and conditions: keep it whole, name it by its first clause.
+            official_text, name = name, short_document_name(name)
         if len(name) > ProcedureDocument._meta.get_field("name").max_length:
             errors.append(_("Document %(number)d: the name is too long.") % {"number": number})
             continue
@@ -576,8 +629,58 @@ def _documents(value, errors):
                 % {"name": Truncator(name).chars(60), "copies": _text(copies), "max": MAX_COPIES}
             )
             continue
-        documents.append(DocumentData(name=name, copies=parsed, form=_text(form)))
+        documents.append(DocumentData(name=name, copies=parsed, form=_text(form), official_text=official_text))
     return documents
+
+
+_CASE_DOCUMENT_RE = re.compile(r"\b(?:thì|phải)?\s*(?:nộp|xuất trình|kèm theo)\s+(?:thêm\s+)?", re.IGNORECASE)
+
+
+def short_document_name(text, limit=200):
+    """The short name citizens look for, from an official entry of any length.
+
+    The first clause ("Tờ khai … (nếu …)" -> "Tờ khai …"); an entry that starts with
+    the case ("Trường hợp … thì nộp Giấy ủy quyền …") is named by what it asks for.
+    Never a cut word.
+    """
+    text = _collapse(BULLET_RE.sub("", _collapse(text)))
+    if re.match(r"(?:trường hợp|nếu|đối với)\b", text, re.IGNORECASE):
+        match = _CASE_DOCUMENT_RE.search(text)
+        if match and match.end() < len(text):
+            named = text[match.end() :]
+            return _first_clause(named[:1].upper() + named[1:], limit)
+    return _first_clause(text, limit)
+
+
+def _first_clause(text, limit):
+    match = re.search(r"\s*(?:\(|;|:|\s-\s|\.\s|,?\s+trường hợp\b)", text, re.IGNORECASE)
+    if match and match.start() >= 12:
+        text = text[: match.start()]
+    return shorten(text.rstrip(" ,.;:-"), limit)
+
+
+def _national_document(national):
+    """One entry of a national record's "Thành phần hồ sơ", kept verbatim beside its short name."""
+    official = _text(national.get("tengiayto"))
+    quantity = _text(national.get("soluong"))
+    numbers = [int(n) for n in re.findall(r"\d{1,3}", quantity)]
+    form_name = _collapse(_text(national.get("maudontokhai")))
+    form_url = _text(national.get("duongdanmau"))
+    if form_url:
+        try:
+            URLValidator(schemes=["http", "https"])(form_url)
+        except ValidationError:
+            form_url = ""
+    return DocumentData(
+        name=short_document_name(official) or shorten(official, 200),
+        copies=min(max(sum(numbers), 1), MAX_COPIES),
+        official_text=official,
+        case=_text(national.get("truonghop")),
+        copies_note=Truncator(_collapse(quantity)).chars(120),
+        form_name=Truncator(form_name).chars(255),
+        form_url=form_url[:500],
+        form=form_name,
+    )
 
 
 def _copies(value):
@@ -722,6 +825,12 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     fields_created: list[str] = field(default_factory=list)
+    #: Procedures with a named form that has neither a file here nor an official link.
+    forms_missing: list[RowWarning] = field(default_factory=list)
+    #: Forms taken from the uploaded ZIP (new wagtail Documents; a file already uploaded is reused).
+    forms_added: list[str] = field(default_factory=list)
+    #: Local procedures (no national code) and the code they were given.
+    local: list[RowOutcome] = field(default_factory=list)
 
     @property
     def drafts_of_live_pages(self):
@@ -833,7 +942,7 @@ def import_procedures(
     for row_number, raw in rows:
         if isinstance(raw, dict):
             for key, value in raw.items():
-                if normalise_key(key) not in KNOWN_KEYS:
+                if normalise_key(key) not in KNOWN_KEYS and _label_key(str(key)) not in IGNORED_LABELS:
                     filled = unknown_keys[str(key)]
                     if not _is_blank(value):
                         filled.append(row_number)
@@ -860,7 +969,7 @@ def import_procedures(
             message = _("Unknown column “%(key)s” ignored (it is empty).") % {"key": key}
         report.warnings.append(RowWarning(None, "", message))
 
-    writer = _Writer(parent, report, publish=publish, dry_run=dry_run, user=user)
+    writer = _Writer(parent, report, publish=publish, dry_run=dry_run, user=user, forms=forms)
     writer.load_existing(data.code for _row, _code, data in cleaned if isinstance(data, ProcedureData))
     for position, (row_number, code, data) in enumerate(cleaned, start=1):
         if isinstance(data, list):
@@ -884,7 +993,9 @@ def _row_list(numbers, limit=10):
 class _Writer:
     """Writes rows into the tree, with caches shared by all rows of one import."""
 
-    def __init__(self, parent, report, publish, dry_run, user):
+    def __init__(self, parent, report, publish, dry_run, user, forms=None):
+        self.forms = forms
+        self.forms_by_hash = {}
         self.parent = parent
         self.report = report
         self.publish = publish
@@ -906,6 +1017,7 @@ class _Writer:
         outcome = RowOutcome(row_number, data.code, data.title)
         warnings = []
         new_fields = []
+        self._missing_forms = []
         try:
             # Wagtail re-indexes references on every save (page and each child, twice when
             # publishing); index each written page once instead.
@@ -928,6 +1040,17 @@ class _Writer:
             self.report.fields_created.append(name)
         for message in warnings:
             self.report.warnings.append(RowWarning(row_number, data.code, message))
+        if self._missing_forms:
+            self.report.forms_missing.append(
+                RowWarning(
+                    row_number,
+                    data.code,
+                    _("Forms named but neither in the ZIP nor linked: %(forms)s")
+                    % {"forms": "; ".join(Truncator(name).chars(80) for name in self._missing_forms)},
+                )
+            )
+        if data.values.get("is_local"):
+            self.report.local.append(outcome)
         getattr(self.report, status).append(outcome)
 
     def _rolled_back(self, new_fields):
@@ -941,7 +1064,7 @@ class _Writer:
 
     def _write(self, data, outcome, warnings, new_fields):
         field_id = self._field_id(data.field_name, new_fields)
-        documents = None if data.documents is None else self._documents(data.documents, warnings)
+        documents = None if data.documents is None else self._documents(data.documents, warnings, data.code)
         steps = (
             None
             if data.steps is None
@@ -1016,13 +1139,19 @@ class _Writer:
             new_fields.append(name)
         return field.pk
 
-    def _documents(self, documents, warnings):
+    def _documents(self, documents, warnings, code=""):
         built = []
+        missing = []
         for order, document in enumerate(documents):
             form_id = None
             if document.form:
                 form_id = self._find_form(document.form)
-                if form_id is None:
+                if form_id is None and self.forms is not None:
+                    form_id = self._form_from_archive(document, code)
+                if form_id is None and (document.form_url or document.form_name):
+                    if not document.form_url:
+                        missing.append(document.form_name)
+                elif form_id is None:
                     warnings.append(
                         _(
                             "No document named “%(form)s” was found for “%(name)s”: upload the form under "
@@ -1031,9 +1160,43 @@ class _Writer:
                         % {"form": document.form, "name": Truncator(document.name).chars(60)}
                     )
             built.append(
-                ProcedureDocument(name=document.name, copies=document.copies, form_id=form_id, sort_order=order)
+                ProcedureDocument(
+                    name=document.name,
+                    copies=document.copies,
+                    form_id=form_id,
+                    sort_order=order,
+                    official_text=document.official_text,
+                    case=document.case,
+                    copies_note=document.copies_note,
+                    form_name=document.form_name,
+                    form_url=document.form_url,
+                )
             )
+        self._missing_forms = missing
         return built
+
+    def _form_from_archive(self, document, code):
+        """A wagtail Document for the ZIP entry that matches this form; the same content is uploaded once."""
+        import hashlib
+
+        from django.core.files.base import ContentFile
+
+        found = self.forms.find(document.form_name or document.form, code, document.name)
+        if found is None:
+            return None
+        filename, content = found
+        digest = hashlib.sha1(content).hexdigest()  # noqa: S324 - Wagtail's own file_hash is SHA-1
+        if digest not in self.forms_by_hash:
+            Document = get_document_model()
+            existing = Document.objects.filter(file_hash=digest).order_by("pk").first()
+            if existing is None and not self.dry_run:
+                existing = Document(title=Path(filename).stem[:255])
+                existing.file.save(Path(filename).name, ContentFile(content), save=False)
+                existing._set_document_file_metadata()
+                existing.save()
+                self.report.forms_added.append(filename)
+            self.forms_by_hash[digest] = existing.pk if existing is not None else None
+        return self.forms_by_hash[digest]
 
     def _find_form(self, name):
         """A Document titled ``name`` (with or without extension), or whose file is ``name``.
@@ -1061,6 +1224,19 @@ class _Writer:
         return self.documents[name]
 
 
+def _document_key(document):
+    return (
+        document.name,
+        document.copies,
+        document.form_id,
+        document.official_text,
+        document.case,
+        document.copies_note,
+        document.form_name,
+        document.form_url,
+    )
+
+
 def _differs(page, data, field_id, documents, steps):
     if page.title != data.title:
         return True
@@ -1069,8 +1245,7 @@ def _differs(page, data, field_id, documents, steps):
     if data.field_name is not None and page.field_id != field_id:
         return True
     if documents is not None:
-        current = [(d.name, d.copies, d.form_id) for d in page.required_documents.all()]
-        if current != [(d.name, d.copies, d.form_id) for d in documents]:
+        if [_document_key(d) for d in page.required_documents.all()] != [_document_key(d) for d in documents]:
             return True
     if steps is not None and [s.text for s in page.steps.all()] != [s.text for s in steps]:
         return True

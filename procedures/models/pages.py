@@ -377,10 +377,57 @@ class ProcedurePage(Page):
         context = super().get_context(request, *args, **kwargs)
         prefetch_related_objects([self], *DETAIL_PREFETCHES)
         context["documents"] = self.required_documents.all()
+        context["document_groups"] = self.document_groups()
         context["steps"] = self.steps.all()
         context["answers"] = self.published_answers()
-        context["structured_data"] = self.structured_data(request)
+        context.update(self.place_facts(request))
+        context["structured_data"] = self.structured_data(request, context["place"])
         return context
+
+    def place(self, request=None):
+        """Where to submit: the procedure's own office, else the commune's one-stop desk."""
+        if self.office_id:
+            return self.office
+        from home.models import CommuneSettings
+
+        return CommuneSettings.for_request(request) if request is not None else None
+
+    def place_facts(self, request, today=None):
+        """The place, today's opening hours there for this procedure's field, and the next opening if closed."""
+        from home.places import local_today
+
+        place = self.place(request)
+        if place is None:
+            return {"place": None, "hours_today": [], "next_opening": None}
+        today = today or local_today()
+        hours = place.today_hours(self.field_id, today=today)
+        return {
+            "place": place,
+            "hours_today": hours,
+            "next_opening": None if hours else place.next_opening(self.field_id, today=today),
+        }
+
+    def document_groups(self):
+        """[(case, [documents])] in order: consecutive documents of the same case form one group."""
+        groups = []
+        for document in self.required_documents.all():
+            if groups and groups[-1][0] == document.case:
+                groups[-1][1].append(document)
+            else:
+                groups.append((document.case, [document]))
+        return groups
+
+    @property
+    def fee_short(self):
+        """The fee's first line, short enough for the key facts box (the whole text is folded under it)."""
+        from django.utils.text import Truncator
+
+        first = next((line.strip() for line in self.fee.splitlines() if line.strip()), "")
+        return Truncator(first).chars(90)
+
+    @property
+    def fee_is_long(self):
+        return " ".join(self.fee.split()) != self.fee_short
 
     def published_answers(self):
         """Live, public answer pages about this procedure: one query, however many there are."""
@@ -388,7 +435,7 @@ class ProcedurePage(Page):
 
         return list(AnswerPage.objects.for_procedure(self))
 
-    def structured_data(self, request):
+    def structured_data(self, request, place=None):
         """schema.org GovernmentService, for search engines and assistants."""
         from wagtail.models import Site
 
@@ -399,7 +446,7 @@ class ProcedurePage(Page):
         data = {
             "@context": "https://schema.org",
             "@type": "GovernmentService",
-            "name": self.title,
+            "name": self.display_name,
             "identifier": self.code,
             "url": self.get_full_url(request),
             "serviceType": self.field.name if self.field else "",
@@ -423,6 +470,8 @@ class ProcedurePage(Page):
             data["provider"]["address"] = commune.address
         if commune and commune.hotline:
             data["provider"]["telephone"] = commune.hotline
+        if place is not None:
+            data["availableChannel"][0]["availableLocation"] = _place_data(place, self.field_id)
         return data
 
     def serve(self, request, *args, **kwargs):
@@ -483,6 +532,38 @@ class ProcedurePage(Page):
             return ""
         value = self.processing_time_value.normalize()
         return f"{value:f} {self.get_processing_time_unit_display()}".strip()
+
+
+def _place_data(place, field_id):
+    """schema.org Place: name, address, position, phone and the opening hours that apply to a field."""
+    from home.places import Weekday
+
+    days = dict(
+        zip(Weekday.values, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], strict=True)
+    )
+    data = {"@type": "Place", "name": getattr(place, "name", "") or getattr(place, "authority_name", "")}
+    if getattr(place, "address", ""):
+        data["address"] = place.address
+    if place.latitude is not None and place.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(place.latitude),
+            "longitude": float(place.longitude),
+        }
+    if place.call_number:
+        data["telephone"] = place.call_number
+    hours = [row for row in place._periods() if row.field_id in (None, field_id)]
+    if hours:
+        data["openingHoursSpecification"] = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": days[row.weekday],
+                "opens": f"{row.opens:%H:%M}",
+                "closes": f"{row.closes:%H:%M}",
+            }
+            for row in hours
+        ]
+    return data
 
 
 class ProcedureDocument(Orderable):
@@ -574,6 +655,7 @@ class ProcedureStep(Orderable):
 
 DETAIL_PREFETCHES = (
     "field",
+    "office__opening_hours__field",
     Prefetch("required_documents", queryset=ProcedureDocument.objects.select_related("form")),
     "steps",
 )

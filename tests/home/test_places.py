@@ -39,7 +39,7 @@ def test_closed_on_weekend_and_next_opening_is_monday():
     day, rows = office.next_opening(today=SATURDAY)
     assert day == datetime.date(2026, 12, 7)
     assert rows[0].opens == datetime.time(7, 30)
-    assert [label for label, _rows in office.weekly_hours()][0] == "Thứ 2"
+    assert [label for label, _rows in office.weekly_hours()][0] == "Thứ Hai"
     assert CommuneOpeningHours  # the commune's desk uses the same rows
     assert office.next_opening(today=SUNDAY)[0] == datetime.date(2026, 12, 7)
 

@@ -19,8 +19,8 @@ def test_what_to_bring_comes_first_as_a_checklist(client, birth):
     assert response.status_code == 200
     html = BeautifulSoup(response.content, "html.parser")
     main = html.find("main")
-    headings = [h.get_text(strip=True) for h in main.find_all("h2")]
-    assert headings[0] == "Cần mang theo"
+    headings = [h.get_text(strip=True) for h in main.find_all("h2") if h.get("id") != "keyfacts-title"]
+    assert headings[0] == "Cần mang theo"  # right after the key facts box
     items = main.select(".checklist__items li")
     assert [li.label.get_text(" ", strip=True) for li in items] == [
         "Tờ khai đăng ký khai sinh (1 bản)",

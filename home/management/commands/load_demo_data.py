@@ -10,6 +10,8 @@ password, which is printed only when the account is created).
 """
 
 import secrets
+from datetime import time
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -32,10 +34,10 @@ COMMUNE = {
     "address": "Thôn Trung Tâm, xã Hòa Bình, tỉnh Lâm Đồng",
     "hotline": "0263 3822 115",
     "email": "ubnd.hoabinh@example.gov.vn",
-    "office_hours": (
-        "Thứ Hai – Thứ Sáu: 7:00 – 11:30 và 13:30 – 17:00\n"
-        "Sáng thứ Bảy: 7:30 – 11:30 (tiếp nhận hồ sơ hộ tịch, chứng thực)"
-    ),
+    "office_hours": "Nghỉ Chủ nhật và ngày lễ, Tết.",
+    # The People's Committee office (a made-up spot in Lâm Đồng): the map link opens the phone's map app.
+    "latitude": Decimal("11.940419"),
+    "longitude": Decimal("108.458313"),
     "zalo_url": "https://zalo.me/0000000000",
 }
 
@@ -147,6 +149,8 @@ class Command(BaseCommand):
                 f"{len(report.unchanged)} unchanged, {len(report.rejected)} rejected, {len(report.warnings)} warnings"
             )
 
+        self._ensure_opening_hours(site)
+
         synonyms = ensure_demo_synonyms()
         if verbose:
             self.stdout.write(f"Search synonyms created: {synonyms}")
@@ -162,6 +166,31 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Staff account ({group}): username {username} password {password}"))
 
         self._ensure_admin(options["admin_username"], verbose)
+
+    def _ensure_opening_hours(self, site):
+        """Weekdays 7:00–11:30 and 13:30–17:00; Saturday morning for civil status only (special hours)."""
+        from home.models import CommuneOpeningHours
+        from procedures.models import FieldOfActivity
+
+        settings_obj = CommuneSettings.objects.get(site=site)
+        if settings_obj.opening_hours.exists():
+            return
+        rows = []
+        for weekday in range(5):
+            rows.append(CommuneOpeningHours(settings=settings_obj, weekday=weekday, opens=time(7), closes=time(11, 30)))
+            rows.append(
+                CommuneOpeningHours(settings=settings_obj, weekday=weekday, opens=time(13, 30), closes=time(17))
+            )
+        civil_status = FieldOfActivity.objects.filter(name="Hộ tịch").first()
+        if civil_status is not None:
+            rows.append(
+                CommuneOpeningHours(
+                    settings=settings_obj, weekday=5, opens=time(7, 30), closes=time(11, 30), field=civil_status
+                )
+            )
+        for order, row in enumerate(rows):
+            row.sort_order = order
+            row.save()
 
     def _ensure_catalogue(self, home):
         catalogue = ProcedureIndexPage.objects.order_by("path").first()

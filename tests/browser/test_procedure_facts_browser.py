@@ -1,0 +1,91 @@
+"""In a real browser on a 360×800 phone: the procedure page as the QR landing page.
+
+The longest real procedure of the national database (a 1,094-character official name, document
+entries of thousands of characters): its heading and key facts box are in the first screen, the
+menu is collapsed, and the call, map, "ask about this procedure" and form download links work.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.documents import get_document_model
+
+import pytest
+from playwright.sync_api import expect
+
+from home.models import CommuneOpeningHours
+from procedures.importer import import_procedures
+from procedures.models import ProcedurePage
+from tests.browser.conftest import assert_accessible, assert_fits_phone
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RECORDS = json.loads((Path(__file__).resolve().parents[1] / "data" / "national" / "procedures.json").read_text("utf-8"))
+LONGEST = max(RECORDS, key=lambda record: len(record["Tên thủ tục"]))
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def longest(catalogue, commune_settings):
+    report = import_procedures([(1, LONGEST)], catalogue, publish=True)
+    assert not report.rejected
+    commune_settings.latitude, commune_settings.longitude = 11.940419, 108.458313
+    commune_settings.save()
+    today = timezone.localdate().weekday()
+    CommuneOpeningHours.objects.create(
+        settings=commune_settings, weekday=today, opens=datetime.time(7), closes=datetime.time(11, 30)
+    )
+    page = ProcedurePage.objects.get(code=LONGEST["Mã thủ tục"])
+    form = get_document_model()(title="Mẫu tờ khai")
+    form.file.save("mau-to-khai.pdf", ContentFile(PDF), save=False)
+    form.save()
+    document = page.required_documents.first()
+    document.form = form
+    document.save()
+    return page
+
+
+def test_the_longest_real_procedure_answers_the_first_questions_in_the_first_screen(live_server, phone, longest):
+    phone.set_viewport_size({"width": 360, "height": 800})
+    response = phone.goto(f"{live_server.url}/p/{longest.code}/")
+    assert response.status == 200
+    heading = phone.get_by_role("heading", level=1)
+    expect(heading).to_have_text(longest.title)
+    facts = phone.locator(".keyfacts")
+    expect(facts).to_contain_text("lệ phí")
+    expect(facts).to_contain_text("Thời hạn giải quyết")
+    expect(facts).to_contain_text("Thôn Trung Tâm")
+    expect(facts).to_contain_text("07:00–11:30")
+    box = facts.bounding_box()
+    assert box["y"] + box["height"] <= 800, f"the key facts box ends at {box['y'] + box['height']:.0f} px"
+    assert heading.bounding_box()["y"] >= 0
+
+    # The menu waits behind its button; the full official name is one tap away.
+    expect(phone.locator("#site-menu-list")).to_be_hidden()
+    phone.get_by_text("Tên đầy đủ").click()
+    expect(phone.locator(".procedure__fullname")).to_contain_text(" ".join(LONGEST["Tên thủ tục"].split())[-60:])
+
+    call = phone.locator(".keyfacts__call")
+    expect(call).to_have_attribute("href", "tel:02633822115")
+    expect(phone.locator(".keyfacts__map")).to_have_attribute(
+        "href", "https://www.google.com/maps/search/?api=1&query=11.940419,108.458313"
+    )
+    assert_fits_phone(phone)
+    assert_accessible(phone)
+
+    with phone.expect_download() as download:
+        phone.locator(".checklist__form").first.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    phone.locator(".keyfacts__ask").click()
+    expect(phone).to_have_url(f"{live_server.url}{reverse('feedback:submit')}?procedure={longest.code}")
+    expect(phone.locator(".fb-procedure")).to_contain_text(longest.code)
