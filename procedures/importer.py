@@ -280,11 +280,15 @@ def _sheet_rows(records):
     return _table_rows(keys, records[1:])
 
 
+class SheetRow(dict):
+    """A row read from a CSV or XLSX table: its list cells may be separated by ";" as well as by lines."""
+
+
 def _table_rows(keys, records):
     for number, cells in enumerate(records, start=2):
         if all(_is_blank(cell) for cell in cells):
             continue
-        row = {}
+        row = SheetRow()
         for position, cell in enumerate(cells):
             key = keys[position] if position < len(keys) else ""
             if not key:
@@ -375,12 +379,15 @@ class ProcedureData:
     field_name: str | None = None  # "" means "no field of activity"
     documents: list[DocumentData] | None = None
     steps: list[str] | None = None
+    #: Columns whose cell was split into items at ";" (spreadsheets only), for the report.
+    split_columns: list[str] = field(default_factory=list)
 
 
 def normalise_row(raw):
     """Return a ``ProcedureData`` for one row, or the list of reasons to reject it."""
     if not isinstance(raw, dict):
         return [_("The row is not an object with keys (code, name, ...).")]
+    sheet = isinstance(raw, SheetRow)
     row = {normalise_key(key): value for key, value in raw.items()}
     errors = []
     values = {}
@@ -408,6 +415,7 @@ def normalise_row(raw):
         values["full_name"] = ""
 
     data = ProcedureData(code=code, title=title, values=values)
+    splits = data.split_columns if sheet else None  # JSON lists are lists already: never split at ";"
 
     if "field" in row:
         data.field_name = _collapse(_text(row["field"]))
@@ -437,7 +445,7 @@ def normalise_row(raw):
     if "agency" in row:
         values["agency"] = _collapse(_text(row["agency"]))
     if "legal_basis" in row:
-        values["legal_basis"] = "\n".join(_lines(row["legal_basis"], "legal_basis", errors))
+        values["legal_basis"] = "\n".join(_lines(row["legal_basis"], "legal_basis", errors, splits))
     if "online_url" in row:
         url = _text(row["online_url"])
         if url:
@@ -451,9 +459,9 @@ def normalise_row(raw):
         _channels(row["channels"], values, errors)
         _time_and_fee_from_channels(row)
     if "steps" in row:
-        data.steps = _lines(row["steps"], "steps", errors)
+        data.steps = _lines(row["steps"], "steps", errors, splits)
     if "documents" in row:
-        data.documents = _documents(row["documents"], errors)
+        data.documents = _documents(row["documents"], errors, splits)
     if any(key.startswith("processing_time") for key in row):
         _processing_time(row, values, errors)
 
@@ -504,8 +512,26 @@ def _unit_key(value):
     return _collapse(_text(value)).lower().replace("-", "_")
 
 
-def _lines(value, key, errors):
-    """A JSON list of texts, or a cell with one item per line."""
+_SEMICOLON_RE = re.compile(r";(?![^()]*\))")
+
+
+def split_cell(text, key=None, splits=None):
+    """A cell's items: one per line; a one-line cell of a spreadsheet also splits at ";" outside brackets.
+
+    ``splits`` (a list; None means "never split at ;") records ``key`` when ";" split the cell.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) == 1 and splits is not None and ";" in lines[0]:
+        parts = [part.strip() for part in _SEMICOLON_RE.split(lines[0]) if part.strip()]
+        # Only a list of short items: a long official entry has ";" between its own clauses.
+        if len(parts) > 1 and all(3 <= len(part) <= 200 for part in parts):
+            splits.append(key)
+            return parts
+    return lines
+
+
+def _lines(value, key, errors, splits=None):
+    """A JSON list of texts, or a cell with one item per line (or per ";" in a spreadsheet cell)."""
     if value is None:
         return []
     if isinstance(value, list):
@@ -516,7 +542,7 @@ def _lines(value, key, errors):
                 return []
             items.append(_text(item))
     else:
-        items = _text(value).split("\n")
+        items = split_cell(_text(value), key, splits)
     return [BULLET_RE.sub("", item.strip()).strip() for item in items if item.strip()]
 
 
@@ -584,13 +610,13 @@ def _hinh_thuc(item):
     return item
 
 
-def _documents(value, errors):
+def _documents(value, errors, splits=None):
     if value is None:
         return []
     if isinstance(value, list):
         items = value
     else:
-        items = [line for line in _text(value).split("\n") if line.strip()]
+        items = split_cell(_text(value), "documents", splits)
     documents = []
     for number, item in enumerate(items, start=1):
         if isinstance(item, dict):
@@ -831,6 +857,8 @@ class ImportReport:
     forms_added: list[str] = field(default_factory=list)
     #: Local procedures (no national code) and the code they were given.
     local: list[RowOutcome] = field(default_factory=list)
+    #: Spreadsheet columns whose cells were split at ";" -> number of rows.
+    list_splits: dict = field(default_factory=dict)
 
     @property
     def drafts_of_live_pages(self):
@@ -854,6 +882,30 @@ class ImportReport:
     def notices(self):
         """Sentences about the run as a whole (drafts, fields created, warnings)."""
         notices = []
+        labels = {key: label for label, key in NATIONAL_KEYS.items()}
+        for column, count in self.list_splits.items():
+            notices.append(
+                ngettext(
+                    "“%(column)s”: a cell with items separated by “;” was split into items (%(count)d row).",
+                    "“%(column)s”: cells with items separated by “;” were split into items (%(count)d rows).",
+                    count,
+                )
+                % {"column": labels.get(column, column), "count": count}
+            )
+        if self.local:
+            notices.append(
+                _("Local procedures without a national code, given a code of their own: %(codes)s.")
+                % {
+                    "codes": ", ".join(
+                        f"{outcome.code} ({Truncator(outcome.title).chars(50)})" for outcome in self.local
+                    )
+                }
+            )
+        if self.forms_missing:
+            notices.append(
+                _("%(count)d procedures name forms that are neither uploaded nor linked (see the warnings).")
+                % {"count": len(self.forms_missing)}
+            )
         if self.dry_run:
             if not self.publish and (self.created or self.updated):
                 notices.append(_("Without “Publish”, new and changed procedures would be saved as drafts."))
@@ -947,6 +999,9 @@ def import_procedures(
                     if not _is_blank(value):
                         filled.append(row_number)
         result = normalise_row(raw)
+        if isinstance(result, ProcedureData):
+            for column in dict.fromkeys(result.split_columns):
+                report.list_splits[column] = report.list_splits.get(column, 0) + 1
         code = _code_text(_get(raw, "code")) if isinstance(raw, dict) else ""
         if code and code in seen_codes:
             duplicate = _("The code %(code)s already appears in row %(row)d; only the first row is imported.") % {
@@ -1041,14 +1096,14 @@ class _Writer:
         for message in warnings:
             self.report.warnings.append(RowWarning(row_number, data.code, message))
         if self._missing_forms:
-            self.report.forms_missing.append(
-                RowWarning(
-                    row_number,
-                    data.code,
-                    _("Forms named but neither in the ZIP nor linked: %(forms)s")
-                    % {"forms": "; ".join(Truncator(name).chars(80) for name in self._missing_forms)},
-                )
+            missing = RowWarning(
+                row_number,
+                data.code,
+                _("Forms named but neither in the ZIP nor linked: %(forms)s")
+                % {"forms": "; ".join(Truncator(name).chars(80) for name in self._missing_forms)},
             )
+            self.report.forms_missing.append(missing)
+            self.report.warnings.append(missing)
         if data.values.get("is_local"):
             self.report.local.append(outcome)
         getattr(self.report, status).append(outcome)

@@ -166,9 +166,25 @@ ProcedurePageManager = PageManager.from_queryset(ProcedurePageQuerySet)
 class ProcedurePageForm(WagtailAdminPageForm):
     """Cross-field rules an editor must see as clear messages."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "code" in self.fields:
+            # A local procedure may leave it empty: it gets a DP. code (clean()).
+            self.fields["code"].required = False
+
     def clean(self):
         cleaned = super().clean()
         code = cleaned.get("code")
+        if not code and "code" not in self.errors:
+            if cleaned.get("is_local"):
+                name = cleaned.get("full_name") or cleaned.get("title") or ""
+                if name.strip():
+                    code = cleaned["code"] = local_code(name)
+            else:
+                self.add_error(
+                    "code",
+                    _("Enter the national procedure code, or tick “local procedure” for a procedure without one."),
+                )
         if code:
             clash = ProcedurePage.objects.filter(code=code).exclude(pk=self.instance.pk).first()
             if clash is not None:

@@ -96,3 +96,33 @@ def test_editing_keeps_an_older_unicode_address_unless_the_editor_changes_it(adm
     assert admin_client.post(edit, {**data, "action-publish": "1"}).status_code == 302
     page.refresh_from_db()
     assert page.slug == "lich-tiep-cong-dan"
+
+
+@pytest.mark.django_db
+def test_a_local_procedure_added_in_the_admin_gets_its_own_code_and_a_missing_code_is_explained(
+    admin_client, catalogue
+):
+    from procedures.models.pages import local_code
+
+    base = {
+        "title": "Hỗ trợ học phí cho học sinh thôn đặc biệt khó khăn",
+        "slug": "",
+        "code": "",
+        "level": "xa",
+        "required_documents": inline_formset([{"name": "Đơn đề nghị hỗ trợ", "copies": 1}]),
+        "steps": inline_formset([{"text": "Nộp đơn tại Bộ phận một cửa"}]),
+        "channel_in_person": "on",
+        "action-publish": "1",
+    }
+    response = admin_client.post(
+        _add_url(ProcedurePage, catalogue), nested_form_data(base), headers={"accept-language": "vi"}
+    )
+    assert response.status_code == 200
+    assert "thủ tục riêng của địa phương" in response.content.decode()
+    assert not ProcedurePage.objects.exists()
+
+    response = admin_client.post(_add_url(ProcedurePage, catalogue), nested_form_data({**base, "is_local": "on"}))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    page = ProcedurePage.objects.get(is_local=True)
+    assert page.code == local_code(base["title"]) and page.live
+    assert page.slug == "ho-tro-hoc-phi-cho-hoc-sinh-thon-dac-biet-kho-khan"

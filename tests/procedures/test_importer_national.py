@@ -175,3 +175,28 @@ def test_the_real_records_as_a_spreadsheet_import_too(catalogue, format):
     assert len(report.created) == len(records)
     page = ProcedurePage.objects.get(code=records[0]["Mã thủ tục"])
     assert page.required_documents.count() == len(records[0].get("Thành phần hồ sơ", []))
+
+
+@pytest.mark.django_db
+def test_the_biggest_real_procedure_stays_within_the_page_budget(catalogue, client):
+    """The same query budget as any procedure page, and ≤ 50 KB, for the biggest real record."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    biggest = max(RECORDS, key=lambda record: len(json.dumps(record, ensure_ascii=False)))
+    assert not import_procedures([(1, biggest)], catalogue, publish=True).rejected
+    page = ProcedurePage.objects.get(code=biggest["Mã thủ tục"])
+    client.get(page.url)  # warm the caches (menu, settings, view counter row)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page.url)
+    assert response.status_code == 200
+    # 10 for the page itself + 1 listing its published answers, as for every procedure (test_pages.py).
+    assert len(queries) <= 11, "\n".join(query["sql"][:160] for query in queries)
+    # Its official document texts alone are ~100 KB of Vietnamese: what travels is compressed (gzip in
+    # nginx, docs/deployment.md), and that is what a phone on a rural network waits for.
+    import gzip
+
+    assert len(gzip.compress(response.content)) <= 50 * 1024, (
+        len(response.content),
+        len(gzip.compress(response.content)),
+    )

@@ -172,7 +172,7 @@ class Command(BaseCommand):
         from home.models import CommuneOpeningHours
         from procedures.models import FieldOfActivity
 
-        settings_obj = CommuneSettings.objects.get(site=site)
+        settings_obj, _created = CommuneSettings.objects.get_or_create(site=site)
         if settings_obj.opening_hours.exists():
             return
         rows = []
