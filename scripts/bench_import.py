@@ -15,6 +15,12 @@ Exits with status 1 if the second import changed anything.
 
     .venv/bin/python scripts/bench_import.py
     .venv/bin/python scripts/bench_import.py --count 200
+    .venv/bin/python scripts/bench_import.py --real   # real-shaped rows (below)
+
+With ``--real`` the rows are the 200 real national records of
+``tests/data/national/procedures.json`` cycled, each copy with a code and a
+name of its own: long official names, document entries of thousands of
+characters, cases, quantities and forms, as the national export has them.
 """
 
 import argparse
@@ -59,6 +65,23 @@ def procedure(number, documents=3, steps=4):
     }
 
 
+NATIONAL = ROOT / "tests" / "data" / "national" / "procedures.json"
+
+
+def real_shaped(count):
+    """``count`` rows cut from the real records: copy k of record r gets code 9.<k><r> and a numbered name."""
+    records = json.loads(NATIONAL.read_text(encoding="utf-8"))
+    rows = []
+    for number in range(count):
+        record = dict(records[number % len(records)])
+        copy_number = number // len(records)
+        record["Mã thủ tục"] = f"9.{number + 1:06d}"
+        if copy_number:
+            record["Tên thủ tục"] = f"{record['Tên thủ tục']} (bản {copy_number + 1})"
+        rows.append(record)
+    return rows
+
+
 def timed_import(path, catalogue):
     from procedures.importer import import_procedures, read_rows
 
@@ -79,7 +102,7 @@ def page_queries(client, page):
     return len(queries)
 
 
-def run(count):
+def run(count, real=False):
     from django.test import Client
 
     from wagtail.models import Revision
@@ -93,8 +116,10 @@ def run(count):
     catalogue = ProcedureIndexPage.objects.first() or make_procedure_index(home)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "procedures.json"
-        path.write_text(json.dumps([procedure(n) for n in range(1, count + 1)], ensure_ascii=False), "utf-8")
-        print(f"Generated {count} procedures ({path.stat().st_size / 1024:.0f} KiB of JSON)")
+        rows = real_shaped(count) if real else [procedure(n) for n in range(1, count + 1)]
+        path.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+        kind = "real-shaped" if real else "generated"
+        print(f"{count} {kind} procedures ({path.stat().st_size / 1024:.0f} KiB of JSON)")
 
         first, first_seconds = timed_import(path, catalogue)
         revisions = Revision.objects.count()
@@ -142,6 +167,7 @@ def run(count):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="How many procedures to generate (default 1000).")
+    parser.add_argument("--real", action="store_true", help="Rows cut from the real national records.")
     args = parser.parse_args()
 
     import django
@@ -160,7 +186,7 @@ def main():
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     print(f"Throw-away database: {connection.vendor} {test_name}")
     try:
-        return run(args.count)
+        return run(args.count, real=args.real)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
