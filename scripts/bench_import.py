@@ -82,12 +82,24 @@ def real_shaped(count):
     return rows
 
 
-def timed_import(path, catalogue):
+def timed_import(path, catalogue, profile=False):
     from procedures.importer import import_procedures, read_rows
 
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     report = import_procedures(read_rows(path, "json"), catalogue, publish=True)
-    return report, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if profiler:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    return report, seconds
 
 
 def page_queries(client, page):
@@ -102,7 +114,7 @@ def page_queries(client, page):
     return len(queries)
 
 
-def run(count, real=False):
+def run(count, real=False, profile=False):
     from django.test import Client
 
     from wagtail.models import Revision
@@ -121,7 +133,7 @@ def run(count, real=False):
         kind = "real-shaped" if real else "generated"
         print(f"{count} {kind} procedures ({path.stat().st_size / 1024:.0f} KiB of JSON)")
 
-        first, first_seconds = timed_import(path, catalogue)
+        first, first_seconds = timed_import(path, catalogue, profile=profile)
         revisions = Revision.objects.count()
         print(
             f"First import:  {first_seconds:7.2f} s  ({count / first_seconds:6.1f} rows/s)  "
@@ -168,6 +180,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="How many procedures to generate (default 1000).")
     parser.add_argument("--real", action="store_true", help="Rows cut from the real national records.")
+    parser.add_argument("--profile", action="store_true", help="Print a cProfile summary of the first import.")
     args = parser.parse_args()
 
     import django
@@ -186,7 +199,7 @@ def main():
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     print(f"Throw-away database: {connection.vendor} {test_name}")
     try:
-        return run(args.count, real=args.real)
+        return run(args.count, real=args.real, profile=args.profile)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

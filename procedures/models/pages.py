@@ -582,7 +582,29 @@ def _place_data(place, field_id):
     return data
 
 
-class ProcedureDocument(Orderable):
+class PageChild(Orderable):
+    """A child row of a procedure page (its documents and steps).
+
+    Publishing or previewing a revision rebuilds the page from the revision's
+    JSON; with foreign-key checks on, modelcluster then asks the database
+    whether the parent page exists once per child row (a joined query each,
+    30 for a real procedure with 20 documents and 10 steps). The parent is the
+    page being rebuilt, so that check is skipped here; the other keys (a
+    document's form) are still checked.
+    """
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False):
+        from modelcluster.models import model_from_serializable_data
+
+        data = {key: value for key, value in data.items() if key != "page"}
+        return model_from_serializable_data(cls, data, check_fks=check_fks, strict_fks=strict_fks)
+
+
+class ProcedureDocument(PageChild):
     """One document the citizen must bring, in order."""
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="required_documents")
@@ -633,7 +655,7 @@ class ProcedureDocument(Orderable):
         FieldPanel("form"),
     ]
 
-    class Meta(Orderable.Meta):
+    class Meta(PageChild.Meta):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
 
@@ -653,7 +675,7 @@ class ProcedureDocument(Orderable):
         return self.official_text
 
 
-class ProcedureStep(Orderable):
+class ProcedureStep(PageChild):
     """One step of the procedure, in order."""
 
     page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="steps")
@@ -661,7 +683,7 @@ class ProcedureStep(Orderable):
 
     panels = [FieldPanel("text")]
 
-    class Meta(Orderable.Meta):
+    class Meta(PageChild.Meta):
         verbose_name = _("step")
         verbose_name_plural = _("steps")
 

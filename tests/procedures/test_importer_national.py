@@ -200,3 +200,30 @@ def test_the_biggest_real_procedure_stays_within_the_page_budget(catalogue, clie
         len(response.content),
         len(gzip.compress(response.content)),
     )
+
+
+@pytest.mark.django_db
+def test_imported_procedures_are_found_by_words_of_their_folded_official_texts(catalogue, client):
+    """The import indexes each page once, after its row is saved, and puts indexing back as it was."""
+    from procedures.models import ProcedureDocument
+    from tests.factories import refresh_search_index
+
+    report = import_procedures(read_rows(io.BytesIO(NATIONAL.read_bytes()), "json"), catalogue, publish=True)
+    assert not report.rejected
+    refresh_search_index()
+    # Words only in the folded part of a 6,962-character entry of the aviation procedure, not in its name.
+    phrase = "chuyến bay kiểm tra tiếp nhận tàu bay"
+    page = ProcedurePage.objects.get(code="1.004362")
+    assert phrase not in page.title and phrase not in " ".join(d.name for d in page.required_documents.all())
+    assert ProcedureDocument.objects.filter(page=page, official_text__contains=phrase).exists()
+    html = BeautifulSoup(client.get("/search/", {"q": phrase}).content, "html.parser")
+    found = [a["href"] for a in html.select("main a[href]")]
+    assert any(page.url in href or f"/p/{page.code}/" in href for href in found), found[:20]
+
+    # After the import, saving a page in the admin indexes it again at once, as before.
+    revision = page.get_latest_revision_as_object()
+    revision.title = "Cấp giấy chứng nhận đủ điều kiện bay cho khinh khí cầu"
+    revision.save_revision().publish()
+    refresh_search_index()
+    html = BeautifulSoup(client.get("/search/", {"q": "khinh khí cầu"}).content, "html.parser")
+    assert any(page.url in a["href"] for a in html.select("main a[href]"))
