@@ -215,3 +215,14 @@ def task_cluster(transactional_db):
         time.sleep(0.2)
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture
+def batched_view_counts(db, settings):
+    """Page views counted as in production: kept in memory, written when a period is over (not during a test)."""
+    from procedures import view_counts
+
+    view_counts.write_counts()  # starts a period
+    settings.PROCEDURE_VIEWS_FLUSH_SECONDS = 3600
+    yield view_counts
+    view_counts.write_counts()

@@ -329,6 +329,9 @@ else:
 FEEDBACK_NOTIFICATION_LEASE = env_int("FEEDBACK_NOTIFICATION_LEASE", 60)
 FEEDBACK_NOTIFICATION_GRACE = env_int("FEEDBACK_NOTIFICATION_GRACE", 30)
 
+# Procedure page views are counted in memory and written together this often (procedures/view_counts.py).
+PROCEDURE_VIEWS_FLUSH_SECONDS = env_int("PROCEDURE_VIEWS_FLUSH_SECONDS", 60)
+
 # Wagtail uses django-tasks for its own background work (e.g. search index
 # updates); run those in-process so nothing is lost if no worker exists.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

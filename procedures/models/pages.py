@@ -10,7 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -492,9 +492,9 @@ class ProcedurePage(Page):
 
     def serve(self, request, *args, **kwargs):
         if request.method == "GET" and not getattr(request, "is_preview", False):
-            counted = ProcedureViewCount.objects.filter(page_id=self.pk).update(count=F("count") + 1)
-            if not counted:
-                ProcedureViewCount.objects.get_or_create(page_id=self.pk, defaults={"count": 1})
+            from procedures.view_counts import count_view
+
+            count_view(self.pk)
         return super().serve(request, *args, **kwargs)
 
     def search_snippet_text(self):

@@ -49,7 +49,7 @@ def test_page_emits_government_service_json_ld(client, birth):
 
 
 @pytest.mark.django_db
-def test_query_count_does_not_grow_with_documents_or_steps(client, catalogue, django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_documents_or_steps(client, catalogue, batched_view_counts):
     field = make_field("Hộ tịch")
     small = make_procedure(catalogue, "1.000001", "Thủ tục A", field=field, documents=["Tờ khai"], steps=["Nộp"])
     big = make_procedure(
@@ -70,8 +70,10 @@ def test_query_count_does_not_grow_with_documents_or_steps(client, catalogue, dj
             assert client.get(page.url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    # 10 for the page itself, + 1 listing its published answers (issue 6; constant, see tests/feedback/test_answers.py).
-    assert counts[1] <= 11, counts
+    # 9 for the page itself, + 1 listing its published answers (issue 6; constant, see tests/feedback/test_answers.py).
+    # Views are counted in memory and written together (procedures/view_counts.py): not one write per view.
+    assert counts[1] <= 10, counts
+    assert batched_view_counts.pending() == {small.pk: 2, big.pk: 2}
 
 
 @pytest.mark.django_db
