@@ -1,5 +1,6 @@
 """`load_demo_data` builds the demo commune once and prints working admin credentials once."""
 
+import json
 import re
 from io import StringIO
 
@@ -19,6 +20,20 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     match = re.search(r"Admin account created: username (\S+) password (\S+)", first.getvalue())
     assert match, first.getvalue()
     username, password = match.groups()
+
+    # The catalogue is the real national records a commune carries out, plus common hand-written ones.
+    imported = re.search(r"Procedures \(.+?\): (\d+) created, 0 updated, 0 unchanged, (\d+) rejected", first.getvalue())
+    assert imported, first.getvalue()
+    assert int(imported.group(1)) >= 200 and imported.group(2) == "0"
+    from home.management.commands.load_demo_data import NATIONAL_RECORDS
+    from procedures.models import ProcedurePage
+
+    real = [r for r in json.loads(NATIONAL_RECORDS.read_text("utf-8")) if "cấp xã" in r["Cấp thực hiện"].casefold()]
+    assert len(real) >= 150 and ProcedurePage.objects.filter(code__in=[r["Mã thủ tục"] for r in real]).count() == len(
+        real
+    )
+    longest = max(real, key=lambda record: len(record["Tên thủ tục"]))
+    assertContains(client.get(f"/p/{longest['Mã thủ tục']}/", follow=True), " ".join(longest["Tên thủ tục"].split()))
 
     staff = dict(re.findall(r"Staff account \(.+?\): username (\S+) password (\S+)", first.getvalue()))
     assert {"chutich", "vanphong", "phochutich", "diachinh"} <= set(staff)

@@ -1,5 +1,6 @@
 """Create a demo commune: settings, home page, a few information pages, the
-procedure catalogue (imported from ``procedures/demo/procedures.json``), a
+procedure catalogue (the real national records of ``tests/data/national/`` that a commune carries out,
+and the hand-written ``procedures/demo/procedures.json`` for common ones they lack), a
 feedback register with staff in every role (``feedback/demo.py``) and the public answers page, the
 search synonyms of ``search/demo.py`` and an administrator account.
 
@@ -9,6 +10,7 @@ password, which is printed only when the account is created).
     python manage.py load_demo_data
 """
 
+import json
 import secrets
 from datetime import time
 from decimal import Decimal
@@ -24,7 +26,7 @@ from feedback.demo import ensure_demo_feedback
 from feedback.models import AnswerIndexPage
 from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
-from procedures.importer import import_procedures, read_rows
+from procedures.importer import import_procedures
 from procedures.models import ProcedureIndexPage
 from search.demo import ensure_demo_synonyms
 
@@ -47,6 +49,27 @@ HOME_INTRO = (
 )
 
 DEMO_PROCEDURES = Path(__file__).resolve().parents[3] / "procedures" / "demo" / "procedures.json"
+#: Real records of the national procedure database (tests/data/national/README.md tells where from).
+NATIONAL_RECORDS = Path(__file__).resolve().parents[3] / "tests" / "data" / "national" / "procedures.json"
+
+
+def demo_catalogue_rows():
+    """The demo commune's catalogue, as import rows: real first.
+
+    Every real national record that a commune carries out ("Cấp xã" among its levels), as the national
+    database words it (long official names, document entries of thousands of characters, forms); then the
+    hand-written demo procedures whose code is not among them (common commune procedures the real sample
+    lacks, which the search demo and the demo feedback refer to).
+    """
+    real = []
+    if NATIONAL_RECORDS.exists():
+        records = json.loads(NATIONAL_RECORDS.read_text(encoding="utf-8"))
+        real = [record for record in records if "cấp xã" in record.get("Cấp thực hiện", "").casefold()]
+    codes = {record["Mã thủ tục"] for record in real}
+    written = json.loads(DEMO_PROCEDURES.read_text(encoding="utf-8"))
+    rows = real + [row for row in written if row["code"] not in codes]
+    return list(enumerate(rows, start=1))
+
 
 CATALOGUE = {
     "title": "Thủ tục hành chính",
@@ -141,7 +164,7 @@ class Command(BaseCommand):
         if verbose:
             self.stdout.write(f"Information pages created: {created_pages}")
 
-        report = import_procedures(read_rows(DEMO_PROCEDURES, "json"), catalogue, publish=True)
+        report = import_procedures(demo_catalogue_rows(), catalogue, publish=True)
         if verbose:
             where = f"new catalogue “{catalogue.title}”" if catalogue_created else f"catalogue “{catalogue.title}”"
             self.stdout.write(
