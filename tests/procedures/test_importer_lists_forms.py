@@ -96,3 +96,27 @@ def test_forms_from_a_zip_become_downloads_once_and_missing_ones_are_reported(ca
     )
     assert len(again.unchanged) == 1 and again.forms_added == []
     assert get_document_model().objects.count() == documents  # the same file is not stored twice
+
+
+@pytest.mark.django_db
+def test_the_command_takes_the_forms_zip_too(catalogue, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    record = next(r for r in RECORDS if r["Mã thủ tục"] == "1.013182")
+    named = [d["Mẫu đơn, tờ khai"] for d in record["Thành phần hồ sơ"] if d.get("Mẫu đơn, tờ khai")]
+    data = tmp_path / "thu-tuc.json"
+    data.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    forms = tmp_path / "bieu-mau.zip"
+    with zipfile.ZipFile(forms, "w") as archive:
+        archive.writestr(named[0], OLE_DOC)
+
+    output = io.StringIO()
+    call_command("import_procedures", str(data), "--forms", str(forms), "--publish", stdout=output)
+    document = ProcedurePage.objects.get(code="1.013182").required_documents.get(form_name=named[0])
+    assert document.form is not None and document.form.title
+    assert "1.013182" in output.getvalue()  # the other named forms are reported missing
+
+    with pytest.raises(CommandError, match="không phải là tệp nén ZIP"):
+        call_command("import_procedures", str(data), "--forms", str(data), stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("import_procedures", str(data), "--forms", str(tmp_path / "absent.zip"), stdout=io.StringIO())

@@ -7,6 +7,7 @@ the same file again changes nothing and says "unchanged".
     python manage.py import_procedures thu-tuc.xlsx --dry-run
     python manage.py import_procedures thu-tuc.json --publish
     python manage.py import_procedures export.txt --format csv --parent 42
+    python manage.py import_procedures thu-tuc.json --forms bieu-mau.zip --publish
 """
 
 import argparse
@@ -15,7 +16,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from procedures.importer import FORMATS, ImportAborted, detect_format, find_parent, import_procedures, read_rows
+from procedures.importer import (
+    FORMATS,
+    ImportAborted,
+    detect_format,
+    find_parent,
+    import_procedures,
+    open_forms_archive,
+    read_rows,
+)
 
 PROGRESS_EVERY = 50
 BAR_WIDTH = 20
@@ -52,6 +61,11 @@ class Command(BaseCommand):
             metavar="PAGE_ID",
             help="ID of the procedure catalogue page new procedures go under (default: the first catalogue).",
         )
+        parser.add_argument(
+            "--forms",
+            metavar="ZIP",
+            help="A ZIP of form files, matched to the documents' forms by name or procedure code.",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -62,6 +76,12 @@ class Command(BaseCommand):
             file_format = options["format"] or detect_format(path.name)
             parent = find_parent(options["parent"])
             rows = list(read_rows(path, file_format))
+            forms = None
+            if options["forms"]:
+                forms_path = Path(options["forms"])
+                if not forms_path.is_file():
+                    raise CommandError(_("No such file: %(path)s") % {"path": forms_path})
+                forms = open_forms_archive(forms_path)
         except ImportAborted as exc:
             raise CommandError(exc.message) from None
 
@@ -76,6 +96,7 @@ class Command(BaseCommand):
             publish=options["publish"],
             dry_run=options["dry_run"],
             progress=self.show_progress if self.verbosity > 0 else None,
+            forms=forms,
         )
         self.write_report(report)
 
