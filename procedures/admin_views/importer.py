@@ -231,6 +231,13 @@ def _outcome_sections(report):
         {"heading": _("Created"), "id": "import-created", "outcomes": report.get("created", []), "open": True},
         {"heading": _("Updated"), "id": "import-updated", "outcomes": report.get("updated", []), "open": True},
         {"heading": _("Unchanged"), "id": "import-unchanged", "outcomes": report.get("unchanged", []), "open": False},
+        # Also among the above: listed apart so that the editor checks the codes the portal gave them.
+        {
+            "heading": _("Local procedures (no national code; code given by the portal)"),
+            "id": "import-local",
+            "outcomes": report.get("local", []),
+            "open": True,
+        },
     ]
 
 

@@ -391,3 +391,24 @@ def test_import_is_queued_and_run_by_a_real_task_cluster(client, home_page, comm
     assert job.task_id
     assert sorted(ProcedurePage.objects.values_list("code", flat=True)) == ["1.000656", "1.001193"]
     assert "Tạo mới: 2" in _html(client.get(response.url, **VI)).select_one("#import-report").get_text()
+
+
+@pytest.mark.django_db
+def test_the_report_lists_local_procedures_with_the_codes_the_portal_gave_them(
+    client, catalogue, django_capture_on_commit_callbacks
+):
+    from procedures.models.pages import local_code
+
+    client.force_login(make_user("quantri", superuser=True))
+    local = procedure("", "Hỗ trợ kinh phí sửa nhà cho hộ nghèo của xã")
+    with override_settings(Q_CLUSTER=SYNC_TASKS):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(IMPORT_URL, {"file": _json_file([procedure(), local]), "parent": catalogue.pk}, **VI)
+    job = ProcedureImport.objects.get()
+    assert job.status == "done", job.error
+    html = _html(client.get(reverse("procedures_import_detail", args=[job.pk]), **VI))
+    rows = html.select("#import-local tbody tr")
+    code = local_code("Hỗ trợ kinh phí sửa nhà cho hộ nghèo của xã")
+    assert [row.select("td")[1].get_text(strip=True) for row in rows] == [code]
+    assert "Thủ tục riêng của địa phương" in html.select_one("#import-local").find_previous("summary").get_text()
+    assert ProcedurePage.objects.get(code=code).is_local
