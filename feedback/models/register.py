@@ -7,11 +7,9 @@ never leave the register unmasked except through
 """
 
 import datetime
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback.crypto import EncryptedTextField
 from feedback.tracking import new_tracking_code
+from home.storage import PrivateStorage
 
 
 class FeedbackQuerySet(models.QuerySet):
@@ -299,23 +298,15 @@ def attachment_path(instance, filename):
     return f"feedback/{timezone.localdate():%Y/%m}/{token_hex(16)}.{extension}"
 
 
-class PrivateFeedbackStorage(FileSystemStorage):
-    """Files under ``FEEDBACK_PRIVATE_ROOT`` (read on every use, so settings overrides apply).
+class PrivateFeedbackStorage(PrivateStorage):
+    """Files under ``FEEDBACK_PRIVATE_ROOT``.
 
     They have no public URL: staff download them through the admin's
     permission-checked attachment view.
     """
 
-    @property
-    def base_location(self):
-        return settings.FEEDBACK_PRIVATE_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Feedback attachments have no public URL; use the admin's attachment view.")
+    root_setting = "FEEDBACK_PRIVATE_ROOT"
+    no_url_message = "Feedback attachments have no public URL; use the admin's attachment view."
 
 
 def private_storage():

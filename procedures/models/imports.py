@@ -5,28 +5,19 @@ outside the public media folder, queues ``procedures.tasks.run_import`` and
 shows the progress of this record until its report is ready.
 """
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.storage import PrivateStorage
 
-class PrivateImportStorage(FileSystemStorage):
+
+class PrivateImportStorage(PrivateStorage):
     """Uploaded import files, under ``PROCEDURE_IMPORT_ROOT``: never served to the public."""
 
-    @property
-    def base_location(self):
-        return settings.PROCEDURE_IMPORT_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Import files have no public URL.")
+    root_setting = "PROCEDURE_IMPORT_ROOT"
+    no_url_message = "Import files have no public URL."
 
 
 def import_storage():
