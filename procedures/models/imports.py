@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from home.storage import PrivateStorage
+from procedures.models.jobs import BackgroundJob
 
 
 class PrivateImportStorage(PrivateStorage):
@@ -31,19 +32,8 @@ def import_file_path(instance, filename):
     return f"{timezone.localdate():%Y/%m}/{token_hex(12)}.{extension}"
 
 
-class ProcedureImportQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status__in=[ProcedureImport.Status.QUEUED, ProcedureImport.Status.RUNNING])
-
-
-class ProcedureImport(models.Model):
+class ProcedureImport(BackgroundJob):
     """One upload of the catalogue and what became of it."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,31 +60,13 @@ class ProcedureImport(models.Model):
     forms_file_name = models.CharField(_("ZIP file name"), max_length=255, blank=True)
     publish = models.BooleanField(_("publish"), default=False)
     dry_run = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(_("rows done"), default=0)
     total = models.PositiveIntegerField(_("rows in total"), default=0)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     report = models.JSONField(_("report"), null=True, blank=True, editable=False)
-    error = models.TextField(_("error"), blank=True)
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
-    objects = ProcedureImportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("procedure import")
         verbose_name_plural = _("procedure imports")
 
     def __str__(self):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def is_active(self):
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    @property
-    def percent(self):
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0

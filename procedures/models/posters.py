@@ -16,20 +16,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class PosterBatchQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(status__in=[PosterBatch.Status.QUEUED, PosterBatch.Status.RUNNING])
+from procedures.models.jobs import BackgroundJob
 
 
-class PosterBatch(models.Model):
+class PosterBatch(BackgroundJob):
     """Posters for a field of activity or the whole commune, built by a django-q2 task."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,20 +41,12 @@ class PosterBatch(models.Model):
         help_text=_("Empty: every published procedure of the commune."),
     )
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(_("posters done"), default=0)
     total = models.PositiveIntegerField(_("posters in total"), default=0)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     result = models.FileField(_("ZIP of QR codes"), upload_to="posters/", blank=True)
     print_file = models.FileField(_("print file"), upload_to="posters/", blank=True)
-    error = models.TextField(_("error"), blank=True)
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
 
-    objects = PosterBatchQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("poster batch")
         verbose_name_plural = _("poster batches")
 
@@ -73,16 +56,6 @@ class PosterBatch(models.Model):
     @property
     def scope_label(self):
         return self.field.name if self.field_id else str(_("Whole commune"))
-
-    @property
-    def is_active(self):
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    @property
-    def percent(self):
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0
 
 
 class PosterPrint(models.Model):
