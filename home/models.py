@@ -22,18 +22,10 @@ from home.places import (  # noqa: F401 - the models of home.places belong to th
     latitude_field,
     longitude_field,
     map_url_field,
+    validate_phone,
 )
 
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 .\-]{5,18}[0-9]$")
 ZALO_HOSTS = {"zalo.me", "oa.zalo.me", "chat.zalo.me"}
-
-
-def validate_phone(value):
-    if not PHONE_RE.match(value.strip()):
-        raise ValidationError(
-            _("Enter a phone number of digits, optionally with spaces, dots or dashes, e.g. 0263 3822 115."),
-            code="invalid_phone",
-        )
 
 
 def validate_zalo_url(value):

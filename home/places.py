@@ -12,6 +12,7 @@ import datetime
 import re
 from urllib.parse import quote_plus
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
@@ -26,6 +27,17 @@ from wagtail.snippets.models import register_snippet
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 .\-]{5,18}[0-9]$")
+
+
+def validate_phone(value):
+    """A phone number citizens can dial: digits, with spaces, dots or dashes between them."""
+    if not PHONE_RE.match(value.strip()):
+        raise ValidationError(
+            _("Enter a phone number of digits, optionally with spaces, dots or dashes, e.g. 0263 3822 115."),
+            code="invalid_phone",
+        )
 
 
 class Weekday(models.IntegerChoices):
@@ -182,7 +194,13 @@ class Office(PlaceMixin, index.Indexed, ClusterableModel):
 
     name = models.CharField(_("name"), max_length=160, help_text=_("e.g. 'Công an xã Hòa Bình'."))
     address = models.CharField(_("address"), max_length=255, help_text=_("Street address, as citizens find it."))
-    phone = models.CharField(_("phone"), max_length=24, blank=True, help_text=_("Phone number citizens can call."))
+    phone = models.CharField(
+        _("phone"),
+        max_length=24,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Phone number citizens can call."),
+    )
     latitude = latitude_field()
     longitude = longitude_field()
     map_url = map_url_field()
@@ -206,13 +224,6 @@ class Office(PlaceMixin, index.Indexed, ClusterableModel):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        from home.models import validate_phone
-
-        super().clean()
-        if self.phone:
-            validate_phone(self.phone)
 
 
 class OfficeOpeningHours(OpeningHours):

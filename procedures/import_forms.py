@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from anyascii import anyascii
 
+from procedures.import_errors import ImportAborted
+
 #: Caps against zip bombs: number of files and total unpacked size.
 MAX_FORM_FILES = 500
 MAX_FORMS_UNPACKED_SIZE = 200 * 1024 * 1024
@@ -35,8 +37,6 @@ class FormsArchiveError(Exception):
 
 
 def _abort(message):
-    from procedures.importer import ImportAborted
-
     return ImportAborted(message)
 
 

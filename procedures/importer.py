@@ -51,6 +51,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from anyascii import anyascii
 
+from procedures.import_errors import ImportAborted
 from procedures.import_forms import FormsArchive, open_forms_archive  # noqa: F401
 from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage, ProcedureStep
 from procedures.models.pages import local_code, validate_procedure_code
@@ -148,14 +149,6 @@ TIME_RE = re.compile(r"(\d+(?:[.,]\d+)?)\s*(ngày làm việc|ngày|giờ làm v
 # "Trong ngày", "Ngay", "Giải quyết ngay": the result is given at once.
 IMMEDIATE_RE = re.compile(r"^(?:trong ngày|(?:giải quyết |trả kết quả )?ngay)(?!\w)", re.IGNORECASE)
 BULLET_RE = re.compile(r"^[-•+*]\s+")
-
-
-class ImportAborted(Exception):
-    """The file (or the place to import into) cannot be used at all."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = str(message)
 
 
 # --- Reading files -----------------------------------------------------------

@@ -19,9 +19,9 @@ import threading
 import time
 from collections import Counter
 
+from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,6 @@ def pending():
 
 def write_counts():
     """Add the counts kept in memory to the database. Returns how many views were written."""
-    from procedures.models import ProcedureViewCount
-
     global _last_write
     with _lock:
         counts = dict(_pending)
@@ -57,14 +55,7 @@ def write_counts():
     if not counts:
         return 0
     try:
-        with transaction.atomic():
-            for page_id, views in sorted(counts.items()):
-                if not ProcedureViewCount.objects.filter(page_id=page_id).update(count=F("count") + views):
-                    # A page deleted meanwhile has no row to count into: filter it out quietly.
-                    from procedures.models import ProcedurePage
-
-                    if ProcedurePage.objects.filter(pk=page_id).exists():
-                        ProcedureViewCount.objects.get_or_create(page_id=page_id, defaults={"count": views})
+        apps.get_model("procedures", "ProcedureViewCount").add_views(counts)
     except DatabaseError:
         logger.warning("Could not write %d procedure page views; kept for the next write", sum(counts.values()))
         with _lock:

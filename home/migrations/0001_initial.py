@@ -8,55 +8,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, help_text="One or two sentences under the commune's name, e.g. what citizens can do on this portal.", verbose_name='introduction')),
-                ('body', wagtail.fields.RichTextField(blank=True, help_text='Announcements or other text shown below the quick links.', verbose_name='body')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True,
+                        help_text="One or two sentences under the commune's name, e.g. what citizens can do on this portal.",
+                        verbose_name="introduction",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="Announcements or other text shown below the quick links.",
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home page',
-                'verbose_name_plural': 'home pages',
+                "verbose_name": "home page",
+                "verbose_name_plural": "home pages",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(blank=True, help_text='A short summary shown under the title.', verbose_name='introduction')),
-                ('body', wagtail.fields.RichTextField(blank=True, help_text='The page text. Use headings (H2, H3) so that screen readers can navigate it.', verbose_name='body')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        blank=True, help_text="A short summary shown under the title.", verbose_name="introduction"
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.RichTextField(
+                        blank=True,
+                        help_text="The page text. Use headings (H2, H3) so that screen readers can navigate it.",
+                        verbose_name="body",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'information page',
-                'verbose_name_plural': 'information pages',
+                "verbose_name": "information page",
+                "verbose_name_plural": "information pages",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='CommuneSettings',
+            name="CommuneSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune_name', models.CharField(default='Xã', help_text="As citizens know it, e.g. 'Xã Hòa Bình'.", max_length=120, verbose_name='commune name')),
-                ('authority_name', models.CharField(blank=True, help_text="The full name of the issuing authority, e.g. 'Ủy ban nhân dân xã Hòa Bình'.", max_length=160, verbose_name='authority name')),
-                ('address', models.CharField(blank=True, help_text="Street address of the People's Committee office.", max_length=255, verbose_name='address')),
-                ('hotline', models.CharField(blank=True, help_text='Phone number citizens can call, e.g. 0263 3822 115.', max_length=24, validators=[home.models.validate_phone], verbose_name='hotline')),
-                ('email', models.EmailField(blank=True, help_text='Public email address of the office.', max_length=254, verbose_name='email')),
-                ('office_hours', models.TextField(blank=True, help_text='When the one-stop desk receives citizens; one line per period.', verbose_name='office hours')),
-                ('zalo_url', models.URLField(blank=True, help_text="The commune's Zalo Official Account, e.g. https://zalo.me/123456789.", validators=[home.models.validate_zalo_url], verbose_name='Zalo link')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "commune_name",
+                    models.CharField(
+                        default="Xã",
+                        help_text="As citizens know it, e.g. 'Xã Hòa Bình'.",
+                        max_length=120,
+                        verbose_name="commune name",
+                    ),
+                ),
+                (
+                    "authority_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The full name of the issuing authority, e.g. 'Ủy ban nhân dân xã Hòa Bình'.",
+                        max_length=160,
+                        verbose_name="authority name",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True,
+                        help_text="Street address of the People's Committee office.",
+                        max_length=255,
+                        verbose_name="address",
+                    ),
+                ),
+                (
+                    "hotline",
+                    models.CharField(
+                        blank=True,
+                        help_text="Phone number citizens can call, e.g. 0263 3822 115.",
+                        max_length=24,
+                        validators=[home.models.validate_phone],
+                        verbose_name="hotline",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Public email address of the office.",
+                        max_length=254,
+                        verbose_name="email",
+                    ),
+                ),
+                (
+                    "office_hours",
+                    models.TextField(
+                        blank=True,
+                        help_text="When the one-stop desk receives citizens; one line per period.",
+                        verbose_name="office hours",
+                    ),
+                ),
+                (
+                    "zalo_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="The commune's Zalo Official Account, e.g. https://zalo.me/123456789.",
+                        validators=[home.models.validate_zalo_url],
+                        verbose_name="Zalo link",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False, on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.site"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune settings',
+                "verbose_name": "commune settings",
             },
         ),
     ]

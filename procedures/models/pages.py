@@ -9,8 +9,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import models, transaction
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -708,3 +708,12 @@ class ProcedureViewCount(models.Model):
 
     class Meta:
         verbose_name = _("procedure view count")
+
+    @classmethod
+    def add_views(cls, counts):
+        """Add ``{page id: views}`` in one transaction; pages deleted meanwhile are skipped."""
+        with transaction.atomic():
+            for page_id, views in sorted(counts.items()):
+                if not cls.objects.filter(page_id=page_id).update(count=F("count") + views):
+                    if ProcedurePage.objects.filter(pk=page_id).exists():
+                        cls.objects.get_or_create(page_id=page_id, defaults={"count": views})

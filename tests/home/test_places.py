@@ -56,3 +56,14 @@ def test_saturday_civil_status_row_only_for_that_field():
     assert [row.closes for row in office.hours_on(SATURDAY, civil)] == [datetime.time(11, 0)]
     assert office.hours_on(SATURDAY, land) == []
     assert office.next_opening(civil, today=datetime.date(2026, 12, 4))[0] == SATURDAY
+
+
+@pytest.mark.django_db
+def test_an_office_phone_that_cannot_be_dialled_is_refused_on_the_phone_field():
+    from django.core.exceptions import ValidationError
+
+    office = Office(name="Bộ phận một cửa", address="Thôn 1", phone="gọi anh Tư")
+    with pytest.raises(ValidationError) as error:
+        office.full_clean()
+    assert "phone" in error.value.message_dict
+    Office(name="Bộ phận một cửa", address="Thôn 1", phone="0263 3822 115").full_clean()
