@@ -8,9 +8,11 @@ admin's page search benefits too. Ranking weighs the title column above the
 body (Wagtail's default ranks every column alike), and the last word of a
 query also matches as a prefix, so ``khai si`` finds ``khai sinh``.
 
-Other databases get Wagtail's backend unchanged: ``portal.W002`` recommends
-Elasticsearch/OpenSearch there. The SQLite classes live in ``sqlite.py`` and
-are imported only on SQLite.
+On PostgreSQL, Wagtail's backend indexes and queries with the
+``portal_vietnamese`` text search configuration (``unaccent`` then
+``simple``, migration ``search/0004``), which folds the same way
+(``postgres.py``). Other databases get Wagtail's backend unchanged. The
+SQLite and PostgreSQL classes are each imported only on their database.
 """
 
 from django.db import connection
@@ -30,5 +32,8 @@ def SearchBackend(params):
             from search.backends.sqlite import FoldedSQLiteSearchBackend
 
             return FoldedSQLiteSearchBackend(params)
-    # PostgreSQL and others: Wagtail's backend unchanged (portal.W002 recommends a search engine).
+    if connection.vendor == "postgresql":
+        from search.backends.postgres import FoldedPostgresSearchBackend
+
+        return FoldedPostgresSearchBackend(params)
     return vendor_backend(params)

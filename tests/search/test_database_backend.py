@@ -21,7 +21,7 @@ def test_database_backend_indexes_and_finds_pages_on_this_database(settings, hom
 
     backend = get_search_backend()
     assert type(backend).__name__ == (
-        "FoldedSQLiteSearchBackend" if connection.vendor == "sqlite" else "PostgresSearchBackend"
+        "FoldedSQLiteSearchBackend" if connection.vendor == "sqlite" else "FoldedPostgresSearchBackend"
     )
     page = make_standard_page(home_page, "Lịch tiếp công dân tháng mười một")
     backend.add(page)
