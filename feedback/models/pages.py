@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -454,7 +455,9 @@ class AnswerPage(Page):
             else getattr(settings, "WAGTAIL_SITE_NAME", ""),
         }
         url = self.get_full_url(request)
-        answered = self.answered_date or (self.first_published_at.date() if self.first_published_at else None)
+        answered = self.answered_date
+        if not answered and self.first_published_at:
+            answered = timezone.localdate(self.first_published_at)  # the commune's day, not UTC's
         question = {
             "@type": "Question",
             "name": self.title,

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.log_actions import LogContext
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Revision, WorkflowPage, WorkflowState
@@ -155,7 +156,7 @@ def test_the_draft_is_filled_in_but_the_question_starts_empty(draft, item, index
     assert APPROVED_ANSWER in draft.answer  # the approved answer is official: it may be the start
     assert (draft.department_id, draft.field_id) == (item.department_id, item.field_id)
     assert list(draft.related_procedures.values_list("pk", flat=True)) == [item.procedure_id]
-    assert draft.received_date == item.received_at.date()
+    assert draft.received_date == timezone.localdate(item.received_at)  # the commune's day
     assert draft.answered_date is not None
     assert draft.feedback_id == item.pk
 
@@ -165,6 +166,20 @@ def test_the_draft_is_filled_in_but_the_question_starts_empty(draft, item, index
     # Neither the tracking code nor the title (which may name a place or a person): a number.
     assert draft.slug == "tra-loi-1"
     assert draft.url_path.endswith("/hoi-dap/tra-loi-1/")
+
+
+def test_the_dates_on_the_answer_are_the_communes_days_not_utc(item, office, index, rf):
+    # 23:30 UTC on 4 December is 06:30 on 5 December in Vietnam: the citizen sent it on the 5th.
+    late_evening_utc = datetime.datetime(2026, 12, 4, 23, 30, tzinfo=datetime.UTC)
+    Feedback.objects.filter(pk=item.pk).update(received_at=late_evening_utc)
+    item.refresh_from_db()
+    draft = answers.prepare_answer_page(item, office)
+    assert draft.received_date == datetime.date(2026, 12, 5)
+
+    draft.answered_date = None
+    draft.first_published_at = late_evening_utc
+    data = draft.structured_data(rf.get("/"))
+    assert data["mainEntity"]["acceptedAnswer"]["dateCreated"].startswith("2026-12-05")
 
 
 def test_the_editor_shows_the_original_read_only_for_reference(client, draft, office):
