@@ -93,3 +93,37 @@ def test_the_longest_real_procedure_answers_the_first_questions_in_the_first_scr
     phone.locator(".keyfacts__ask").click()
     expect(phone).to_have_url(f"{live_server.url}{reverse('feedback:submit')}?procedure={longest.code}")
     expect(phone.locator(".fb-procedure")).to_contain_text(longest.code)
+
+
+@pytest.fixture
+def long_title_closed_today(catalogue, commune_settings):
+    """The demo's long-titled building permit, on a day the office is closed (the longest "Today" row)."""
+    [record] = [record for record in RECORDS if record["Mã thủ tục"] == "1.013225"]
+    report = import_procedures([(1, record)], catalogue, publish=True)
+    assert not report.rejected
+    today = timezone.localdate().weekday()
+    for weekday in range(7):
+        if weekday == today:
+            continue
+        for opens, closes in ((datetime.time(7), datetime.time(11, 30)), (datetime.time(13, 30), datetime.time(17))):
+            CommuneOpeningHours.objects.create(settings=commune_settings, weekday=weekday, opens=opens, closes=closes)
+    return ProcedurePage.objects.get(code="1.013225")
+
+
+def test_a_long_title_on_a_closed_day_keeps_call_and_ask_in_the_first_screen(live_server, phone, long_title_closed_today):
+    page = long_title_closed_today
+    assert len(page.full_name) > 250 and len(page.title) > 150
+    phone.set_viewport_size({"width": 360, "height": 800})
+    phone.goto(f"{live_server.url}/p/{page.code}/")
+    expect(phone.locator(".keyfacts__hours")).to_contain_text("Hôm nay nghỉ")
+    expect(phone.locator(".keyfacts__hours")).to_contain_text("13:30–17:00")
+    expect(phone.locator(".procedure__meta")).to_contain_text("Đã cập nhật")
+    for selector in (".keyfacts", ".keyfacts__call", ".keyfacts__ask"):
+        box = phone.locator(selector).bounding_box()
+        assert box["y"] + box["height"] <= 800, f"{selector} ends at {box['y'] + box['height']:.0f} px"
+    # The page's own "ask" button stands in for the header's general feedback link on a phone...
+    expect(phone.locator(".site-header__feedback")).to_be_hidden()
+    assert_fits_phone(phone)
+    # ...which a wider screen still shows.
+    phone.set_viewport_size({"width": 1024, "height": 800})
+    expect(phone.locator(".site-header__feedback")).to_be_visible()
