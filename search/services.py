@@ -9,6 +9,8 @@ site ever reach a result, a facet count or a suggestion.
 """
 
 import difflib
+import itertools
+import math
 import re
 import uuid
 from collections import Counter
@@ -22,7 +24,7 @@ from django.utils.html import strip_tags
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
-from wagtail.search.query import Boost, Fuzzy, Or, Phrase, PlainText
+from wagtail.search.query import And, Boost, Or, Phrase, PlainText
 
 from search import kinds as search_kinds
 from search.models import SearchSynonym
@@ -127,7 +129,30 @@ def promotions():
     return promoted
 
 
-_VOCABULARY = {}  # {version: (vocabulary, words by first letter)}, this process only
+_VOCABULARY = {}  # {version: Lexicon}, this process only
+
+
+@dataclass
+class Lexicon:
+    """The words pages are found by, built once per process and version."""
+
+    spellings: dict  # {folded word: its most common spelling}, most common first
+    by_initial: dict  # {first letter: [folded words, most common first]}
+    title_df: Counter  # {folded word: how many live page titles use it}
+    titles: int  # how many live page titles there are
+    title_pairs: set  # {"word next"}: folded words that follow each other in a title
+
+    def weight(self, word):
+        """How much finding ``word`` in a title says (inverse title frequency): 'khai' and 'sinh' say
+        more than 'cap' or 'giay', which half the titles use. A word no title uses weighs the most."""
+        return self._weight(self.title_df.get(word, 0))
+
+    def weight_at_share(self, share):
+        """The weight of a word that ``share`` of the titles use."""
+        return self._weight(share * self.titles)
+
+    def _weight(self, count):
+        return math.log(1 + (self.titles + 1) / (count + 1))
 
 
 def _vocabulary_entry():
@@ -140,11 +165,7 @@ def _vocabulary_entry():
         cache.set(CACHE_KEYS[2], version, VOCABULARY_SECONDS)
     entry = _VOCABULARY.get(version)
     if entry is None:
-        vocab = _build_vocabulary()
-        by_initial = {}
-        for word in vocab:  # most common first
-            by_initial.setdefault(word[:1], []).append(word)
-        entry = (vocab, by_initial)
+        entry = _build_vocabulary()
         _VOCABULARY.clear()
         _VOCABULARY[version] = entry
     return entry
@@ -154,26 +175,36 @@ def vocabulary():
     """{folded word: its most common spelling} from the words pages are found by:
     live public page titles, fields of activity, required documents and the
     editors' synonym terms. Typo correction and "did you mean" draw on it."""
-    return _vocabulary_entry()[0]
+    return _vocabulary_entry().spellings
 
 
 def _build_vocabulary():
     from procedures.models import FieldOfActivity, ProcedureDocument
 
+    titles = Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True)
     sources = [
-        Page.objects.live().public().filter(depth__gt=1).values_list("title", flat=True),
         FieldOfActivity.objects.values_list("name", flat=True),
         ProcedureDocument.objects.filter(page__live=True).values_list("name", flat=True),
         SearchSynonym.objects.filter(active=True).values_list("term", flat=True),
     ]
-    spellings = Counter()
+    spellings, title_df, pairs, count = Counter(), Counter(), set(), 0
+    for title in titles.iterator():
+        found = re.findall(r"\w+", title.lower())
+        spellings.update(found)
+        folded = [fold(word) for word in found]
+        title_df.update(set(folded))
+        pairs.update(f"{first} {second}" for first, second in zip(folded, folded[1:], strict=False))
+        count += 1
     for source in sources:
         for text in source.iterator():
             spellings.update(re.findall(r"\w+", text.lower()))
     vocab = {}
     for word, _count in spellings.most_common():
         vocab.setdefault(fold(word), word)
-    return vocab
+    by_initial = {}
+    for word in vocab:  # most common first
+        by_initial.setdefault(word[:1], []).append(word)
+    return Lexicon(vocab, by_initial, title_df, count, pairs)
 
 
 # --- Query building ----------------------------------------------------------
@@ -186,6 +217,8 @@ class PreparedQuery:
     codes: list
     corrected: list = field(default_factory=list)  # core with typos corrected, if any
     completions: list = field(default_factory=list)  # core with the last word completed
+    synonyms: list = field(default_factory=list)  # [(folded term words, [folded alternatives])] found in the query
+    lexicon: "Lexicon | None" = None
 
     @property
     def text(self):
@@ -209,9 +242,23 @@ class PreparedQuery:
         return bool(self.codes) and all(word in self.codes or word.isdigit() for word in self.core)
 
 
+# Vietnamese writes some syllables with i or y alike ("kí"/"ký", "lí"/"lý", "qui"/"quy"): a consonant
+# (or "qu") followed by a final i/y. "thuy" or "tay" are other words and keep their letter.
+_I_Y = re.compile(r"^(qu|[bcdghklmnpqrstvx]+)([iy])$")
+
+
+def _i_y_variant(word):
+    match = _I_Y.match(word)
+    if not match:
+        return ""
+    return match.group(1) + ("y" if match.group(2) == "i" else "i")
+
+
 def correct_typos(core, vocab, by_initial):
     """Replace words no page uses by the closest word that one does, with the
     same first letter (as the engine's fuzzy matching) and a similar length.
+    A syllable spelled with i where pages write y (or the other way) takes the
+    pages' spelling.
 
     The last word is left alone when it starts a known word (still typing).
     """
@@ -219,6 +266,11 @@ def correct_typos(core, vocab, by_initial):
         return []
     corrected, changed = [], False
     for position, word in enumerate(core):
+        variant = _i_y_variant(word)
+        if word not in vocab and variant in vocab:
+            corrected.append(variant)
+            changed = True
+            continue
         candidates = by_initial.get(word[:1], [])
         typing = position == len(core) - 1 and any(known.startswith(word) for known in candidates)
         if word in vocab or len(word) < 3 or any(char.isdigit() for char in word) or typing:
@@ -231,70 +283,120 @@ def correct_typos(core, vocab, by_initial):
     return corrected if changed else []
 
 
-def complete_last_word(core, by_initial, limit=3):
+def complete_last_word(core, lexicon, limit=3):
     """The query with its last word completed to the most common words that
     start with it ("khai si" -> "khai sinh"): prefix matching that works the
-    same on every backend."""
-    if not core or len(core[-1]) < 2 or core[-1].isdigit():
+    same on every backend. A last word that titles use right after the word
+    before it ("khai tu") is taken as finished; completions that titles use
+    after that word come first."""
+    if not lexicon or not core or len(core[-1]) < 2 or core[-1].isdigit():
         return []
     last = core[-1]
-    completions = []
-    for word in by_initial.get(last[:1], []):  # most common first
-        if word != last and word.startswith(last):
-            completions.append([*core[:-1], word])
-            if len(completions) == limit:
-                break
-    return completions
+    previous = core[-2] if len(core) > 1 else ""
+    if previous and last in lexicon.spellings and f"{previous} {last}" in lexicon.title_pairs:
+        return []
+    starting = [word for word in lexicon.by_initial.get(last[:1], []) if word != last and word.startswith(last)]
+    if previous:
+        starting.sort(key=lambda word: f"{previous} {word}" not in lexicon.title_pairs)  # stable: common first
+    return [[*core[:-1], word] for word in starting[:limit]]
 
 
 def prepare(query):
     folded = words(query)
     core = strip_stop_phrases(folded)
-    alternatives = []
+    alternatives, synonyms = [], []
     for term, alts in synonym_rules():
         size = len(term)
         if any(tuple(folded[i : i + size]) == term for i in range(len(folded) - size + 1)):
             alternatives.extend(alt for alt in alts if alt not in alternatives)
+            synonyms.append((term, alts))
     codes = query_codes(query)
-    vocab, by_initial = ({}, {}) if codes else _vocabulary_entry()
+    lexicon = None if codes else _vocabulary_entry()
+    vocab, by_initial = (lexicon.spellings, lexicon.by_initial) if lexicon else ({}, {})
     return PreparedQuery(
-        core, alternatives, codes, correct_typos(core, vocab, by_initial), complete_last_word(core, by_initial)
+        core,
+        alternatives,
+        codes,
+        correct_typos(core, vocab, by_initial),
+        complete_last_word(core, lexicon),
+        synonyms=synonyms,
+        lexicon=lexicon,
     )
 
 
-def _contains(title_words, phrase_words, prefix_last):
-    if prefix_last:
-        *whole, last = phrase_words
-        return set(whole) <= set(title_words) and any(word.startswith(last) for word in title_words)
-    return set(phrase_words) <= set(title_words)
+@dataclass
+class TitleMatch:
+    """How well a title answers the query: the share of the query's weight it covers,
+    the query's word pairs it has side by side, and its words the query does not use."""
+
+    coverage: float
+    pairs: int
+    extra: int
+
+    def key(self):
+        # Coverage in steps of 5 %: titles that cover about as much tie, and the next criteria decide.
+        return (-round(self.coverage * 20), -self.pairs, self.extra)
 
 
-def title_match(title, prepared):
-    """A sort key for how well a title matches the query (or a synonym).
+def _query_words(prepared):
+    """[(weight, spellings that count as finding it, may be unfinished)] for each word of the query."""
+    lexicon = prepared.lexicon
+    found = []
+    for position, word in enumerate(prepared.core):
+        spellings = {word}
+        if prepared.corrected:
+            spellings.add(prepared.corrected[position])
+        variant = _i_y_variant(word)
+        if variant:
+            spellings.add(variant)
+        weight = min(lexicon.weight(spelling) for spelling in spellings) if lexicon else 1.0
+        last = position == len(prepared.core) - 1
+        found.append((weight, spellings, last))
+    return found
 
-    Titles that contain every word come first (the last word of the query may
-    be unfinished), those with the words in the query's order before the
-    others, then those with fewer other words. Titles that miss a word keep
-    the engine's order.
+
+def title_match(title, prepared, query_words=None):
+    """Score one title against the query (see ``TitleMatch``).
+
+    A query word counts as found when the title has it (its corrected
+    spelling, its i/y variant, or, for the last word, a word it starts), or
+    when the title has every word of one of the synonyms of a phrase the word
+    belongs to ("sổ đỏ" is found in a title with "giấy chứng nhận quyền sử
+    dụng đất"). Words weigh by how rare they are in titles.
     """
+    if query_words is None:
+        query_words = _query_words(prepared)
     title_words = strip_stop_phrases(words(title))
-    title_text = " " + " ".join(title_words)
-    best = (1, 1, 0)
-    for position, phrase in enumerate(prepared.phrases):
-        phrase_words = phrase.split()
-        prefix_last = position == 0
-        if not phrase_words or not _contains(title_words, phrase_words, prefix_last):
-            continue
-        in_order = 0 if re.search(r" " + re.escape(phrase) + (r"" if prefix_last else r"\b"), title_text) else 1
-        extra = len(set(title_words) - set(phrase_words))
-        best = min(best, (0, in_order, extra))
-    return best
+    title_set = set(title_words)
+    covered = set()
+    for term, alts in prepared.synonyms:
+        if any(set(alt.split()) <= title_set for alt in alts):
+            covered.update(term)
+    total = hit = 0.0
+    used = set()
+    for weight, spellings, last in query_words:
+        total += weight
+        present = spellings & title_set
+        if not present and last and len(prepared.core[-1]) >= 2:
+            present = {word for word in title_set if any(word.startswith(s) for s in spellings)}
+        if present or spellings & covered:
+            hit += weight
+            used |= present
+    pairs = 0
+    title_text = " " + " ".join(title_words) + " "
+    for (_w1, first, _l1), (_w2, second, _l2) in zip(query_words, query_words[1:], strict=False):
+        if any(f" {a} {b} " in title_text for a in first for b in second):
+            pairs += 1
+    return TitleMatch(hit / total if total else 0.0, pairs, len(title_set - used))
 
 
 def rerank(pages, prepared):
-    """Order the engine's first results by how well their titles match, then
-    by the engine's own rank: the same rule on every backend."""
-    ranked = sorted(enumerate(pages), key=lambda item: (title_match(item[1].title, prepared), item[0]))
+    """Order the engine's first results by how well their titles answer the
+    query, then by the engine's own rank: the same rule on every backend."""
+    query_words = _query_words(prepared)
+    ranked = sorted(
+        enumerate(pages), key=lambda item: (title_match(item[1].title, prepared, query_words).key(), item[0])
+    )
     return [page for _rank, page in ranked]
 
 
@@ -302,33 +404,99 @@ def engine_supports_fuzzy(backend):
     return not getattr(backend, "folds_text", False) and "database" not in type(backend).__module__
 
 
-def build_query(prepared, backend, strict=True):
-    """The engine query.
+# Matching: a page matches when it has enough of the query's meaningful parts, not necessarily all of them
+# ("minimum should match"), so one extra everyday word never makes a query fail.
+COMMON_SHARE = 0.2  # a word in more than this share of titles ("cấp", "giấy", "đăng ký") is never required
+COMMON_MIN_TITLES = 50  # ...in a catalogue big enough for shares to mean something
+MAX_REQUIRED = 8  # a long query: two of its eight rarest parts (the others still rank)
 
-    Strict: pages with every word of the query, of its corrected spelling or
-    of a synonym. Loose (when strict finds nothing): pages with any of the
-    words, and on Elasticsearch/OpenSearch fuzzy matching of the words no page
-    title uses (likely typos).
+
+@dataclass
+class Unit:
+    """One meaningful part of the query: a word (with its other spellings) or a phrase with synonyms."""
+
+    spellings: list  # folded phrases, any of which counts
+    weight: float
+    required: bool
+
+    def node(self):
+        nodes = [PlainText(spelling, operator="and") for spelling in self.spellings]
+        return nodes[0] if len(nodes) == 1 else Or(nodes)
+
+
+def match_units(prepared):
+    """The query's parts: each synonym phrase found in it (with its alternatives), then each other word.
+
+    A word is required unless no page is known to use it (an everyday word or a
+    word only long texts use), or so many titles use it that it tells nothing.
     """
-    phrases = prepared.phrases
-    if engine_supports_fuzzy(backend):
-        parts = [PlainText(phrases[0], operator="and"), Boost(Phrase(phrases[0]), 2)]
-        parts += [PlainText(phrase, operator="and") for phrase in phrases[1:]]
-        if not strict:
-            parts += [Boost(PlainText(" ".join(prepared.terms), operator="or"), 0.5)]
-            vocab = vocabulary()
-            unknown = [word for word in prepared.core if word not in vocab and not word.isdigit()]
-            if unknown:
-                parts.append(Boost(Fuzzy(" ".join(unknown)), 0.5))
-        return Or(parts)
-    # The database backend ranks the whole match with bm25.
-    if strict:
-        return (
-            Or([PlainText(phrase, operator="and") for phrase in phrases])
-            if len(phrases) > 1
-            else PlainText(phrases[0], operator="and")
-        )
-    return PlainText(" ".join(prepared.terms), operator="or")
+    lexicon = prepared.lexicon
+    known = lexicon.spellings if lexicon else {}
+    units, in_synonyms = [], set()
+    for term, alternatives in prepared.synonyms:
+        core_words = [word for word in term if word in prepared.core]
+        if not core_words:
+            continue
+        weight = max(lexicon.weight(word) for word in core_words) if lexicon else 1.0
+        units.append(Unit([" ".join(term), *alternatives], weight, True))
+        in_synonyms.update(term)
+    last = len(prepared.core) - 1
+    for position, word in enumerate(prepared.core):
+        if word in in_synonyms:
+            continue
+        spellings = [word]
+        if prepared.corrected and prepared.corrected[position] != word:
+            spellings.append(prepared.corrected[position])
+        variant = _i_y_variant(word)
+        if variant:
+            spellings.append(variant)
+        if position == last:
+            spellings += [completion[-1] for completion in prepared.completions]
+        spellings = list(dict.fromkeys(spellings))
+        if not lexicon:
+            units.append(Unit(spellings, 1.0, True))
+            continue
+        weight = min(lexicon.weight(spelling) for spelling in spellings)
+        is_known = any(spelling in known for spelling in spellings) or (position == last and len(spellings) > 1)
+        units.append(Unit(spellings, weight, is_known or word.isdigit()))
+    # Words most titles use tell little: required only when nothing rarer is ("đăng ký" in "đăng ký khai sinh").
+    if lexicon and lexicon.titles >= COMMON_MIN_TITLES:
+        common = [unit for unit in units if unit.required and unit.weight < lexicon.weight_at_share(COMMON_SHARE)]
+        if len(common) < sum(unit.required for unit in units):
+            for unit in common:
+                unit.required = False
+    return units
+
+
+def minimum_match(units):
+    """Pages with all the required parts (one or two of them), all but one (three or four), any two (more)."""
+    required = sorted((unit for unit in units if unit.required), key=lambda unit: -unit.weight)
+    if len(required) > 4:
+        required = required[:MAX_REQUIRED]
+    if not required:
+        # Only everyday or very common words: any of them, the ranking sorts it out.
+        return Or([unit.node() for unit in units]) if len(units) > 1 else units[0].node()
+    # Short queries name the procedure: all their parts but one. Long ones tell a story in which any
+    # two rare words are a lead; the ranking by title then picks the best of those.
+    misses = 0 if len(required) <= 2 else 1 if len(required) <= 4 else len(required) - 2
+    groups = [
+        And([unit.node() for unit in combination]) if len(combination) > 1 else combination[0].node()
+        for combination in itertools.combinations(required, len(required) - misses)
+    ]
+    return Or(groups) if len(groups) > 1 else groups[0]
+
+
+def build_query(prepared, backend):
+    """The engine query: pages with enough of the query's parts (``minimum_match``), ranked by the
+    engine (bm25 over the weighted fields); ``rerank`` then orders the first of them by their titles.
+    On Elasticsearch/OpenSearch the whole query as a phrase counts double."""
+    units = match_units(prepared)
+    if not units:
+        return PlainText(prepared.text, operator="and")
+    match = minimum_match(units)
+    if engine_supports_fuzzy(backend) and len(prepared.core) > 1:
+        return Or([match, Boost(Phrase(prepared.text), 2)])
+    return match
 
 
 # --- Querysets ---------------------------------------------------------------
@@ -567,13 +735,14 @@ def run_search(params, request=None, site=None):
         return outcome
 
     # The first results, re-ranked, usually settle the count too.
-    query = build_query(prepared, backend, strict=True)
+    query = build_query(prepared, backend)
     results = queryset.search(query)
     window = list(results[:RERANK_WINDOW])
-    if not window and not pinned:
-        query = build_query(prepared, backend, strict=False)
-        results = queryset.search(query)
-        window = list(results[:RERANK_WINDOW])
+    if len(window) == RERANK_WINDOW:
+        # Long official texts can push a page whose very name answers the query out of the first results:
+        # the best matches by name join them (the set of matches, and so the count, stays the same).
+        seen = {page.pk for page in window}
+        window += [page for page in queryset.search(query, fields=["title"])[:RERANK_WINDOW] if page.pk not in seen]
     outcome.facets, matched = _facets(query, params, site, pinned)
     if len(window) < RERANK_WINDOW:
         matched = len(window)

@@ -5,8 +5,8 @@ by triggers. This backend stores the *folded* text there (``Đăng ký`` is
 indexed as ``dang ky``) and folds every query the same way, so searches with
 or without diacritics, and with ``đ`` typed as ``d``, match alike; the Wagtail
 admin's page search benefits too. Ranking weighs the title column above the
-body (Wagtail's default ranks every column alike), and the last word of a
-query also matches as a prefix, so ``khai si`` finds ``khai sinh``.
+body (Wagtail's default ranks every column alike). Unfinished words
+(``khai si``) are completed by ``search/services.py``, alike on every backend.
 
 On PostgreSQL, Wagtail's backend indexes and queries with the
 ``portal_vietnamese`` text search configuration (``unaccent`` then

@@ -135,7 +135,9 @@ class RankOnceMixin:
 
 
 class FoldedSQLiteSearchQueryCompiler(RankOnceMixin, SQLiteSearchQueryCompiler):
-    LAST_TERM_IS_PREFIX = True
+    # Whole words only, as on PostgreSQL and Elasticsearch: an unfinished last word is completed by
+    # search/services.py from the words pages use, the same way on every backend.
+    LAST_TERM_IS_PREFIX = False
 
 
 class FoldedSQLiteAutocompleteQueryCompiler(RankOnceMixin, SQLiteAutocompleteQueryCompiler):

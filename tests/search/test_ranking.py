@@ -1,0 +1,79 @@
+"""How the site search matches and orders results, the same rule on every backend (search/services.py):
+enough of the query's meaningful words must match, not all of them; names that answer the query come first."""
+
+import pytest
+
+from search.services import clear_caches
+from tests.factories import make_procedure, refresh_search_index
+
+pytestmark = pytest.mark.django_db
+
+NAMES = {
+    "1.004194": "Đăng ký tạm trú",
+    "1.003677": "Khai báo tạm vắng",
+    "1.000253": "Khai báo tạm trú cho người nước ngoài tại Việt Nam bằng Phiếu khai báo tạm trú",
+    "1.001193": "Thủ tục đăng ký khai sinh",
+    "1.000656": "Thủ tục đăng ký khai tử",
+    "2.000884": "Chứng thực chữ ký trong các giấy tờ, văn bản",
+    "1.000894": "Thủ tục đăng ký kết hôn",
+}
+
+
+@pytest.fixture
+def catalogue_of_names(catalogue):
+    for code, name in NAMES.items():
+        make_procedure(catalogue, code, name)
+    clear_caches()
+    refresh_search_index()
+    return catalogue
+
+
+def codes(client, query):
+    response = client.get("/api/search/", {"q": query})
+    assert response.status_code == 200
+    return [result["code"] for result in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("cho em hỏi chút đăng ký tạm trú với ạ", "1.004194"),
+        ("anh chị ơi khai báo tạm vắng ở xã mình nộp ở đâu vậy", "1.003677"),
+        ("người nước ngoài đến ở nhà tôi phải khai báo tạm trú thế nào", "1.000253"),
+        ("bác cho cháu hỏi đăng ký kết hôn cần mang gì ạ", "1.000894"),
+    ],
+)
+def test_everyday_words_around_the_key_words_never_make_a_query_fail(client, catalogue_of_names, query, first):
+    assert codes(client, query)[:1] == [first]
+
+
+@pytest.mark.parametrize("query", ["chứng thực chữ kí", "chung thuc chu ki", "CHỨNG THỰC CHỮ KÍ"])
+def test_a_syllable_typed_with_i_finds_the_official_spelling_with_y(client, catalogue_of_names, query):
+    assert codes(client, query)[:1] == ["2.000884"]
+
+
+def test_a_short_query_needs_all_its_words_so_one_shared_word_is_not_a_match(client, catalogue_of_names):
+    # "khai sinh" shares "khai" with "khai tử" and "khai báo ...": those are not answers.
+    assert codes(client, "khai sinh") == ["1.001193"]
+    assert codes(client, "khai tu") == ["1.000656"]
+    # A longer query may miss one word, and what answers it whole still comes first.
+    assert codes(client, "dang ky khai tu")[:1] == ["1.000656"]
+
+
+def test_a_name_that_answers_the_query_is_not_pushed_out_by_long_texts_that_repeat_its_words(
+    client, catalogue_of_names, catalogue
+):
+    # Sixty procedures whose documents repeat "chứng thực" and "chữ ký" at length: the engine ranks their
+    # bodies above the short page named for it, but the page named for it still comes first.
+    text = "Bản sao có chứng thực, chữ ký của người yêu cầu chứng thực, chứng thực chữ ký. " * 40
+    for number in range(60):
+        make_procedure(
+            catalogue,
+            f"9.{number:06d}",
+            f"Cấp giấy phép hoạt động số {number}",
+            documents=[f"Giấy tờ {number}"],
+            summary=text,
+        )
+    clear_caches()
+    refresh_search_index()
+    assert codes(client, "chứng thực chữ ký")[:1] == ["2.000884"]
