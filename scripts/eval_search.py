@@ -80,13 +80,28 @@ def load_queries(path=QUERIES):
     return cases
 
 
-def judge(case, outcome):
-    """One query's result: rank of the first expected code on the first page, or for out of scope, the first hit."""
+def _rank(outcome, expected):
     codes = [hit.code for hit in outcome.results]
+    return next((index for index, code in enumerate(codes, start=1) if code in expected), None)
+
+
+def judge(case, outcome, suggestions=None, suggested=None):
+    """One query's result: rank of the first expected code on the first page, or for out of scope, the first hit.
+
+    ``suggestions``: the autocomplete outcome for the same text; ``suggested``: the outcome of searching
+    the "did you mean" proposal, if there was one.
+    """
     expected = set(case["expected"])
-    rank = next((index for index, code in enumerate(codes, start=1) if code in expected), None)
+    rank = _rank(outcome, expected)
     first = outcome.results[0] if outcome.results else None
+    extra = {}
+    if suggestions is not None:
+        extra["autocomplete_rank"] = _rank(suggestions, expected)
+    if getattr(outcome, "suggestion", ""):
+        extra["suggestion"] = outcome.suggestion
+        extra["suggestion_rank"] = _rank(suggested, expected) if suggested is not None else None
     return {
+        **extra,
         "query": case["query"],
         "category": case.get("category", ""),
         "split": case["split"],
@@ -110,6 +125,13 @@ def summarise(results):
         figures["mrr"] = sum(1 / r["rank"] for r in in_scope if r["rank"]) / len(in_scope)
     if out_of_scope:
         figures["no_procedure_first"] = sum(1 for r in out_of_scope if r["no_procedure_first"]) / len(out_of_scope)
+    completed = [r for r in in_scope if "autocomplete_rank" in r]
+    if completed:
+        figures["autocomplete@3"] = sum(1 for r in completed if (r["autocomplete_rank"] or 99) <= 3) / len(completed)
+    offered = [r for r in results if r.get("suggestion")]
+    figures["suggestions"] = len(offered)
+    # A proposal is right when searching it puts an expected procedure in the first 3 (never, out of scope).
+    figures["suggestions_right"] = sum(1 for r in offered if r["expected"] and (r["suggestion_rank"] or 99) <= 3)
     return figures
 
 
@@ -141,6 +163,10 @@ def format_line(label, figures):
     """'exact          n= 40  hit@1 0.900  hit@3 0.950  MRR 0.925  no-procedure-first 1.000'"""
     line = f"{label:14} n={figures['queries']:4}  hit@1 {_cell(figures, 'hit@1')}  hit@3 {_cell(figures, 'hit@3')}"
     line += f"  MRR {_cell(figures, 'mrr')}"
+    if "autocomplete@3" in figures:
+        line += f"  autocomplete@3 {_cell(figures, 'autocomplete@3')}"
+    if figures.get("suggestions"):
+        line += f"  did-you-mean {figures['suggestions_right']}/{figures['suggestions']} right"
     if figures.get("out_of_scope"):
         line += f"  no-procedure-first {_cell(figures, 'no_procedure_first')} ({figures['out_of_scope']})"
     return line
@@ -172,7 +198,9 @@ def evaluate(cases):
         started = time.perf_counter()
         outcome = run_search(SearchParams(query=case["query"]))
         timings.append(time.perf_counter() - started)
-        results.append(judge(case, outcome))
+        suggestions = run_search(SearchParams(query=case["query"], autocomplete=True))
+        suggested = run_search(SearchParams(query=outcome.suggestion)) if outcome.suggestion else None
+        results.append(judge(case, outcome, suggestions, suggested))
     return results, timings
 
 

@@ -254,16 +254,18 @@ def _i_y_variant(word):
     return match.group(1) + ("y" if match.group(2) == "i" else "i")
 
 
-def correct_typos(core, vocab, by_initial):
+def correct_typos(core, lexicon):
     """Replace words no page uses by the closest word that one does, with the
-    same first letter (as the engine's fuzzy matching) and a similar length.
-    A syllable spelled with i where pages write y (or the other way) takes the
-    pages' spelling.
+    same first letter (as the engine's fuzzy matching) and a similar length;
+    among equally close words, one that titles use next to its neighbours
+    ("tam vng" -> "tam vang", not the more common "vung"). A syllable spelled
+    with i where pages write y (or the other way) takes the pages' spelling.
 
     The last word is left alone when it starts a known word (still typing).
     """
-    if not vocab:
+    if not lexicon or not lexicon.spellings:
         return []
+    vocab, by_initial, pairs = lexicon.spellings, lexicon.by_initial, lexicon.title_pairs
     corrected, changed = [], False
     for position, word in enumerate(core):
         variant = _i_y_variant(word)
@@ -277,9 +279,17 @@ def correct_typos(core, vocab, by_initial):
             corrected.append(word)
             continue
         similar = [known for known in candidates if abs(len(known) - len(word)) <= 2]
-        close = difflib.get_close_matches(word, similar, n=1, cutoff=0.75)
-        corrected.append(close[0] if close else word)
-        changed = changed or bool(close)
+        close = difflib.get_close_matches(word, similar, n=5, cutoff=0.75)
+        if close:
+            before = corrected[-1] if corrected else ""
+            after = core[position + 1] if position + 1 < len(core) else ""
+            best = difflib.SequenceMatcher(None, word, close[0]).ratio()
+            tied = [known for known in close if difflib.SequenceMatcher(None, word, known).ratio() == best]
+            fits = [known for known in tied if f"{before} {known}" in pairs or f"{known} {after}" in pairs]
+            corrected.append((fits or tied)[0])
+            changed = True
+        else:
+            corrected.append(word)
     return corrected if changed else []
 
 
@@ -289,15 +299,20 @@ def complete_last_word(core, lexicon, limit=3):
     same on every backend. A last word that titles use right after the word
     before it ("khai tu") is taken as finished; completions that titles use
     after that word come first."""
-    if not lexicon or not core or len(core[-1]) < 2 or core[-1].isdigit():
+    if not lexicon or not core or core[-1].isdigit():
         return []
     last = core[-1]
     previous = core[-2] if len(core) > 1 else ""
+    if len(last) < 2 and not previous:
+        return []  # one letter on its own says too little
     if previous and last in lexicon.spellings and f"{previous} {last}" in lexicon.title_pairs:
         return []
     starting = [word for word in lexicon.by_initial.get(last[:1], []) if word != last and word.startswith(last)]
     if previous:
         starting.sort(key=lambda word: f"{previous} {word}" not in lexicon.title_pairs)  # stable: common first
+        if len(last) < 2:
+            # One letter: only words that titles use after the word before ("khai s" -> "khai sinh").
+            starting = [word for word in starting if f"{previous} {word}" in lexicon.title_pairs]
     return [[*core[:-1], word] for word in starting[:limit]]
 
 
@@ -312,16 +327,18 @@ def prepare(query):
             synonyms.append((term, alts))
     codes = query_codes(query)
     lexicon = None if codes else _vocabulary_entry()
-    vocab, by_initial = (lexicon.spellings, lexicon.by_initial) if lexicon else ({}, {})
     return PreparedQuery(
         core,
         alternatives,
         codes,
-        correct_typos(core, vocab, by_initial),
+        correct_typos(core, lexicon),
         complete_last_word(core, lexicon),
         synonyms=synonyms,
         lexicon=lexicon,
     )
+
+
+PAIR_WEIGHT = 0.3
 
 
 @dataclass
@@ -332,10 +349,13 @@ class TitleMatch:
     coverage: float
     pairs: int
     extra: int
+    pair_share: float = 0.0  # pairs / the query's pairs
 
     def key(self):
-        # Coverage in steps of 5 %: titles that cover about as much tie, and the next criteria decide.
-        return (-round(self.coverage * 20), -self.pairs, self.extra)
+        # Words found, plus the query's word pairs found side by side (a long title shares words with many
+        # queries by chance, rarely their pairs), in steps of 5 %; then the shorter title.
+        score = self.coverage + PAIR_WEIGHT * self.pair_share
+        return (-round(score * 20), self.extra)
 
 
 def _query_words(prepared):
@@ -387,7 +407,8 @@ def title_match(title, prepared, query_words=None):
     for (_w1, first, _l1), (_w2, second, _l2) in zip(query_words, query_words[1:], strict=False):
         if any(f" {a} {b} " in title_text for a in first for b in second):
             pairs += 1
-    return TitleMatch(hit / total if total else 0.0, pairs, len(title_set - used))
+    possible = max(1, len(query_words) - 1)
+    return TitleMatch(hit / total if total else 0.0, pairs, len(title_set - used), pairs / possible)
 
 
 def rerank(pages, prepared):
@@ -458,6 +479,8 @@ def match_units(prepared):
             continue
         weight = min(lexicon.weight(spelling) for spelling in spellings)
         is_known = any(spelling in known for spelling in spellings) or (position == last and len(spellings) > 1)
+        if len(spellings) == 1 and len(word) == 1 and not word.isdigit():
+            is_known = False  # a letter nothing completes: a stray key
         units.append(Unit(spellings, weight, is_known or word.isdigit()))
     # Words most titles use tell little: required only when nothing rarer is ("đăng ký" in "đăng ký khai sinh").
     if lexicon and lexicon.titles >= COMMON_MIN_TITLES:
@@ -468,7 +491,7 @@ def match_units(prepared):
     return units
 
 
-def minimum_match(units):
+def minimum_match(units, strict=False):
     """Pages with all the required parts (one or two of them), all but one (three or four), any two (more)."""
     required = sorted((unit for unit in units if unit.required), key=lambda unit: -unit.weight)
     if len(required) > 4:
@@ -478,7 +501,7 @@ def minimum_match(units):
         return Or([unit.node() for unit in units]) if len(units) > 1 else units[0].node()
     # Short queries name the procedure: all their parts but one. Long ones tell a story in which any
     # two rare words are a lead; the ranking by title then picks the best of those.
-    misses = 0 if len(required) <= 2 else 1 if len(required) <= 4 else len(required) - 2
+    misses = 0 if strict or len(required) <= 2 else 1 if len(required) <= 4 else len(required) - 2
     groups = [
         And([unit.node() for unit in combination]) if len(combination) > 1 else combination[0].node()
         for combination in itertools.combinations(required, len(required) - misses)
@@ -486,14 +509,14 @@ def minimum_match(units):
     return Or(groups) if len(groups) > 1 else groups[0]
 
 
-def build_query(prepared, backend):
+def build_query(prepared, backend, strict=False):
     """The engine query: pages with enough of the query's parts (``minimum_match``), ranked by the
     engine (bm25 over the weighted fields); ``rerank`` then orders the first of them by their titles.
     On Elasticsearch/OpenSearch the whole query as a phrase counts double."""
     units = match_units(prepared)
     if not units:
         return PlainText(prepared.text, operator="and")
-    match = minimum_match(units)
+    match = minimum_match(units, strict)
     if engine_supports_fuzzy(backend) and len(prepared.core) > 1:
         return Or([match, Boost(Phrase(prepared.text), 2)])
     return match
@@ -699,12 +722,36 @@ def _facets(query, params, site, pinned):
     return facets, (None if params.kind else matched)
 
 
-def suggestion(prepared):
-    """The corrected query in its usual spelling ("đăng ký khai sinh")."""
-    if not prepared.corrected:
+def suggestion(prepared, first):
+    """The corrected query in its usual spelling ("đăng ký khai sinh"), offered only when it finds
+    better: the first result's title has the corrected words and not the words as typed."""
+    if not prepared.corrected or first is None:
         return ""
+    changed = [(typed, fixed) for typed, fixed in zip(prepared.core, prepared.corrected, strict=True) if typed != fixed]
+    title_words = set(words(first.title))
+    if not all(fixed in title_words for _typed, fixed in changed) or any(typed in title_words for typed, _f in changed):
+        return ""
+    # Spelled as the first result's title spells them ("chữ ký", not the more common "chủ").
+    spelled = {fold(word): word for word in re.findall(r"\w+", first.title.lower())}
     vocab = vocabulary()
-    return " ".join(vocab.get(word, word) for word in prepared.corrected)
+    return " ".join(spelled.get(word) or vocab.get(word, word) for word in prepared.corrected)
+
+
+def _autocomplete(prepared, queryset, backend, pinned, request):
+    """Up to ``AUTOCOMPLETE_SIZE`` titles for a query being typed: the same words, spellings,
+    synonyms and completions as the search, among titles first, then among whole pages."""
+    size = AUTOCOMPLETE_SIZE - len(pinned)
+    found = []
+    if size > 0 and prepared.core:
+        query = build_query(prepared, backend)
+        found = rerank(list(queryset.search(query, fields=["title"])[:RERANK_WINDOW]), prepared)[:size]
+        if len(found) < size:
+            # Pages whose other texts have the words: every required one (a suggestion is a promise).
+            seen = {page.pk for page in found}
+            strict = build_query(prepared, backend, strict=True)
+            found += [page for page in queryset.search(strict)[: size * 2] if page.pk not in seen][: size - len(found)]
+    pages = [*pinned, *_specific_in_order(found)][:AUTOCOMPLETE_SIZE]
+    return _hits(pages, prepared.terms, request, {page.pk for page in pinned})
 
 
 def run_search(params, request=None, site=None):
@@ -726,10 +773,7 @@ def run_search(params, request=None, site=None):
     queryset = queryset.exclude(pk__in=pinned_ids)
 
     if params.autocomplete:
-        text = " ".join(words(params.query))
-        found = list(queryset.autocomplete(text, operator="and")[: AUTOCOMPLETE_SIZE - len(pinned)])
-        pages = [*pinned, *_specific_in_order(found)][:AUTOCOMPLETE_SIZE]
-        outcome.results = _hits(pages, words(params.query), request, set(pinned_ids))
+        outcome.results = _autocomplete(prepared, queryset, backend, pinned, request)
         outcome.total = len(outcome.results)
         outcome.pages = 1 if outcome.results else 0
         return outcome
@@ -763,7 +807,7 @@ def run_search(params, request=None, site=None):
         found = list(results[offset : offset + size])
     pages = [*lead, *_specific_in_order(found)]
     outcome.results = _hits(pages, prepared.terms, request, set(pinned_ids))
-    outcome.suggestion = suggestion(prepared)
+    outcome.suggestion = suggestion(prepared, pages[0] if pages else None)
     return outcome
 
 

@@ -77,3 +77,36 @@ def test_a_name_that_answers_the_query_is_not_pushed_out_by_long_texts_that_repe
     clear_caches()
     refresh_search_index()
     assert codes(client, "chứng thực chữ ký")[:1] == ["2.000884"]
+
+
+def suggestions(client, query):
+    response = client.get("/api/search/", {"q": query, "mode": "autocomplete"})
+    assert response.status_code == 200
+    return [result["code"] for result in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    "typed, first",
+    [
+        ("khai bao tam vng", "1.003677"),  # no diacritics and a letter missing
+        ("đăng ký tạm t", "1.004194"),  # still typing
+        ("CHỨNG THỰC CHỮ KÍ", "2.000884"),  # capitals, i for y
+        ("cho em hỏi đăng ký kết h", "1.000894"),  # everyday words around an unfinished one
+    ],
+)
+def test_autocomplete_finds_what_the_results_page_finds(client, catalogue_of_names, typed, first):
+    assert suggestions(client, typed)[:1] == [first]
+
+
+def did_you_mean(client, query):
+    return client.get("/api/search/", {"q": query}).json()["suggestion"]
+
+
+def test_did_you_mean_proposes_the_spelling_of_the_title_it_found(client, catalogue_of_names):
+    assert did_you_mean(client, "khai bao tam vng") == "khai báo tạm vắng"
+    assert did_you_mean(client, "chung thuc chu ki") == "chứng thực chữ ký"
+
+
+@pytest.mark.parametrize("query", ["khai báo tạm vắng", "khai bao tam vang", "cho em hỏi chút đăng ký kết hôn với ạ"])
+def test_did_you_mean_stays_quiet_when_the_query_is_already_right(client, catalogue_of_names, query):
+    assert did_you_mean(client, query) == ""
