@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils.html import strip_tags
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -39,7 +39,7 @@ CACHE_SECONDS = 300
 # Building the vocabulary reads every title and document name (about 0.4 s
 # for 10,000 procedures): keep it longer; publishing clears it anyway.
 VOCABULARY_SECONDS = 3600
-CACHE_KEYS = ("search:synonyms", "search:promotions", "search:vocabulary")
+CACHE_KEYS = ("search:synonyms", "search:promotions", "search:vocabulary", "search:private", "search:fields")
 
 
 @dataclass
@@ -525,9 +525,37 @@ def build_query(prepared, backend, strict=False):
 # --- Querysets ---------------------------------------------------------------
 
 
+def private_sections():
+    """[(path, depth)] of the pages with a view restriction (password, login, groups): Wagtail's
+    ``public()`` reads them at every call, several times a search; here once per change."""
+    sections = cache.get(CACHE_KEYS[3])
+    if sections is None:
+        from wagtail.models import PageViewRestriction
+
+        sections = list(PageViewRestriction.objects.values_list("page__path", "page__depth"))
+        cache.set(CACHE_KEYS[3], sections, CACHE_SECONDS)
+    return sections
+
+
+def all_fields():
+    """{pk: FieldOfActivity}: a few dozen rows that names and facets need at every search."""
+    fields = cache.get(CACHE_KEYS[4])
+    if fields is None:
+        from procedures.models import FieldOfActivity
+
+        fields = FieldOfActivity.objects.in_bulk()
+        cache.set(CACHE_KEYS[4], fields, CACHE_SECONDS)
+    return fields
+
+
 def visible_pages(model=Page, site=None):
     """Live, public pages (never the tree root), optionally of one site."""
-    queryset = model.objects.live().public().filter(depth__gt=1)
+    queryset = model.objects.live().filter(depth__gt=1)
+    private = Q()
+    for path, depth in private_sections():
+        private |= Q(path__startswith=path, depth__gte=depth)
+    if private:
+        queryset = queryset.exclude(private)
     if site is not None:
         queryset = queryset.in_site(site)
     return queryset
@@ -601,7 +629,10 @@ def _pinned(prepared, params, site):
 
 def _specific_in_order(pages):
     ids = [page.pk for page in pages]
-    by_id = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    by_model = {}
+    for page in pages:  # the content type is known already: one query per page type, no lookup first
+        by_model.setdefault(_model_of(page), []).append(page.pk)
+    by_id = {page.pk: page for model, pks in by_model.items() for page in model.objects.filter(pk__in=pks)}
     found = [by_id[pk] for pk in ids if pk in by_id]
     _prefetch(found)
     return found
@@ -619,12 +650,9 @@ def _prefetch(pages):
 
 
 def _field_names(pages):
-    ids = {getattr(page, "field_id", None) for page in pages} - {None}
-    if not ids:
+    if not any(getattr(page, "field_id", None) for page in pages):
         return {}
-    from procedures.models import FieldOfActivity
-
-    return {f.pk: f for f in FieldOfActivity.objects.filter(pk__in=ids)}
+    return all_fields()
 
 
 def snippet_source(page):
@@ -666,6 +694,25 @@ def _hits(pages, terms, request, promoted_ids=()):
     return hits
 
 
+def _model_of(page):
+    return ContentType.objects.get_for_id(page.content_type_id).model_class() or Page
+
+
+def _facets_of(matches, params, pinned):
+    """The facet counts when every match is at hand (fewer than the window, no filter): counted here,
+    with one query per page type filed under fields, instead of the engine's count queries."""
+    kind_counts, field_counts, by_model = Counter(), Counter(), {}
+    for page in matches:
+        model = _model_of(page)
+        kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += 1
+        if model in search_kinds.field_models():
+            by_model.setdefault(model, []).append(page.pk)
+    for model, ids in by_model.items():
+        field_counts.update(model.objects.filter(pk__in=ids).values_list("field_id", flat=True))
+    field_counts.pop(None, None)
+    return _facet_lists(kind_counts, field_counts, params, pinned)
+
+
 def _facets(query, params, site, pinned):
     """Facet counts by kind (all filters but the kind) and by field of
     activity (all filters but the field); pinned pages count too."""
@@ -683,10 +730,6 @@ def _facets(query, params, site, pinned):
         for content_type_id, count in queryset.search(query).facet("content_type_id").items():
             model = ContentType.objects.get_for_id(content_type_id).model_class()
             kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
-    matched = sum(kind_counts.values())
-    for page in pinned:
-        kind_counts[search_kinds.kind_of(page)] += 1
-
     field_counts = Counter()
     for kind in registry.values():
         if params.kind and params.kind != kind.key:
@@ -696,13 +739,21 @@ def _facets(query, params, site, pinned):
             for field_id, count in queryset.search(query).facet("field_id").items():
                 if field_id is not None:
                     field_counts[field_id] += count
+    return _facet_lists(kind_counts, field_counts, params, pinned)
+
+
+def _facet_lists(kind_counts, field_counts, params, pinned):
+    """The facets as the page and the API show them, pinned pages counted in; and the number of
+    matches besides the pinned ones (None when a kind filter makes the kind counts partial)."""
+    registry = search_kinds.registry()
+    matched = sum(kind_counts.values())
+    for page in pinned:
+        kind_counts[search_kinds.kind_of(page)] += 1
     for page in pinned:
         if getattr(page, "field_id", None) and (not params.kind or search_kinds.kind_of(page) == params.kind):
             field_counts[page.field_id] += 1
 
-    from procedures.models import FieldOfActivity
-
-    fields = FieldOfActivity.objects.in_bulk(list(field_counts))
+    fields = all_fields() if field_counts else {}
     facets = {
         "kind": [
             {"value": key, "label": str(kind.label), "count": kind_counts[key]}
@@ -787,7 +838,10 @@ def run_search(params, request=None, site=None):
         # the best matches by name join them (the set of matches, and so the count, stays the same).
         seen = {page.pk for page in window}
         window += [page for page in queryset.search(query, fields=["title"])[:RERANK_WINDOW] if page.pk not in seen]
-    outcome.facets, matched = _facets(query, params, site, pinned)
+    if len(window) < RERANK_WINDOW and not params.kind and not params.field:
+        outcome.facets, matched = _facets_of(window, params, pinned)
+    else:
+        outcome.facets, matched = _facets(query, params, site, pinned)
     if len(window) < RERANK_WINDOW:
         matched = len(window)
     elif matched is None:

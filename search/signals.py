@@ -23,10 +23,12 @@ def reindex_field_pages(sender, instance, created=False, **kwargs):
 
 
 def connect():
+    from wagtail.models import PageViewRestriction
+
     from procedures.models import FieldOfActivity
 
     post_save.connect(reindex_field_pages, sender=FieldOfActivity, dispatch_uid="search-reindex-field")
-    for model in (SearchSynonym, SearchPromotion):
+    for model in (SearchSynonym, SearchPromotion, PageViewRestriction, FieldOfActivity):
         post_save.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-save-{model.__name__}")
         post_delete.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-delete-{model.__name__}")
     page_published.connect(clear_caches, dispatch_uid="search-cache-published")
