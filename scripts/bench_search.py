@@ -235,7 +235,7 @@ def generate(count, seed):
     from home.setup import ensure_home_page
     from procedures.importer import normalise_row
     from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage, ProcedureStep
-    from search.demo import ensure_demo_synonyms
+    from search.vocabulary import ensure_shipped_synonyms
 
     started = time.perf_counter()
     rows = procedure_rows(count, seed)
@@ -252,7 +252,7 @@ def generate(count, seed):
         home.add_child(instance=catalogue)
         catalogue.save_revision().publish()
         catalogue.refresh_from_db()
-        ensure_demo_synonyms()
+        ensure_shipped_synonyms()
         fields = {}
         for name in sorted({data.field_name for data in records if data.field_name}):
             fields[name], _created = FieldOfActivity.objects.get_or_create(

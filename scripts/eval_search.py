@@ -108,7 +108,8 @@ def judge(case, outcome, suggestions=None, suggested=None):
         "expected": case["expected"],
         "rank": rank,
         # Out of scope: right when nothing is found or the first result is not a procedure.
-        "no_procedure_first": first is None or first.kind != "procedure",
+        # A referral ("not done here: go to ...") is shown above the results: what the citizen reads first.
+        "no_procedure_first": first is None or first.kind != "procedure" or bool(getattr(outcome, "referrals", None)),
         "top3": [hit.title for hit in outcome.results[:3]],
         "total": outcome.total,
     }

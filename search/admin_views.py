@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.contrib.search_promotions.models import QueryDailyHits
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
-from search.models import SearchSynonym, ZeroResultHit
+from search.models import Referral, SearchSynonym, ZeroResultHit
 from search.query_log import min_visitors
 
 PERIODS = [("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days")), ("365", _("Last year"))]
@@ -94,7 +94,18 @@ class SearchSynonymViewSet(SnippetViewSet):
     model = SearchSynonym
     icon = "resubmit"
     add_view_class = SynonymCreateView
-    list_display = ["term", "alternatives", "active"]
-    list_filter = ["active"]
+    list_display = ["term", "alternatives", "active", "shipped"]
+    list_filter = ["active", "shipped"]
     search_fields = ["term", "alternatives"]
+    add_to_admin_menu = False
+
+
+class ReferralViewSet(SnippetViewSet):
+    """Out-of-scope referrals (search/referrals.py): "căn cước" -> "Thẻ căn cước do Công an cấp"."""
+
+    model = Referral
+    icon = "redirect"
+    list_display = ["title", "terms", "active", "shipped"]
+    list_filter = ["active", "shipped"]
+    search_fields = ["title", "terms", "message"]
     add_to_admin_menu = False

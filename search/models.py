@@ -45,6 +45,12 @@ class SearchSynonym(models.Model):
         help_text=_("The official words, separated by commas, e.g. 'thường trú, cư trú'."),
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Untick to stop using this synonym."))
+    shipped = models.BooleanField(
+        _("shipped with the site"),
+        default=False,
+        editable=False,
+        help_text=_("Added by the site's vocabulary (search/vocabulary.py) rather than by an editor."),
+    )
 
     panels = [FieldPanel("term"), FieldPanel("alternatives"), FieldPanel("active")]
 
@@ -69,6 +75,72 @@ class SearchSynonym(models.Model):
             raise ValidationError({"alternatives": _("Enter at least one alternative.")})
         if any(fold(alt) == fold(self.term) for alt in self.alternative_list()):
             raise ValidationError({"alternatives": _("An alternative is the same as the term itself.")})
+
+
+class ReferralQuerySet(models.QuerySet):
+    def rules(self):
+        """[(referral id, [folded term words, ...])] for matching queries."""
+        rules = []
+        for referral in self.filter(active=True):
+            terms = [tuple(words(term)) for term in referral.term_list()]
+            terms = [term for term in terms if term]
+            if terms:
+                rules.append((referral.pk, terms))
+        return rules
+
+
+class Referral(models.Model):
+    """Something people look for here that the commune does not do, and where to go instead.
+
+    'làm căn cước' -> "Căn cước do Công an cấp": shown above the results (search/referrals.py).
+    """
+
+    terms = models.CharField(
+        _("when someone searches for"),
+        max_length=500,
+        help_text=_(
+            "Phrases people type, separated by commas, e.g. 'làm căn cước, cấp đổi cccd'. "
+            "Diacritics do not matter; a query matches when it contains all the words of one phrase, in order."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=150, help_text=_("e.g. 'Căn cước do Công an cấp'."))
+    message = models.TextField(
+        _("where to go instead"),
+        max_length=600,
+        help_text=_("Plain text, one to three sentences: which office does it and how to reach it."),
+    )
+    url = models.URLField(_("link"), blank=True, help_text=_("Optional: the office's page or online service."))
+    active = models.BooleanField(_("active"), default=True, help_text=_("Untick to stop showing this referral."))
+    shipped = models.BooleanField(
+        _("shipped with the site"),
+        default=False,
+        editable=False,
+        help_text=_("Added by the site's shipped referrals (search/referrals.py) rather than by an editor."),
+    )
+
+    panels = [FieldPanel("terms"), FieldPanel("title"), FieldPanel("message"), FieldPanel("url"), FieldPanel("active")]
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("out-of-scope referral")
+        verbose_name_plural = _("out-of-scope referrals")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def term_list(self):
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    def clean(self):
+        super().clean()
+        if not any(words(term) for term in self.term_list()):
+            raise ValidationError({"terms": _("Enter at least one phrase.")})
+        if not self.title.strip():
+            raise ValidationError({"title": _("Enter a title.")})
+        if not self.message.strip():
+            raise ValidationError({"message": _("Say where to go instead.")})
 
 
 class ZeroResultHit(models.Model):

@@ -28,6 +28,7 @@ from wagtail.search.query import And, Boost, Or, Phrase, PlainText
 
 from search import kinds as search_kinds
 from search.models import SearchSynonym
+from search.referrals import match_referrals
 from search.text import clean_query, fold, query_codes, snippet, strip_stop_phrases, words
 
 PER_PAGE = 10
@@ -90,6 +91,7 @@ class Outcome:
     pages: int = 0
     suggestion: str = ""
     terms: list = field(default_factory=list)
+    referrals: list = field(default_factory=list)  # search.models.Referral: "not done here, go there"
 
     def as_json(self):
         return {
@@ -100,6 +102,10 @@ class Outcome:
             "results": [hit.as_json() for hit in self.results],
             "facets": self.facets,
             "suggestion": self.suggestion,
+            "referrals": [
+                {"title": referral.title, "message": referral.message, "url": referral.url}
+                for referral in self.referrals
+            ],
         }
 
 
@@ -107,7 +113,9 @@ class Outcome:
 
 
 def clear_caches(**kwargs):
-    cache.delete_many(list(CACHE_KEYS))
+    from search.referrals import CACHE_KEY as REFERRALS
+
+    cache.delete_many([*CACHE_KEYS, REFERRALS])
 
 
 def synonym_rules():
@@ -811,6 +819,9 @@ def run_search(params, request=None, site=None):
     if not params.query:
         return outcome
     backend = get_search_backend()
+    if not params.autocomplete:
+        # What the commune does not do comes first, with where to go (search/referrals.py).
+        outcome.referrals = match_referrals(words(params.query))
     prepared = prepare(params.query)
     if not prepared.core and not prepared.codes:
         return outcome

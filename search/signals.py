@@ -9,7 +9,8 @@ from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished
 
 from search import kinds as search_kinds
-from search.models import SearchSynonym
+from search.models import Referral, SearchSynonym
+from search.referrals import clear_referral_cache
 from search.services import clear_caches
 
 
@@ -31,5 +32,7 @@ def connect():
     for model in (SearchSynonym, SearchPromotion, PageViewRestriction, FieldOfActivity):
         post_save.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-save-{model.__name__}")
         post_delete.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-delete-{model.__name__}")
+    post_save.connect(clear_referral_cache, sender=Referral, dispatch_uid="search-cache-save-Referral")
+    post_delete.connect(clear_referral_cache, sender=Referral, dispatch_uid="search-cache-delete-Referral")
     page_published.connect(clear_caches, dispatch_uid="search-cache-published")
     page_unpublished.connect(clear_caches, dispatch_uid="search-cache-unpublished")

@@ -8,9 +8,10 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 
-from search.admin_views import SearchQueriesReportView, SearchSynonymViewSet, can_tune_search
+from search.admin_views import ReferralViewSet, SearchQueriesReportView, SearchSynonymViewSet, can_tune_search
 
 register_snippet(SearchSynonymViewSet)
+register_snippet(ReferralViewSet)
 
 
 class SearchEditorMenuItem(MenuItem):
@@ -50,6 +51,17 @@ def synonyms_menu_item():
 
 
 @hooks.register("register_search_menu_item")
+def referrals_menu_item():
+    return SearchEditorMenuItem(
+        _("Referrals"),
+        reverse("wagtailsnippets_search_referral:list"),
+        name="search-referrals",
+        icon_name="redirect",
+        order=115,
+    )
+
+
+@hooks.register("register_search_menu_item")
 def promotions_menu_item():
     return SearchEditorMenuItem(
         _("Promoted results"),
@@ -64,4 +76,4 @@ def promotions_menu_item():
 def search_synonym_permissions():
     from django.contrib.auth.models import Permission
 
-    return Permission.objects.filter(content_type__app_label="search", codename__endswith="searchsynonym")
+    return Permission.objects.filter(content_type__app_label="search", codename__regex=r"_(searchsynonym|referral)$")

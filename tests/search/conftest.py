@@ -10,15 +10,15 @@ RELEVANCE_REPORT = []
 
 @pytest.fixture
 def demo_catalogue(catalogue):
-    """The 56 demo procedures and the demo synonyms, published and indexed."""
+    """The 56 demo procedures and the shipped synonyms, published and indexed."""
     from procedures.importer import import_procedures, read_rows
-    from search.demo import ensure_demo_synonyms
     from search.services import clear_caches
+    from search.vocabulary import ensure_shipped_synonyms
     from tests.factories import refresh_search_index
 
     report = import_procedures(read_rows(DEMO_PROCEDURES, "json"), catalogue, publish=True)
     assert not report.rejected
-    ensure_demo_synonyms()
+    ensure_shipped_synonyms()
     clear_caches()
     refresh_search_index()
     return catalogue

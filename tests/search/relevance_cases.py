@@ -3,7 +3,7 @@
 Each case is (category, query, expected national code or None). ``None``
 means the search must find nothing at all. The catalogue is the demo
 catalogue (procedures/demo/procedures.json, 56 commune procedures) with the
-demo synonyms (search/demo.py), as a commune would start with.
+shipped synonyms (search/vocabulary.py), as a commune would start with.
 """
 
 BIRTH, DEATH, MARRIAGE = "1.001193", "1.000656", "1.000894"

@@ -16,6 +16,13 @@ REPORT = "/admin/search-queries/"
 ADD_SYNONYM = "/admin/snippets/search/searchsynonym/add/"
 
 
+@pytest.fixture(autouse=True)
+def editors_synonyms_only(db):
+    """These tests start from what editors typed: without the shipped vocabulary (tests/search/test_vocabulary.py)."""
+    SearchSynonym.objects.filter(shipped=True).delete()
+    clear_caches()
+
+
 @pytest.fixture
 def permanent(catalogue):
     page = make_procedure(catalogue, "1.004222", "Đăng ký thường trú", documents=["Tờ khai thay đổi thông tin cư trú"])

@@ -110,3 +110,16 @@ def test_did_you_mean_proposes_the_spelling_of_the_title_it_found(client, catalo
 @pytest.mark.parametrize("query", ["khai báo tạm vắng", "khai bao tam vang", "cho em hỏi chút đăng ký kết hôn với ạ"])
 def test_did_you_mean_stays_quiet_when_the_query_is_already_right(client, catalogue_of_names, query):
     assert did_you_mean(client, query) == ""
+
+
+def test_what_the_commune_does_not_do_says_where_to_go_before_any_result(client, catalogue_of_names):
+    # Shipped by migration search/0005: identity cards are police business.
+    data = client.get("/api/search/", {"q": "cho em hỏi làm cccd ở đâu ạ"}).json()
+    [referral] = data["referrals"]
+    assert "Công an" in referral["title"] and referral["message"]
+    page = client.get("/search/", {"q": "lam can cuoc cho con"}).content.decode()
+    assert 'class="referral"' in page and "Công an" in page
+    if 'class="results"' in page:
+        assert page.index('class="referral"') < page.index('class="results"')
+    # A procedure the commune does has no referral.
+    assert client.get("/api/search/", {"q": "đăng ký tạm trú"}).json()["referrals"] == []

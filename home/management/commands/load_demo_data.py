@@ -1,8 +1,9 @@
 """Create a demo commune: settings, home page, a few information pages, the
 procedure catalogue (the real national records of ``tests/data/national/`` that a commune carries out,
 and the hand-written ``procedures/demo/procedures.json`` for common ones they lack), a
-feedback register with staff in every role (``feedback/demo.py``) and the public answers page, the
-search synonyms of ``search/demo.py`` and an administrator account.
+feedback register with staff in every role (``feedback/demo.py``) and the public answers page, and an
+administrator account. Search synonyms and referrals come with the migrations (``search/vocabulary.py``,
+``search/referrals.py``).
 
 Idempotent: a second run keeps everything that exists (including the admin
 password, which is printed only when the account is created).
@@ -28,7 +29,6 @@ from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
 from procedures.importer import import_procedures
 from procedures.models import ProcedureIndexPage
-from search.demo import ensure_demo_synonyms
 
 COMMUNE = {
     "commune_name": "Xã Hòa Bình",
@@ -173,10 +173,6 @@ class Command(BaseCommand):
             )
 
         self._ensure_opening_hours(site)
-
-        synonyms = ensure_demo_synonyms()
-        if verbose:
-            self.stdout.write(f"Search synonyms created: {synonyms}")
 
         answers_index = self._ensure_answers_index(home, site)
         if verbose:

@@ -1,0 +1,531 @@
+"""The search vocabulary a fresh install ships: the words people say at the
+desk mapped to the official words of the procedure catalogue.
+
+Each entry is ``term: "alternative, alternative"`` exactly as an editor would
+type it in Search › Synonyms (``search.models.SearchSynonym``); migration
+``search/migrations/0005_shipped_vocabulary.py`` copies the entries whose
+folded term is not there yet, and never touches a row an editor edited.
+
+Commas separate alternatives (each is searched as its own phrase), so an
+official name with commas ("nhận cha, mẹ, con") is written without them
+("nhận cha mẹ con"): folding drops punctuation anyway.
+
+Every alternative is a phrase that real records use: it occurs (folded) in
+the name or the documents of at least one of the 200 national records in
+``tests/data/national/procedures.json`` (tests/search/test_vocabulary.py
+checks it), or is listed in ``OFFICIAL_OUTSIDE_SAMPLE`` with the real
+record it names. No entry maps to words so common they would match half the
+catalogue ("giấy", "cấp", "đăng ký" alone), and no term folds to everyday
+words ("đò" folds to "do" as "do" (by) does, "xuồng" to "xuong" as "xuống",
+"ghe" is also "ghế",
+"vat" is also "vật", "con lai" is also "còn lại", "thuê đất" is also "thuế
+đất"): those were left out.
+
+Sources are named per group. Where a group says "the records", the official
+phrase was read from the national records themselves (names and
+"Thành phần hồ sơ"); the colloquial side is everyday usage.
+"""
+
+GROUPS = []
+
+# Official phrases of real national procedures that are not among the 200 sampled records but are in
+# the demo catalogue (procedures/demo/procedures.json, real national codes): {phrase: the record}.
+OFFICIAL_OUTSIDE_SAMPLE = {"tách hộ": "1.010038 Tách hộ (Cư trú)"}
+
+
+def group(name, source, entries):
+    GROUPS.append((name, source, entries))
+    return entries
+
+
+# --- Residence: the household book and KT3 are gone --------------------------
+# Luật Cư trú 2020 (Law 68/2020/QH14): from 1 July 2021 residence is managed by
+# the personal identification number and the national population database;
+# household and temporary-residence books were used until 31/12/2022
+# (https://www.baohinhsu.com/2021/04/quan-ly-cu-tru-dua-tren-ma-so-inh-danh.html,
+# https://doanhnhan.baophapluat.vn/tag/khai-tu-so-ho-khau,
+# https://baobariavungtau.com.vn/xa-hoi/202212/den-tan-nha-lam-can-cuoc-cho-nguoi-dan-966267/).
+# Official words: the records 1.004222, 1.003197, 1.004194, 1.002755, 1.003677.
+RESIDENCE = group(
+    "residence",
+    "Luật Cư trú 2020; records 1.004222, 1.003197, 1.004194, 1.002755, 1.003677",
+    {
+        "hộ khẩu": "thường trú, cư trú",
+        "sổ hộ khẩu": "đăng ký thường trú",
+        "nhập hộ khẩu": "đăng ký thường trú",
+        "chuyển hộ khẩu": "đăng ký thường trú, xóa đăng ký thường trú",
+        "cắt hộ khẩu": "xóa đăng ký thường trú",
+        "xóa hộ khẩu": "xóa đăng ký thường trú",
+        "tách hộ khẩu": "tách hộ",
+        "tách sổ hộ khẩu": "tách hộ",
+        "kt3": "tạm trú",
+        "sổ tạm trú": "đăng ký tạm trú",
+        "đăng ký kt3": "đăng ký tạm trú",
+        "gia hạn kt3": "gia hạn tạm trú",
+        "báo tạm vắng": "khai báo tạm vắng",
+        "đi vắng": "tạm vắng",
+        "đi làm xa": "tạm vắng",
+        "chuyển nhà": "nơi cư trú",
+        "đổi chỗ ở": "nơi cư trú",
+        "xác nhận cư trú": "thông tin về cư trú",
+        "giấy xác nhận cư trú": "thông tin về cư trú",
+        "ct07": "thông tin về cư trú",
+        "ct01": "tờ khai thay đổi thông tin cư trú",
+        "khách nước ngoài ngủ lại": "khai báo tạm trú cho người nước ngoài",
+        "báo tạm trú người nước ngoài": "khai báo tạm trú cho người nước ngoài",
+    },
+)
+
+# --- Identity: CMND -> CCCD -> căn cước ----------------------------------------
+# Luật Căn cước 2023 (Law 26/2023/QH15, in force 1 July 2024) renamed the
+# citizen identity card "thẻ căn cước" and added the electronic identity
+# (https://huyendakglei.kontum.gov.vn/thong-tin-tuyen-truyen/Gioi-thieu-Luat-can-cuoc-4763,
+# https://luatkhoa.com/2024/04/dan-sap-bi-thu-thap-mong-mat-nhin-lai-cac-lan-doi-can-cuoc-kieu-den-cu).
+# Issuing the card itself is the police's (see search/referrals.py); what the
+# commune catalogue holds: records 1.012566, 1.014056, 1.010101, 1.012564, 3.000228.
+IDENTITY = group(
+    "identity",
+    "Luật Căn cước 2023; records 1.012566, 1.014056, 1.010101, 1.012564, 3.000228",
+    {
+        "cccd": "căn cước",
+        "căn cước công dân": "căn cước",
+        "cmnd": "chứng minh nhân dân, căn cước",
+        "cmt": "chứng minh nhân dân",
+        "chứng minh thư": "chứng minh nhân dân",
+        "chứng minh nhân dân": "căn cước",
+        "cmnd 9 số": "chứng minh nhân dân 09 số",
+        "xác nhận cmnd cũ": "xác nhận số chứng minh nhân dân",
+        "giấy xác nhận số cmnd": "xác nhận số chứng minh nhân dân",
+        "mã định danh": "định danh cá nhân",
+        "số định danh": "định danh cá nhân",
+        "vneid": "định danh điện tử",
+        "tài khoản vneid": "tài khoản định danh điện tử",
+        "định danh mức 2": "định danh điện tử mức độ 02",
+        "căn cước điện tử": "định danh điện tử",
+        "sửa thông tin trên vneid": "điều chỉnh thông tin",
+        "sai thông tin dân cư": "điều chỉnh thông tin",
+        "sửa thông tin cá nhân": "điều chỉnh thông tin",
+        "dữ liệu dân cư": "cơ sở dữ liệu quốc gia về dân cư",
+        "tra cứu thông tin công dân": "khai thác thông tin công dân",
+    },
+)
+
+# --- Land: red and pink books ---------------------------------------------------
+# "Sổ đỏ"/"sổ hồng" are the popular names of the certificate of land use
+# rights (and ownership of attached assets): e.g.
+# https://tapchi-doanhnhan.com/so-hong-la-gi-so-do-la-gi-cach-phan-biet-va-quy-dinh-moi-can-biet.html.
+# Official words: records 1.012753, 1.013980, 1.011441, 1.012812, 1.013949, 1.012995.
+LAND = group(
+    "land",
+    "popular names of the land certificate; records 1.012753, 1.013980, 1.011441, 1.012812, 1.013949",
+    {
+        "sổ đỏ": "giấy chứng nhận quyền sử dụng đất",
+        "sổ hồng": "giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
+        "bìa đỏ": "giấy chứng nhận quyền sử dụng đất",
+        "bìa hồng": "giấy chứng nhận quyền sử dụng đất",
+        "sổ đất": "giấy chứng nhận quyền sử dụng đất",
+        "giấy tờ đất": "giấy chứng nhận quyền sử dụng đất",
+        "làm sổ đỏ": "cấp giấy chứng nhận quyền sử dụng đất",
+        "cấp sổ đỏ": "cấp giấy chứng nhận quyền sử dụng đất",
+        "gcn": "giấy chứng nhận",
+        "qsdđ": "quyền sử dụng đất",
+        "sang tên sổ đỏ": "đăng ký biến động",
+        "sang tên đất": "đăng ký biến động",
+        "mua bán đất": "chuyển nhượng quyền sử dụng đất",
+        "bán đất": "chuyển nhượng quyền sử dụng đất",
+        "cho tặng đất": "đăng ký biến động",
+        "thừa kế đất": "đăng ký biến động",
+        "thế chấp sổ đỏ": "đăng ký biện pháp bảo đảm",
+        "thế chấp đất": "đăng ký biện pháp bảo đảm",
+        "vay ngân hàng bằng sổ đỏ": "đăng ký biện pháp bảo đảm",
+        "tranh chấp đất": "tranh chấp đất đai",
+        "hòa giải đất": "hòa giải tranh chấp đất đai",
+        "lên thổ cư": "chuyển mục đích sử dụng đất",
+        "chuyển thổ cư": "chuyển mục đích sử dụng đất",
+        "chuyển đổi đất": "chuyển mục đích sử dụng đất",
+        "đất thổ cư": "đất ở",
+        "tiền đất": "tiền sử dụng đất",
+        "nợ tiền đất": "ghi nợ tiền sử dụng đất",
+        "trả nợ tiền đất": "xóa nợ tiền sử dụng đất",
+        "đền bù": "bồi thường hỗ trợ tái định cư",
+        "giải tỏa": "tái định cư",
+        "xin đất": "giao đất",
+    },
+)
+
+# --- Civil status (hộ tịch): certificates people name by the paper ------------------
+# Official words: records 1.001193, 1.000656, 1.000894, 1.001022, 2.001263.
+CIVIL_STATUS = group(
+    "civil status",
+    "records 1.001193, 1.000656, 1.000894, 1.001022, 2.001263 (Luật Hộ tịch wording)",
+    {
+        "giấy khai sinh": "khai sinh",
+        "làm giấy khai sinh": "đăng ký khai sinh",
+        "làm khai sinh": "đăng ký khai sinh",
+        "báo tử": "khai tử",
+        "giấy báo tử": "khai tử",
+        "giấy chứng tử": "khai tử",
+        "làm giấy chứng tử": "đăng ký khai tử",
+        "giấy đăng ký kết hôn": "kết hôn",
+        "giấy kết hôn": "kết hôn",
+        "giấy độc thân": "xác nhận tình trạng hôn nhân",
+        "xác nhận độc thân": "xác nhận tình trạng hôn nhân",
+        "chứng nhận độc thân": "xác nhận tình trạng hôn nhân",
+        "nhận con": "nhận cha mẹ con",
+        "nhận cha con": "nhận cha mẹ con",
+        "nhận mẹ con": "nhận cha mẹ con",
+        "xác nhận cha con": "nhận cha mẹ con",
+        "nhận bố": "nhận cha mẹ con",
+        "nhận con nuôi": "nuôi con nuôi",
+        "xin con nuôi": "nuôi con nuôi",
+        "làm con nuôi": "nuôi con nuôi",
+    },
+)
+
+# --- Situations: what happened, not the procedure's name ---------------------------
+# A few phrasings were added from misses of the query set's dev split
+# (scripts/eval_search.py --split dev --show-misses): "mới sinh", "nhập khẩu
+# cho con", "đi làm ăn xa", "lấn đất", "lợn chết", "thanh kiếm", "nghỉ bán hàng".
+# Official words: the civil-status records above and 1.010092 (tiền tuất),
+# 1.011606-1.011608 (hộ nghèo), 3.000412 (thu nhập thấp).
+SITUATIONS = group(
+    "situations",
+    "records 1.001193, 1.000656, 1.000894, 1.000094, 1.010092, 1.011606",
+    {
+        "con mới sinh": "khai sinh",
+        "mới sinh con": "khai sinh",
+        "vừa sinh con": "khai sinh",
+        "em bé mới sinh": "khai sinh",
+        "trẻ sơ sinh": "khai sinh",
+        "người mất": "khai tử",
+        "mới sinh": "khai sinh",
+        "nhập khẩu cho con": "đăng ký thường trú",
+        "nhập khẩu cho vợ": "đăng ký thường trú",
+        "đi làm ăn xa": "tạm vắng",
+        "làm ăn tỉnh khác": "tạm vắng",
+        "lấn đất": "tranh chấp đất đai",
+        "lấn chiếm đất": "tranh chấp đất đai",
+        "lợn chết": "dịch bệnh động vật",
+        "dịch tả": "dịch bệnh động vật",
+        "thanh kiếm": "vũ khí thô sơ",
+        "nghỉ bán hàng": "tạm ngừng kinh doanh",
+        "người chết": "khai tử",
+        "qua đời": "khai tử",
+        "từ trần": "khai tử",
+        "người thân mất": "khai tử",
+        "lấy vợ": "kết hôn",
+        "lấy chồng": "kết hôn",
+        "cưới vợ": "kết hôn",
+        "đám cưới": "kết hôn",
+        "cưới hỏi": "kết hôn",
+        "lấy chồng nước ngoài": "kết hôn có yếu tố nước ngoài",
+        "lấy vợ nước ngoài": "kết hôn có yếu tố nước ngoài",
+        "nhà nghèo": "hộ nghèo",
+        "xin hộ nghèo": "công nhận hộ nghèo",
+        "sổ hộ nghèo": "công nhận hộ nghèo",
+        "giấy chứng nhận hộ nghèo": "công nhận hộ nghèo",
+        "lương thấp": "thu nhập thấp",
+        "tiền tử tuất": "tiền tuất",
+        "nghiện ma túy": "cai nghiện ma túy",
+        "cai nghiện": "cai nghiện ma túy",
+        "sau ốm đau": "ốm đau",
+        "nghỉ dưỡng sức": "dsphsk",
+        "tai nạn lao động": "tnlđ",
+        "bệnh nghề nghiệp": "bnn",
+        "nuôi người bệnh": "ốm đau",
+    },
+)
+
+# --- Certification (chứng thực): "công chứng" is what people say ------------------
+# At the commune it is "chứng thực" (Nghị định 23/2015/NĐ-CP); "công chứng"
+# is the notary's. Official words: records 2.000815, 2.000884, 2.000913,
+# 2.000927, 2.000908.
+CERTIFICATION = group(
+    "certification",
+    "records 2.000815, 2.000884, 2.000913, 2.000927, 2.000908",
+    {
+        "công chứng": "chứng thực",
+        "photo công chứng": "chứng thực bản sao",
+        "sao y": "chứng thực bản sao",
+        "sao y bản chính": "chứng thực bản sao từ bản chính",
+        "công chứng giấy tờ": "chứng thực bản sao",
+        "công chứng chữ ký": "chứng thực chữ ký",
+        "xác nhận chữ ký": "chứng thực chữ ký",
+        "ký xác nhận": "chứng thực chữ ký",
+        "lăn tay": "điểm chỉ",
+        "điểm chỉ": "chứng thực điểm chỉ",
+        "sửa hợp đồng": "sửa đổi bổ sung hủy bỏ giao dịch",
+        "hủy hợp đồng": "hủy bỏ giao dịch",
+        "hợp đồng viết sai": "sửa lỗi sai sót",
+        "sai sót hợp đồng": "sửa lỗi sai sót",
+        "bản sao sổ gốc": "cấp bản sao từ sổ gốc",
+        "trích sao": "bản sao từ sổ gốc",
+    },
+)
+
+# --- Building, roads and trees ---------------------------------------------------------
+# Official words: records 1.013225-1.013238 (giấy phép xây dựng), 1.002693
+# (cây xanh), 1.013061, 1.000314, 1.013274 (đường bộ, vỉa hè), 2.001921.
+BUILDING = group(
+    "building",
+    "records 1.013225, 1.013229, 1.013232, 1.002693, 1.013061, 1.000314, 1.013274, 2.001921",
+    {
+        "gpxd": "giấy phép xây dựng",
+        "xin phép xây nhà": "giấy phép xây dựng",
+        "giấy phép xây nhà": "giấy phép xây dựng",
+        "xây nhà": "giấy phép xây dựng",
+        "làm nhà": "giấy phép xây dựng",
+        "xây nhà mới": "giấy phép xây dựng mới",
+        "sửa nhà": "sửa chữa cải tạo",
+        "cải tạo nhà": "sửa chữa cải tạo",
+        "nâng tầng": "sửa chữa cải tạo",
+        "cơi nới": "sửa chữa cải tạo",
+        "dời nhà": "giấy phép di dời",
+        "di dời nhà": "giấy phép di dời",
+        "giấy phép xây dựng hết hạn": "gia hạn giấy phép xây dựng",
+        "mất giấy phép xây dựng": "cấp lại giấy phép xây dựng",
+        "chặt cây": "chặt hạ dịch chuyển cây xanh",
+        "đốn cây": "chặt hạ dịch chuyển cây xanh",
+        "cắt cây": "chặt hạ dịch chuyển cây xanh",
+        "dời cây": "dịch chuyển cây xanh",
+        "đào đường": "thi công công trình trên đường bộ",
+        "làm đường vào nhà": "đấu nối",
+        "mở đường ra quốc lộ": "đấu nối",
+        "dùng vỉa hè": "sử dụng tạm thời lòng đường vỉa hè",
+        "mượn vỉa hè": "sử dụng tạm thời lòng đường vỉa hè",
+        "dựng rạp": "sử dụng tạm thời lòng đường vỉa hè",
+        "bảng hiệu": "biển quảng cáo",
+        "pano": "biển quảng cáo",
+        "băng rôn": "biển quảng cáo",
+        "nghiệm thu nhà": "nghiệm thu hoàn thành công trình",
+        "quy hoạch 1/500": "quy hoạch đô thị và nông thôn",
+        "nhà tập thể cũ": "nhà ở cũ thuộc tài sản công",
+        "mua nhà nhà nước": "bán nhà ở cũ thuộc tài sản công",
+        "thuê nhà nhà nước": "cho thuê nhà ở cũ thuộc tài sản công",
+        "ban quản lý chung cư": "ban quản trị nhà chung cư",
+    },
+)
+
+# --- Business and tax -----------------------------------------------------------------
+# Official words: records 1.001612, 1.001266, 1.001570, 1.014034 (hộ kinh
+# doanh), 1.008494, 1.008504, 1.007014-1.008346 (thuế), 2.002226, 1.004901.
+BUSINESS = group(
+    "business",
+    "records 1.001612, 1.001266, 1.001570, 1.014034, 1.008494, 1.008504, 1.007014, 2.002226, 1.004901",
+    {
+        "hkd": "hộ kinh doanh",
+        "đkkd": "đăng ký hộ kinh doanh",
+        "giấy phép kinh doanh": "đăng ký hộ kinh doanh",
+        "đăng ký kinh doanh": "hộ kinh doanh",
+        "kinh doanh cá thể": "hộ kinh doanh",
+        "mở quán": "đăng ký thành lập hộ kinh doanh",
+        "mở cửa hàng": "đăng ký thành lập hộ kinh doanh",
+        "buôn bán nhỏ": "hộ kinh doanh",
+        "đóng cửa hàng": "chấm dứt hoạt động hộ kinh doanh",
+        "nghỉ kinh doanh": "chấm dứt hoạt động hộ kinh doanh",
+        "giải thể hộ kinh doanh": "chấm dứt hoạt động hộ kinh doanh",
+        "tạm nghỉ kinh doanh": "tạm ngừng kinh doanh",
+        "tạm đóng cửa": "tạm ngừng kinh doanh",
+        "sửa giấy phép kinh doanh": "hiệu đính thông tin đăng ký hộ kinh doanh",
+        "htx": "hợp tác xã",
+        "tổ hợp tác": "thông báo thành lập/thay đổi tổ hợp tác",
+        "mst": "mã số thuế",
+        "xin mã số thuế": "đăng ký thuế",
+        "thuế vat": "thuế giá trị gia tăng",
+        "gtgt": "giá trị gia tăng",
+        "tndn": "thu nhập doanh nghiệp",
+        "quyết toán thuế": "khai quyết toán thuế",
+        "đổi thông tin thuế": "thay đổi thông tin đăng ký thuế",
+        "attp": "an toàn thực phẩm",
+        "vệ sinh an toàn thực phẩm": "an toàn thực phẩm",
+        "giấy an toàn thực phẩm": "cơ sở đủ điều kiện an toàn thực phẩm",
+        "cây xăng": "cửa hàng kinh doanh xăng dầu",
+        "tràn dầu": "sự cố tràn dầu",
+    },
+)
+
+# --- Common abbreviations of administration -----------------------------------------
+# Both directions: what people abbreviate, and abbreviations the records use
+# in their names (KBNN, BHYT, KCB, DSPHSK, TNLĐ, BNN, GTGT): records 3.000114,
+# 1.001909, 1.001598, 1.007014.
+ABBREVIATIONS = group(
+    "abbreviations",
+    "record names 3.000114, 1.001909, 1.001598, 1.007014 and their documents",
+    {
+        "ubnd": "ủy ban nhân dân",
+        "tthc": "thủ tục hành chính",
+        "dvc": "dịch vụ công",
+        "bhyt": "bảo hiểm y tế",
+        "bảo hiểm y tế": "bhyt",
+        "bhxh": "bảo hiểm xã hội",
+        "kbnn": "kho bạc nhà nước",
+        "kho bạc": "kbnn",
+        "kcb": "khám bệnh, chữa bệnh",
+        "khám chữa bệnh bảo hiểm": "chi phí bhyt",
+        "pccc": "phòng cháy, chữa cháy",
+        "nvqs": "nghĩa vụ quân sự",
+        "đtm": "đánh giá tác động môi trường",
+        "csdl": "cơ sở dữ liệu",
+    },
+)
+
+# --- Military service, veterans, security --------------------------------------------------
+# Official words: records 1.013133-1.013137, 1.013140-1.013455, 1.013182,
+# 3.000421-3.000423, 1.012537, 1.012533, 1.004327, 1.004335.
+MILITARY = group(
+    "military and security",
+    "records 1.013133, 1.013135, 1.013140, 1.013182, 3.000422, 1.012537, 1.012533, 1.004327",
+    {
+        "đi bộ đội": "nghĩa vụ quân sự",
+        "nhập ngũ": "nghĩa vụ quân sự",
+        "đi lính": "nghĩa vụ quân sự",
+        "khám nghĩa vụ": "đăng ký nghĩa vụ quân sự",
+        "17 tuổi": "đăng ký nghĩa vụ quân sự lần đầu",
+        "quân nhân dự bị": "ngạch dự bị",
+        "chống mỹ": "kháng chiến chống Mỹ cứu nước",
+        "lương hưu quân đội": "chế độ hưu trí",
+        "thương binh": "công nhận thương binh",
+        "bị thương trong chiến tranh": "giấy chứng nhận bị thương",
+        "thi trường quân đội": "tuyển sinh đào tạo trình độ đại học cao đẳng quân sự",
+        "học cử tuyển": "cử tuyển",
+        "công an viên": "bảo vệ an ninh, trật tự ở cơ sở",
+        "bảo vệ dân phố": "bảo vệ an ninh, trật tự",
+        "an ninh cơ sở": "bảo vệ an ninh, trật tự ở cơ sở",
+        "khiếu nại công an": "lực lượng Công an nhân dân",
+        "tố cáo công an": "lực lượng Công an nhân dân",
+        "dao kiếm trưng bày": "vũ khí thô sơ",
+        "mất hộ chiếu": "trình báo mất hộ chiếu",
+        "mất giấy thông hành": "trình báo mất giấy thông hành",
+        "giấy qua biên giới": "giấy thông hành",
+        "sang trung quốc": "giấy thông hành",
+    },
+)
+
+# --- Vehicles and boats ----------------------------------------------------------------
+# Official words: records 1.012575, 1.013065-1.013067, 1.003930, 1.003970,
+# 1.003658, 1.004362, 1.000115.
+VEHICLES = group(
+    "vehicles",
+    "records 1.012575, 1.013065, 1.013067, 1.003930, 1.003970, 1.003658, 1.004362",
+    {
+        "cà vẹt": "chứng nhận đăng ký xe",
+        "cavet": "chứng nhận đăng ký xe",
+        "giấy tờ xe": "chứng nhận đăng ký xe",
+        "đăng ký xe máy": "đăng ký xe",
+        "xe mới mua": "đăng ký xe lần đầu",
+        "bấm biển số": "cấp biển số xe",
+        "biển số": "biển số xe",
+        "bán xe": "thu hồi chứng nhận đăng ký xe",
+        "sang tên xe": "thu hồi chứng nhận đăng ký xe",
+        "bến đò": "bến thủy nội địa",
+        "flycam": "đủ điều kiện bay",
+        "máy bay không người lái": "đủ điều kiện bay",
+        "xe nhập": "xe nhập khẩu",
+    },
+)
+
+# --- Farming, fishing, forests, water, environment ------------------------------------------
+# Official words: records 1.014801, 3.000439, 1.001662, 1.008004, 1.012836,
+# 1.013997, 1.005412, 1.012694, 1.011471, 1.003347, 1.008603, 1.013040,
+# 1.014258, 1.004478.
+FARMING = group(
+    "farming and environment",
+    "records 1.014801, 3.000439, 1.001662, 1.008004, 1.012836, 1.013997, 1.005412, 1.012694, 1.011471",
+    {
+        "cá lồng": "nuôi trồng thủy sản lồng bè",
+        "nuôi cá lồng": "nuôi trồng thủy sản lồng bè",
+        "lồng bè": "nuôi trồng thủy sản lồng bè",
+        "nuôi biển": "khu vực biển",
+        "thuê mặt biển": "giao khu vực biển",
+        "giếng khoan": "khai thác nước dưới đất",
+        "khoan giếng": "khai thác nước dưới đất",
+        "nước ngầm": "nước dưới đất",
+        "chuyển đất lúa": "chuyển đổi cơ cấu cây trồng",
+        "trồng cây trên đất lúa": "đất trồng lúa",
+        "thụ tinh nhân tạo": "phối giống nhân tạo",
+        "phối giống bò": "phối giống nhân tạo",
+        "dịch tả lợn": "dịch bệnh động vật",
+        "lở mồm long móng": "dịch bệnh động vật",
+        "cúm gia cầm": "dịch bệnh động vật",
+        "bảo hiểm lúa": "bảo hiểm nông nghiệp",
+        "bảo hiểm cây trồng": "bảo hiểm nông nghiệp",
+        "bỏ chăn nuôi": "chuyển đổi từ chăn nuôi sang các nghề khác",
+        "chặt gỗ rừng": "khai thác gỗ",
+        "đất rừng": "chuyển mục đích sử dụng rừng",
+        "rừng bị cháy": "rừng trồng bị thiệt hại",
+        "cảng cá": "mở cảng cá",
+        "hồ đập": "hồ chứa thủy lợi",
+        "đập nước": "đập hồ chứa thủy lợi",
+        "nước thải": "phí bảo vệ môi trường đối với nước thải",
+        "khói thải": "khí thải",
+        "khai thác cát": "khoáng sản",
+        "mỏ đá": "khoáng sản",
+        "bão lũ": "thiên tai",
+    },
+)
+
+# --- Welfare, justice, other demo-era words -------------------------------------------------
+# Official words: records 2.002165, 1.002211, 2.002080, 3.000410, 1.014535,
+# 3.000165, 3.000163, 1.010091.
+OTHER = group(
+    "welfare, justice and other",
+    "records 2.002165, 1.002211, 2.002080, 3.000410, 1.014535, 3.000165, 3.000163, 1.010091",
+    {
+        "đòi bồi thường nhà nước": "giải quyết yêu cầu bồi thường",
+        "cán bộ gây thiệt hại": "yêu cầu bồi thường",
+        "tổ hòa giải": "hòa giải viên",
+        "hòa giải ở thôn": "hòa giải viên",
+        "tài sản vô chủ": "tài sản không có người thừa kế",
+        "giảm tiền thuê nhà": "miễn giảm tiền thuê nhà",
+        "xin bản án": "cấp sao bản án",
+        "sao bản án": "cấp sao bản án",
+        "kiện ra tòa": "đơn khởi kiện",
+        "nộp đơn kiện": "đơn khởi kiện",
+        "xung kích phòng chống thiên tai": "lực lượng xung kích",
+        "tiền mai táng": "mai táng",
+        "ma chay": "mai táng",
+        "chôn cất": "mai táng",
+        "tàn tật": "khuyết tật",
+        "người tàn tật": "người khuyết tật",
+    },
+)
+
+
+def _merge():
+    merged = {}
+    for _name, _source, entries in GROUPS:
+        for term, alternatives in entries.items():
+            if term in merged:
+                raise ValueError(f"search vocabulary: {term!r} is shipped twice")
+            merged[term] = alternatives
+    return merged
+
+
+SHIPPED_SYNONYMS = _merge()
+
+
+def ensure_shipped_synonyms(model=None):
+    """Create the shipped synonyms whose folded term is not there yet; never change an existing row.
+
+    ``model`` is the historical model in a migration (search/migrations/0005_shipped_vocabulary.py);
+    returns how many rows were created.
+    """
+    from search.text import words
+
+    if model is None:
+        from search.models import SearchSynonym as model
+
+    existing = {" ".join(words(term)) for term in model.objects.values_list("term", flat=True)}
+    fields = {field.name for field in model._meta.get_fields()}
+    rows = []
+    for term, alternatives in SHIPPED_SYNONYMS.items():
+        key = " ".join(words(term))
+        if key in existing:
+            continue
+        existing.add(key)
+        row = model(term=term, alternatives=alternatives, active=True)
+        if "shipped" in fields:
+            row.shipped = True
+        rows.append(row)
+    model.objects.bulk_create(rows)
+    return len(rows)

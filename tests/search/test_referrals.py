@@ -1,0 +1,151 @@
+"""Out-of-scope referrals (search/referrals.py): model, matching, shipped rows, admin rights."""
+
+import json
+import re
+from pathlib import Path
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+
+import pytest
+
+from search.models import Referral
+from search.referrals import SHIPPED_REFERRALS, match_referrals, phrase_in
+from search.text import words
+
+NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "procedures.json"
+LIST = "/admin/snippets/search/referral/"
+ADD = "/admin/snippets/search/referral/add/"
+
+
+def titles(query):
+    return [referral.title for referral in match_referrals(words(query))]
+
+
+# --- Shipped rows -------------------------------------------------------------------------
+
+
+def test_enough_shipped_referrals_none_for_something_the_commune_does():
+    assert len(SHIPPED_REFERRALS) >= 12
+    names = [" " + " ".join(words(record["Tên thủ tục"])) + " " for record in json.loads(NATIONAL.read_text("utf-8"))]
+    for entry in SHIPPED_REFERRALS:
+        referral = Referral(**entry)
+        referral.full_clean()
+        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", entry["message"].strip())) <= 3, entry["title"]
+        for term in referral.term_list():
+            phrase = " " + " ".join(words(term)) + " "
+            assert not any(phrase in name for name in names), f"{term!r} names a procedure of the catalogue"
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_has_the_shipped_referrals():
+    assert Referral.objects.filter(shipped=True, active=True).count() == len(SHIPPED_REFERRALS)
+    assert titles("làm căn cước ở đâu") == ["Thẻ căn cước do Công an cấp"]
+
+
+# --- Model --------------------------------------------------------------------------------------
+
+
+def test_a_referral_needs_a_phrase_a_title_and_a_message():
+    with pytest.raises(ValidationError) as error:
+        Referral(terms=" , ;, ", title="Hộ chiếu", message="Công an tỉnh.").full_clean()
+    assert "terms" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        Referral(terms="hộ chiếu", title="Hộ chiếu", message="   ").full_clean()
+    assert "message" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        Referral(terms="hộ chiếu", title="Hộ chiếu", message="Công an tỉnh.", url="not a link").full_clean()
+    assert "url" in error.value.message_dict
+    Referral(terms="hộ chiếu", title="Hộ chiếu", message="Công an tỉnh.").full_clean()
+
+
+def test_term_list_splits_on_commas():
+    assert Referral(terms=" làm căn cước,cccd , ,CMND ").term_list() == ["làm căn cước", "cccd", "CMND"]
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+
+def test_phrase_words_in_order_with_other_words_between():
+    assert phrase_in(("lam", "can", "cuoc"), ["toi", "muon", "lam", "lai", "can", "cuoc", "o", "dau"])
+    assert not phrase_in(("lam", "can", "cuoc"), ["can", "cuoc", "lam"])
+    assert not phrase_in(("lam", "can", "cuoc"), ["lam", "can"])
+
+
+@pytest.fixture
+def passport(db):
+    Referral.objects.all().delete()
+    return Referral.objects.create(
+        terms="làm hộ chiếu, passport", title="Hộ chiếu", message="Phòng Quản lý xuất nhập cảnh Công an tỉnh."
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["làm hộ chiếu", "LAM HO CHIEU", "lam ho chieu", "cho tôi hỏi làm lại hộ chiếu ở đâu ạ", "Passport mất bao lâu"],
+)
+def test_matches_with_and_without_diacritics_inside_filler_words(passport, query):
+    assert titles(query) == ["Hộ chiếu"]
+
+
+@pytest.mark.parametrize("query", ["trình báo mất hộ chiếu", "hộ chiếu làm", "khai sinh", ""])
+def test_other_queries_do_not_match(passport, query):
+    assert titles(query) == []
+
+
+def test_saving_and_deleting_refresh_the_cached_rules(passport):
+    assert titles("passport") == ["Hộ chiếu"]
+    passport.active = False
+    passport.save()
+    assert titles("passport") == []
+    passport.active = True
+    passport.terms = "hộ chiếu mới"
+    passport.save()
+    assert titles("passport") == []
+    assert titles("làm hộ chiếu mới") == ["Hộ chiếu"]
+    passport.delete()
+    assert titles("làm hộ chiếu mới") == []
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_editors_manage_referrals_others_cannot(client, django_user_model):
+    clerk = django_user_model.objects.create_user("ketoan", password="mat-khau-dai-kho-doan-42")
+    clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(clerk)
+    assert client.get(LIST).status_code in {302, 403}
+    assert client.get(ADD).status_code in {302, 403}
+
+    editor = django_user_model.objects.create_user("bientap", password="mat-khau-dai-kho-doan-42")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    listing = client.get(LIST)
+    assert listing.status_code == 200
+    assert "Thẻ căn cước do Công an cấp" in listing.content.decode()
+    response = client.post(
+        ADD,
+        {
+            "terms": "đăng ký xe máy điện",
+            "title": "Xe máy điện",
+            "message": "Đăng ký xe tại Công an xã.",
+            "url": "",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    created = Referral.objects.get(title="Xe máy điện")
+    assert not created.shipped
+    assert titles("dang ky xe may dien o dau") == ["Xe máy điện"]
+    menu = client.get("/admin/").content.decode()
+    assert LIST in menu
+
+
+@pytest.mark.django_db
+def test_shipped_filter_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get(LIST, {"shipped": "false"})
+    assert response.status_code == 200
+    assert "Thẻ căn cước do Công an cấp" not in response.content.decode()
+    assert client.get("/admin/snippets/search/searchsynonym/", {"shipped": "true"}).status_code == 200
