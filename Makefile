@@ -4,7 +4,7 @@
 run:  ## Set up (first time) and run the portal with demo data on 127.0.0.1:8000
 	bash scripts/run.sh
 
-test:  ## Install test dependencies and run the whole suite (SQLite, then PostgreSQL + OpenSearch)
+test:  ## Install test dependencies and run the whole suite (SQLite, then PostgreSQL + OpenSearch, then PostgreSQL + Elasticsearch)
 	bash scripts/test.sh
 
 lint:

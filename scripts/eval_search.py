@@ -249,9 +249,9 @@ def describe_backend():
     engine = search_engine_name(backend)
     label = f"{engine} ({type(backend).__module__}.{type(backend).__name__})"
     if engine != "database":
-        info = backend.es.info()
-        distribution = info["version"].get("distribution", "elasticsearch")
-        label += f", {distribution} {info['version']['number']} at {os.environ.get('SEARCH_URL')}"
+        from search.backends.engines import engine_version
+
+        label += f", {engine_version(backend.es)} at {os.environ.get('SEARCH_URL')}"
     if connection.vendor == "sqlite":
         import sqlite3
 

@@ -1,23 +1,24 @@
-# Provision real PostgreSQL and OpenSearch for the test suite (sourced by test.sh).
+# Provision real PostgreSQL, OpenSearch and Elasticsearch for the test suite (sourced by test.sh).
 #
 # PostgreSQL: Debian's package, a throw-away cluster per run on a private port.
-# Search engine: OpenSearch's integ-test-zip distribution from Maven Central
-# (cached in .cache/search after the first run), plus its analysis-common
-# module (lowercase, asciifolding, edge_ngram, synonym filters: Wagtail's index
-# settings need them and the integ-test-zip leaves them out). Elasticsearch's
-# integ-test-zip is on Maven Central too, but its analysis-common module is not,
-# so Wagtail cannot create an index on it; see docs/testing.md.
+# Search engines: the integ-test-zip distributions from Maven Central (cached in
+# .cache/search after the first run). OpenSearch also gets its analysis-common
+# module (on Maven Central too), so that the checks of pass 2 run on a full
+# server; Elasticsearch runs bare (core analysis only, no analysis-common: it is
+# not published), which the project's index settings need (search/analysis.py).
 #
-# Both refuse to run as root, so as root they run as an unprivileged user.
+# They refuse to run as root, so as root they run as an unprivileged user.
 
 PG_PORT="${TEST_PG_PORT:-54329}"
 SEARCH_PORT="${TEST_SEARCH_PORT:-9251}"
 OPENSEARCH_VERSION="${OPENSEARCH_VERSION:-2.19.3}"
+ELASTICSEARCH_VERSION="${ELASTICSEARCH_VERSION:-8.19.21}"
 SERVICE_USER="${SERVICE_USER:-portaltest}"
 SERVICES_TMP=""
 PG_BIN=""
 PG_DATA=""
 SEARCH_PID=""
+SEARCH_HOME=""
 SERVICES_ERROR=""
 
 _run_as_service_user() {
@@ -112,6 +113,7 @@ start_search() {
     java_home="$(_java_home)" || { SERVICES_ERROR="Java is needed for OpenSearch"; return 1; }
     # A private copy per run: OpenSearch writes its keystore and logs beside its config.
     local home="$SERVICES_TMP/opensearch"
+    SEARCH_HOME="$home"
     cp -r "$OPENSEARCH_HOME" "$home"
     mkdir -p "$home/data" "$home/logs"
     is_root && chown -R "$SERVICE_USER" "$home"
@@ -139,6 +141,78 @@ start_search() {
     return 1
 }
 
+_fetch_elasticsearch() {
+    # Download (once) and unpack Elasticsearch's integ-test-zip: core modules only.
+    local cache="$ROOT/.cache/search"
+    local home="$cache/elasticsearch-$ELASTICSEARCH_VERSION"
+    if [ -f "$home/.ready" ]; then
+        ELASTICSEARCH_HOME="$home"
+        return 0
+    fi
+    command -v mvn >/dev/null || apt_install maven || { SERVICES_ERROR="maven is needed to fetch Elasticsearch"; return 1; }
+    command -v unzip >/dev/null || apt_install unzip || { SERVICES_ERROR="unzip is missing"; return 1; }
+    local repo="${MAVEN_REPO:-$HOME/.m2/repository}"
+    local artifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ELASTICSEARCH_VERSION:zip"
+    mkdir -p "$cache"
+    log "Fetching $artifact from Maven Central"
+    mvn -q -B dependency:get -Dartifact="$artifact" -Dtransitive=false >"$cache.mvn.log" 2>&1 \
+        || { SERVICES_ERROR="mvn could not fetch $artifact: $(grep -m1 ERROR "$cache.mvn.log")"; return 1; }
+    rm -rf "$home"
+    unzip -q "$repo/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ELASTICSEARCH_VERSION/elasticsearch-$ELASTICSEARCH_VERSION.zip" -d "$cache" \
+        || { SERVICES_ERROR="could not unpack Elasticsearch $ELASTICSEARCH_VERSION"; return 1; }
+    touch "$home/.ready"
+    ELASTICSEARCH_HOME="$home"
+}
+
+start_elasticsearch() {
+    # Elasticsearch on the same port as OpenSearch (stop_search first): security and ML off, 512 MB heap.
+    _fetch_elasticsearch || return 1
+    local java_home
+    java_home="${ELASTICSEARCH_JAVA_HOME:-$(_java_home)}" || { SERVICES_ERROR="Java is needed for Elasticsearch"; return 1; }
+    local home="$SERVICES_TMP/elasticsearch"
+    SEARCH_HOME="$home"
+    cp -r "$ELASTICSEARCH_HOME" "$home"
+    mkdir -p "$home/data" "$home/logs"
+    is_root && chown -R "$SERVICE_USER" "$home"
+    local started=$SECONDS
+    (
+        cd "$home" && _run_as_service_user env ES_JAVA_HOME="$java_home" ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+            bin/elasticsearch -q \
+            -Ediscovery.type=single-node -Enetwork.host=127.0.0.1 \
+            -Ehttp.port="$SEARCH_PORT" -Etransport.port="$((SEARCH_PORT + 100))" \
+            -Epath.data="$home/data" -Epath.logs="$home/logs" \
+            -Expack.security.enabled=false -Expack.ml.enabled=false \
+            -Ecluster.routing.allocation.disk.threshold_enabled=false
+    ) >"$SERVICES_TMP/elasticsearch.out" 2>&1 &
+    SEARCH_PID=$!
+    local url="http://127.0.0.1:$SEARCH_PORT"
+    local i
+    for i in $(seq 1 120); do
+        # No `GET /` on the integ-test-zip: ask the cluster's health.
+        if curl -fsS "$url/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; then
+            export SEARCH_URL="$url" SEARCH_BACKEND=elasticsearch8 SEARCH_INDEX_PREFIX="test_"
+            log "Elasticsearch $ELASTICSEARCH_VERSION on $url (started in $((SECONDS - started))s)"
+            return 0
+        fi
+        if ! kill -0 "$SEARCH_PID" 2>/dev/null; then break; fi
+        sleep 1
+    done
+    SERVICES_ERROR="Elasticsearch did not start: $(grep -m1 -E 'ERROR|Exception' "$home/logs/"*.log "$SERVICES_TMP/elasticsearch.out" 2>/dev/null | cut -c1-300)"
+    return 1
+}
+
+stop_search() {
+    # Stop the running search engine (OpenSearch or Elasticsearch) and remove its copy.
+    if [ -n "$SEARCH_PID" ]; then
+        pkill -TERM -f "path.home=$SEARCH_HOME" 2>/dev/null || true
+        wait "$SEARCH_PID" 2>/dev/null || true
+        SEARCH_PID=""
+    fi
+    [ -n "$SEARCH_HOME" ] && rm -rf "$SEARCH_HOME"
+    SEARCH_HOME=""
+    unset SEARCH_URL SEARCH_BACKEND SEARCH_INDEX_PREFIX
+}
+
 start_services() {
     SERVICES_TMP="$(mktemp -d /tmp/portal-services.XXXXXX)"
     chmod 755 "$SERVICES_TMP"
@@ -148,11 +222,7 @@ start_services() {
 }
 
 stop_services() {
-    if [ -n "$SEARCH_PID" ]; then
-        pkill -TERM -f "opensearch.path.home=$SERVICES_TMP" 2>/dev/null || true
-        wait "$SEARCH_PID" 2>/dev/null || true
-        SEARCH_PID=""
-    fi
+    stop_search
     if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
         _run_as_service_user "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
     fi

@@ -5,9 +5,10 @@
 #      translation catalogue check
 #   2. the suite on the embedded default: SQLite + Wagtail database search
 #   3. the suite on PostgreSQL + OpenSearch, both started here and stopped after
+#   4. tests/search on the same PostgreSQL + Elasticsearch (bare: core analysis only)
 #
-# With CI=true a service that cannot be started fails the run; elsewhere pass 3
-# is skipped with a one-line reason. Extra arguments go to pytest.
+# With CI=true a service that cannot be started fails the run; elsewhere passes
+# 2 and 3 are skipped with a one-line reason. Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/services.sh"
@@ -49,6 +50,19 @@ elif in_ci; then
 else
     warn "skipped pass 2 (PostgreSQL + OpenSearch): $SERVICES_ERROR"
     SUMMARY+=("pass 2: PostgreSQL + OpenSearch: SKIPPED ($SERVICES_ERROR)")
+fi
+
+log "Pass 3: PostgreSQL + Elasticsearch $ELASTICSEARCH_VERSION (tests/search)"
+pass3_started=$SECONDS
+stop_search
+if [ -n "${DATABASE_URL:-}" ] && start_elasticsearch; then
+    "$PY" -m pytest tests/search "$@"
+    SUMMARY+=("pass 3: PostgreSQL + Elasticsearch $ELASTICSEARCH_VERSION, tests/search: passed in $((SECONDS - pass3_started))s")
+elif in_ci; then
+    die "CI needs PostgreSQL and Elasticsearch: $SERVICES_ERROR"
+else
+    warn "skipped pass 3 (PostgreSQL + Elasticsearch): $SERVICES_ERROR"
+    SUMMARY+=("pass 3: PostgreSQL + Elasticsearch: SKIPPED ($SERVICES_ERROR)")
 fi
 
 log "Summary"

@@ -430,7 +430,8 @@ def rerank(pages, prepared):
 
 
 def engine_supports_fuzzy(backend):
-    return not getattr(backend, "folds_text", False) and "database" not in type(backend).__module__
+    """Elasticsearch/OpenSearch (``supports_fuzzy`` on the tuned backends): phrase and fuzzy queries."""
+    return getattr(backend, "supports_fuzzy", False)
 
 
 # Matching: a page matches when it has enough of the query's meaningful parts, not necessarily all of them

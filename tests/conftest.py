@@ -42,9 +42,9 @@ def _search_description():
     engine = search_engine_name(backend)
     if engine == "database":
         return f"Wagtail database backend ({type(backend).__name__})"
-    info = backend.es.info()
-    distribution = info["version"].get("distribution", "elasticsearch")
-    return f"{distribution} {info['version']['number']} at {os.environ.get('SEARCH_URL', '?')}"
+    from search.backends.engines import engine_version
+
+    return f"{engine_version(backend.es)} at {os.environ.get('SEARCH_URL', '?')}"
 
 
 def _describe_environment(config):

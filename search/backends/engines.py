@@ -1,17 +1,63 @@
-"""Wagtail's Elasticsearch/OpenSearch backends with the project's fuzzy matching.
+"""Wagtail's Elasticsearch/OpenSearch backends on core analysis, with the project's fuzzy matching.
 
-Wagtail's ``Fuzzy`` query uses ``fuzziness: AUTO`` (one edit from 3
-letters, two from 6). Vietnamese syllables are short, so that matches far
-too much ("iphone" finds "phòng"). Here a word needs 4 letters for one edit
-and 7 for two, and its first letter must be right: people rarely mistype
+Analysis (``search/analysis.py``): the index uses only the server's core
+analysis, so it can be created on a bare Elasticsearch or a managed service.
+What Wagtail's ``asciifolding`` and ``edge_ngram`` filters did is done here in
+Python: ``FoldedMapping`` indexes folded text (and, for autocomplete columns,
+each folded word's prefixes), and the backend folds every query tree.
+
+Fuzzy matching: Wagtail's ``Fuzzy`` query uses ``fuzziness: AUTO`` (one edit
+from 3 letters, two from 6). Vietnamese syllables are short, so that matches
+far too much ("iphone" finds "phòng"). Here a word needs 4 letters for one
+edit and 7 for two, and its first letter must be right: people rarely mistype
 the first letter, and it keeps fuzzy matching fast on a large index.
-The analysis chain (Vietnamese folding) is in ``search/analysis.py``.
 """
 
+from copy import deepcopy
 from importlib import import_module
+
+from modelsearch.index import AutocompleteField, SearchField
+
+from search.analysis import INDEX_SETTINGS, PREFIX_MAX, PREFIX_MIN
+from search.backends.folding import fold_query
+from search.text import fold, words
 
 FUZZINESS = "AUTO:4,7"
 PREFIX_LENGTH = 1
+
+
+def prefixes(text):
+    """'Đăng ký' -> 'd da dan dang k ky': each folded word and its prefixes (as edge_ngram indexed them)."""
+    tokens = []
+    for word in words(text):
+        tokens += [word[:length] for length in range(PREFIX_MIN, min(len(word), PREFIX_MAX) + 1)]
+        if len(word) > PREFIX_MAX:
+            tokens.append(word)
+    return " ".join(dict.fromkeys(tokens))
+
+
+def _fold_value(value, convert):
+    if isinstance(value, str):
+        return convert(value)
+    if isinstance(value, list | tuple):
+        return [convert(item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+class FoldedMappingMixin:
+    """Documents with folded full-text values and prefix-expanded autocomplete values."""
+
+    # Autocomplete columns hold prefixes already: the default (core) analyzer suffices.
+    edgengram_analyzer_config = {}
+
+    def _get_document_field_data(self, field, obj):
+        name, value, edgengrams = super()._get_document_field_data(field, obj)
+        if isinstance(field, AutocompleteField):
+            value = _fold_value(value, prefixes)
+            edgengrams = [_fold_value(item, prefixes) for item in edgengrams]
+        elif isinstance(field, SearchField):
+            value = _fold_value(value, fold)
+        return name, value, edgengrams
 
 
 class TunedFuzzyMixin:
@@ -25,9 +71,53 @@ class TunedFuzzyMixin:
         return compiled
 
 
+class FoldedEngineMixin:
+    """The backend half: core-only index settings, queries folded like the documents."""
+
+    # Replaces Wagtail's class settings (analysis-common analyzers) instead of merging into them.
+    settings = deepcopy(INDEX_SETTINGS)
+    # A real engine: Fuzzy and Phrase queries work (the database backends lack them). Not
+    # ``folds_text``, which search/services.py reads today as "a database backend".
+    supports_fuzzy = True
+
+    def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
+        return super()._search(query_compiler_class, fold_query(query), model_or_queryset, **kwargs)
+
+
 def tuned_backend(engine):
     """The backend class of ``wagtail.search.backends.<engine>``, tuned."""
-    base = import_module(f"wagtail.search.backends.{engine}").SearchBackend
-    compiler = type(f"Tuned{base.query_compiler_class.__name__}", (TunedFuzzyMixin, base.query_compiler_class), {})
+    vendor = import_module(f"wagtail.search.backends.{engine}")
+    base = vendor.SearchBackend
     module = f"search.backends.{engine}"
-    return type(f"Tuned{base.__name__}", (base,), {"query_compiler_class": compiler, "__module__": module})
+
+    def subclass(mixin, cls, **attrs):
+        return type(f"Folded{cls.__name__}", (mixin, cls), {"__module__": module, **attrs})
+
+    mapping = subclass(FoldedMappingMixin, base.mapping_class)
+    compiler = subclass(TunedFuzzyMixin, base.query_compiler_class, mapping_class=mapping)
+    autocomplete = type(
+        f"Folded{base.autocomplete_query_compiler_class.__name__}",
+        (base.autocomplete_query_compiler_class,),
+        {"__module__": module, "mapping_class": mapping},
+    )
+    return type(
+        f"Tuned{base.__name__}",
+        (FoldedEngineMixin, base),
+        {
+            "__module__": module,
+            "mapping_class": mapping,
+            "query_compiler_class": compiler,
+            "autocomplete_query_compiler_class": autocomplete,
+        },
+    )
+
+
+def engine_version(client):
+    """'opensearch 2.19.3', 'elasticsearch 8.19.21': from ``GET /``, or from the node's
+    own description where ``GET /`` is missing (Elasticsearch's integ-test-zip)."""
+    try:
+        version = client.info()["version"]
+    except Exception:  # noqa: BLE001 - any refusal of GET /: ask the node instead
+        nodes = client.nodes.info(node_id="_local", metric="settings")["nodes"]
+        version = {"number": next(iter(nodes.values()))["version"]}
+    return f"{version.get('distribution', 'elasticsearch')} {version['number']}"

@@ -18,29 +18,16 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchQueryCompiler,
     SQLiteSearchResults,
 )
-from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.query import MatchAll, Not
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
+from search.backends.folding import fold_query
 from search.text import fold
 
 # FTS5 column order is (autocomplete, body, title); a match in the title
 # counts this many times a match in the body.
 TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
-
-
-def fold_query(query):
-    """Fold a query string or a tree of Wagtail query objects."""
-    if isinstance(query, str):
-        return fold(query)
-    if isinstance(query, PlainText | Phrase | Fuzzy):
-        query.query_string = fold(query.query_string)
-    elif isinstance(query, And | Or):
-        for subquery in query.subqueries:
-            fold_query(subquery)
-    elif isinstance(query, Not | Boost):
-        fold_query(query.subquery)
-    return query
 
 
 class WeightedBM25(Func):
