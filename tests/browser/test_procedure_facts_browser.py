@@ -110,7 +110,9 @@ def long_title_closed_today(catalogue, commune_settings):
     return ProcedurePage.objects.get(code="1.013225")
 
 
-def test_a_long_title_on_a_closed_day_keeps_call_and_ask_in_the_first_screen(live_server, phone, long_title_closed_today):
+def test_a_long_title_on_a_closed_day_keeps_call_and_ask_in_the_first_screen(
+    live_server, phone, long_title_closed_today
+):
     page = long_title_closed_today
     assert len(page.full_name) > 250 and len(page.title) > 150
     phone.set_viewport_size({"width": 360, "height": 800})
