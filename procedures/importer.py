@@ -1032,6 +1032,10 @@ def import_procedures(
                 writer.write(row_number, data)
             if progress is not None:
                 progress(position, report.total)
+    if publish and not dry_run and (report.created or report.updated):
+        from procedures.life_events_data import ensure_life_events_near
+
+        ensure_life_events_near(parent)  # link newly published procedures to the standard life events
     return report
 
 

@@ -92,6 +92,7 @@ class Outcome:
     suggestion: str = ""
     terms: list = field(default_factory=list)
     referrals: list = field(default_factory=list)  # search.models.Referral: "not done here, go there"
+    life_events: list = field(default_factory=list)  # {id, title, url, intro} of the life events the query names
 
     def as_json(self):
         return {
@@ -102,6 +103,7 @@ class Outcome:
             "results": [hit.as_json() for hit in self.results],
             "facets": self.facets,
             "suggestion": self.suggestion,
+            "life_events": [{"title": event["title"], "url": event["url"]} for event in self.life_events],
             "referrals": [
                 {"title": referral.title, "message": referral.message, "url": referral.url}
                 for referral in self.referrals
@@ -419,14 +421,29 @@ def title_match(title, prepared, query_words=None):
     return TitleMatch(hit / total if total else 0.0, pairs, len(title_set - used), pairs / possible)
 
 
-def rerank(pages, prepared):
+# A procedure of a life event the query names ("có con mới sinh") ranks as if its title covered this much
+# more of the query, the event's first procedure most (the order editors gave).
+EVENT_BONUS = 0.15
+EVENT_STEP = 0.024999999999999998
+
+
+def rerank(pages, prepared, events=()):
     """Order the engine's first results by how well their titles answer the
-    query, then by the engine's own rank: the same rule on every backend."""
+    query (and the life events the query names), then by the engine's own
+    rank: the same rule on every backend."""
     query_words = _query_words(prepared)
-    ranked = sorted(
-        enumerate(pages), key=lambda item: (title_match(item[1].title, prepared, query_words).key(), item[0])
-    )
-    return [page for _rank, page in ranked]
+    bonus = {}
+    for _event, ids in events:
+        for position, pk in enumerate(ids):
+            bonus[pk] = max(bonus.get(pk, 0.0), EVENT_BONUS - EVENT_STEP * min(position, 5))
+
+    def key(item):
+        rank, page = item
+        match = title_match(page.title, prepared, query_words)
+        score = match.coverage + PAIR_WEIGHT * match.pair_share + bonus.get(page.pk, 0.0)
+        return (-round(score * 20), match.extra, rank)
+
+    return [page for _rank, page in sorted(enumerate(pages), key=key)]
 
 
 def engine_supports_fuzzy(backend):
@@ -820,9 +837,13 @@ def run_search(params, request=None, site=None):
     if not params.query:
         return outcome
     backend = get_search_backend()
+    from procedures.life_events import life_event_matches
+
+    events = life_event_matches(words(params.query))
     if not params.autocomplete:
         # What the commune does not do comes first, with where to go (search/referrals.py).
         outcome.referrals = match_referrals(words(params.query))
+        outcome.life_events = [event for event, _ids in events]
     prepared = prepare(params.query)
     if not prepared.core and not prepared.codes:
         return outcome
@@ -850,6 +871,13 @@ def run_search(params, request=None, site=None):
         # the best matches by name join them (the set of matches, and so the count, stays the same).
         seen = {page.pk for page in window}
         window += [page for page in queryset.search(query, fields=["title"])[:RERANK_WINDOW] if page.pk not in seen]
+    event_ids = [pk for _event, ids in events for pk in ids]
+    if event_ids:
+        # The procedures of a life event the query names are candidates even without its words.
+        seen = {page.pk for page in window}
+        missing = [pk for pk in dict.fromkeys(event_ids) if pk not in seen and pk not in pinned_ids]
+        if missing:
+            window += list(queryset.filter(pk__in=missing))
     if len(window) < RERANK_WINDOW and not params.kind and not params.field:
         outcome.facets, matched = _facets_of(window, params, pinned)
     else:
@@ -868,7 +896,7 @@ def run_search(params, request=None, site=None):
     offset = max(0, start - len(pinned))
     size = PER_PAGE - len(lead)
     if offset + size <= RERANK_WINDOW:
-        found = rerank(window, prepared)[offset : offset + size]
+        found = rerank(window, prepared, events)[offset : offset + size]
     else:
         found = list(results[offset : offset + size])
     pages = [*lead, *_specific_in_order(found)]

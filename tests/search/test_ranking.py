@@ -123,3 +123,21 @@ def test_what_the_commune_does_not_do_says_where_to_go_before_any_result(client,
         assert page.index('class="referral"') < page.index('class="results"')
     # A procedure the commune does has no referral.
     assert client.get("/api/search/", {"q": "đăng ký tạm trú"}).json()["referrals"] == []
+
+
+def test_a_query_that_names_a_life_event_shows_it_and_ranks_its_procedures(client, catalogue, home_page):
+    from procedures.life_events_data import ensure_life_events
+
+    make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh")
+    make_procedure(catalogue, "1.004222", "Đăng ký thường trú")
+    make_procedure(catalogue, "1.004194", "Đăng ký tạm trú")
+    ensure_life_events(home_page)
+    clear_caches()
+    refresh_search_index()
+    # No word of "Đăng ký thường trú" in the query, yet it is the event's next step.
+    data = client.get("/api/search/", {"q": "nhà em vừa có em bé thì làm những gì"}).json()
+    assert [event["title"] for event in data["life_events"]] == ["Có con mới sinh"]
+    ranked = [result["code"] for result in data["results"] if result["code"]]
+    assert ranked[:2] == ["1.001193", "1.004222"]
+    page = client.get("/search/", {"q": "nhà em vừa có em bé"}).content.decode()
+    assert 'class="search-events"' in page and "Có con mới sinh" in page
