@@ -25,7 +25,7 @@ def _table():
         from procedures.models import LifeEventPage, LifeEventProcedure, ProcedurePage
 
         events = list(LifeEventPage.objects.live().public().order_by("path"))
-        rows = LifeEventProcedure.objects.filter(page__in=events).order_by("page_id", "sort_order")
+        rows = LifeEventProcedure.objects.filter(page__in=events).order_by("page_id", "sort_order", "id")
         live = set(ProcedurePage.objects.live().public().values_list("id", flat=True))
         by_event = {}
         for row in rows:

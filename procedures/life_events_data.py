@@ -108,8 +108,8 @@ def ensure_life_events(home_page):
         event = existing.get(slug)
         if event is None:
             event = LifeEventPage(title=title, slug=slug, intro=intro, phrases=phrases)
-            for procedure, note in wanted:
-                event.procedures.add(LifeEventProcedure(procedure=procedure, note=note))
+            for order, (procedure, note) in enumerate(wanted):
+                event.procedures.add(LifeEventProcedure(procedure=procedure, note=note, sort_order=order))
             index.add_child(instance=event)
             event.save_revision().publish()
         elif event.revisions.count() <= 1:
@@ -118,8 +118,8 @@ def ensure_life_events(home_page):
             if missing:
                 # Keep the shipped order: rebuild the rows.
                 event.procedures.clear()
-                for procedure, note in wanted:
-                    event.procedures.add(LifeEventProcedure(procedure=procedure, note=note))
+                for order, (procedure, note) in enumerate(wanted):
+                    event.procedures.add(LifeEventProcedure(procedure=procedure, note=note, sort_order=order))
                 event.save()
                 # Saving without a new revision keeps the event "untouched".
                 revision = event.latest_revision
