@@ -671,6 +671,7 @@ def _prefetch(pages):
         by_model.setdefault(type(page), []).append(page)
     for model, group in by_model.items():
         lookups = getattr(model, "search_result_prefetch", ())
+        lookups = lookups() if callable(lookups) else lookups
         if lookups:
             prefetch_related_objects(group, *lookups)
 
@@ -726,17 +727,24 @@ def _model_of(page):
 
 def _facets_of(matches, params, pinned):
     """The facet counts when every match is at hand (fewer than the window, no filter): counted here,
-    with one query per page type filed under fields, instead of the engine's count queries."""
+    with one query per page type filed under fields, instead of the engine's count queries.
+    ``matches``: (pk, content type id) pairs."""
     kind_counts, field_counts, by_model = Counter(), Counter(), {}
-    for page in matches:
-        model = _model_of(page)
+    for pk, content_type_id in matches:
+        model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
         kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += 1
         if model in search_kinds.field_models():
-            by_model.setdefault(model, []).append(page.pk)
+            by_model.setdefault(model, []).append(pk)
     for model, ids in by_model.items():
         field_counts.update(model.objects.filter(pk__in=ids).values_list("field_id", flat=True))
     field_counts.pop(None, None)
     return _facet_lists(kind_counts, field_counts, params, pinned)
+
+
+def _matching_ids(results):
+    """Every match's pk when the backend has them at hand (the SQLite database backend), or None."""
+    method = getattr(results, "matching_ids", None)
+    return method() if callable(method) else None
 
 
 def _facets(query, params, site, pinned):
@@ -854,7 +862,8 @@ def run_search(params, request=None, site=None):
     queryset = scoped(site, params.kind, params.field)
     if queryset is None:
         return outcome
-    queryset = queryset.exclude(pk__in=pinned_ids)
+    # Ranking needs only titles; the page of results is then read in full, by type (_specific_in_order).
+    queryset = queryset.exclude(pk__in=pinned_ids).only("id", "title", "content_type_id")
 
     if params.autocomplete:
         outcome.results = _autocomplete(prepared, queryset, backend, pinned, request)
@@ -869,8 +878,9 @@ def run_search(params, request=None, site=None):
     if len(window) == RERANK_WINDOW:
         # Long official texts can push a page whose very name answers the query out of the first results:
         # the best matches by name join them (the set of matches, and so the count, stays the same).
-        seen = {page.pk for page in window}
-        window += [page for page in queryset.search(query, fields=["title"])[:RERANK_WINDOW] if page.pk not in seen]
+        # Only pages not at hand yet are read (the same set of matches).
+        seen = [page.pk for page in window]
+        window += list(queryset.exclude(pk__in=seen).search(query, fields=["title"])[:RERANK_WINDOW])
     event_ids = [pk for _event, ids in events for pk in ids]
     if event_ids:
         # The procedures of a life event the query names are candidates even without its words.
@@ -878,8 +888,13 @@ def run_search(params, request=None, site=None):
         missing = [pk for pk in dict.fromkeys(event_ids) if pk not in seen and pk not in pinned_ids]
         if missing:
             window += list(queryset.filter(pk__in=missing))
+    every_id = None if len(window) < RERANK_WINDOW else _matching_ids(results)
     if len(window) < RERANK_WINDOW and not params.kind and not params.field:
-        outcome.facets, matched = _facets_of(window, params, pinned)
+        outcome.facets, matched = _facets_of([(page.pk, page.content_type_id) for page in window], params, pinned)
+    elif every_id is not None and not params.kind and not params.field:
+        # The database backend knows every match already: their types in one query.
+        pairs = Page.objects.filter(pk__in=every_id).values_list("pk", "content_type_id")
+        outcome.facets, matched = _facets_of(pairs, params, pinned)
     else:
         outcome.facets, matched = _facets(query, params, site, pinned)
     if len(window) < RERANK_WINDOW:

@@ -375,7 +375,11 @@ class ProcedurePage(Page):
     # (the FilterField above); see search/kinds.py.
     search_kind = "procedure"
     search_kind_label = _("Procedures")
-    search_result_prefetch = ["required_documents"]  # for search_snippet_text()
+    @classmethod
+    def search_result_prefetch(cls):
+        """For search_snippet_text(): the documents' names only (an entry's official text can be long)."""
+        documents = ProcedureDocument.objects.only("id", "page_id", "sort_order", "name")
+        return [Prefetch("required_documents", queryset=documents)]
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []

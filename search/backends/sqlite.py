@@ -4,11 +4,11 @@ Imported only when the database is SQLite: ``modelsearch`` defines its FTS5
 model only there, so importing this module on PostgreSQL would fail.
 """
 
-from django.db.models import Case, FloatField, Func, IntegerField, When
+from django.db.models import Expression, FloatField, Func
 from django.db.models.expressions import RawSQL
 from django.utils.encoding import force_str
 
-from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+from modelsearch.backends.database.sqlite.query import AndNot, MatchExpression, SearchQueryField, normalize
 from modelsearch.backends.database.sqlite.sqlite import (
     IndexEntry,
     SQLiteAutocompleteQueryCompiler,
@@ -18,7 +18,7 @@ from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteSearchQueryCompiler,
     SQLiteSearchResults,
 )
-from modelsearch.query import MatchAll, Not
+from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from search.backends.folding import fold_query
@@ -38,6 +38,54 @@ class WeightedBM25(Func):
     def as_sql(self, compiler, connection, **extra):
         table = SQLiteFTSIndexEntry._meta.db_table
         return f"bm25({table}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT})", []
+
+
+def fts5_query(query, last_is_prefix=False):
+    """The FTS5 query string for a Wagtail query tree (``None`` when it has no words).
+
+    Wagtail builds it from one Django expression per word and operator, which
+    Django then compiles node by node: for the project's minimum-match trees
+    (dozens of ``And``/``Or`` groups) that was most of a search's time. The
+    string is the same language: quoted words, ``AND``/``OR``/``NOT``, brackets.
+    """
+    if isinstance(query, PlainText):
+        terms = query.query_string.split()
+        if not terms:
+            return None
+        quoted = [_quoted(term) for term in terms]
+        if last_is_prefix:
+            quoted[-1] += "*"
+        return quoted[0] if len(quoted) == 1 else "(" + f" {query.operator.upper()} ".join(quoted) + ")"
+    if isinstance(query, Phrase):
+        return _quoted(query.query_string) if query.query_string.split() else None
+    if isinstance(query, Boost):  # FTS5 has no per-clause weights
+        return fts5_query(query.subquery, last_is_prefix)
+    if isinstance(query, AndNot):
+        first, second = fts5_query(query.subquery_a), fts5_query(query.subquery_b)
+        return f"({first} NOT {second})" if second else first
+    if isinstance(query, And | Or):
+        parts = [part for part in (fts5_query(sub, last_is_prefix) for sub in query.subqueries) if part]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else "(" + (" AND " if isinstance(query, And) else " OR ").join(parts) + ")"
+    raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the SQLite search backend.")
+
+
+def _quoted(text):
+    return '"' + text.replace('"', '""') + '"'
+
+
+class FTS5Query(Expression):
+    """A ready FTS5 query string, compiled as one parameter (``MatchExpression`` substitutes it)."""
+
+    output_field = SearchQueryField()
+
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self.text]
 
 
 class FoldedSQLiteIndex(SQLiteIndex):
@@ -75,6 +123,12 @@ class RankOnceMixin:
 
     def _build_rank_expression(self, vectors, config):
         return WeightedBM25()
+
+    def build_search_query(self, query, config=None):
+        if isinstance(query, MatchAll | Not):
+            return super().build_search_query(query, config)
+        text = fts5_query(query, self.LAST_TERM_IS_PREFIX)
+        return FTS5Query(text) if text else None
 
     def _fts_entries(self, query, config):
         match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
@@ -117,8 +171,13 @@ class RankOnceMixin:
             return self._matching(query, config)[start:stop]  # counts and facets need no order
         allowed = self.allowed_pks(config)
         ids = [pk for pk in self._ranked_pks(query, config) if pk in allowed][start:stop]
-        order = Case(*[When(pk=pk, then=rank) for rank, pk in enumerate(ids)], output_field=IntegerField())
-        return self.queryset.filter(pk__in=ids).order_by(order) if ids else self.queryset.none()
+        if not ids:
+            return self.queryset.none()
+        # Put in rank order in Python (FoldedSQLiteSearchResults): an ORDER BY CASE of 50 WHENs cost
+        # more to compile than the query took to run.
+        queryset = self.queryset.filter(pk__in=ids).order_by()
+        queryset.rank_order = ids
+        return queryset
 
 
 class FoldedSQLiteSearchQueryCompiler(RankOnceMixin, SQLiteSearchQueryCompiler):
@@ -132,6 +191,22 @@ class FoldedSQLiteAutocompleteQueryCompiler(RankOnceMixin, SQLiteAutocompleteQue
 
 
 class FoldedSQLiteSearchResults(SQLiteSearchResults):
+    def matching_ids(self):
+        """Every matching pk the queryset allows (known once a page of results was fetched), or None."""
+        compiler = self.query_compiler
+        if not isinstance(compiler, RankOnceMixin) or isinstance(normalize(compiler.query), MatchAll | Not):
+            return None
+        return compiler.allowed_pks(compiler.get_config(self.backend))
+
+    def _do_search(self):
+        queryset = self.get_queryset()
+        rows = list(queryset)
+        order = getattr(queryset, "rank_order", None)
+        if order:
+            position = {pk: rank for rank, pk in enumerate(order)}
+            rows.sort(key=lambda row: position[row.pk])
+        return rows
+
     def _do_count(self):
         compiler = self.query_compiler
         query = normalize(compiler.query)
