@@ -375,6 +375,7 @@ class ProcedurePage(Page):
     # (the FilterField above); see search/kinds.py.
     search_kind = "procedure"
     search_kind_label = _("Procedures")
+
     @classmethod
     def search_result_prefetch(cls):
         """For search_snippet_text(): the documents' names only (an entry's official text can be long)."""
