@@ -15,9 +15,17 @@ extension when the migration ran), the backend falls back to ``simple``
 only on PostgreSQL.
 """
 
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 
-from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend
+from modelsearch.backends.database.postgres.postgres import (
+    PostgresAutocompleteQueryCompiler,
+    PostgresSearchBackend,
+    PostgresSearchQueryCompiler,
+)
+from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 
 SEARCH_CONFIG = "portal_vietnamese"
 FALLBACK_CONFIG = "simple"
@@ -37,7 +45,70 @@ def config_installed():
     return _installed
 
 
+def tsquery_text(query, prefix_last=False, invert=False):
+    """One ``to_tsquery`` string for a Wagtail query tree (``None`` when it has no words).
+
+    Wagtail builds one expression per word and operator and ranks with one
+    ``ts_rank`` per word group; for the project's minimum-match trees that was
+    hundreds of ``ts_rank`` calls per row (p95 over 350 ms on 200 procedures).
+    """
+    if isinstance(query, PlainText):
+        terms = [term for term in re.split(r"[\s\-]+", query.query_string) if term]
+        if not terms:
+            return None
+        lexemes = [_lexeme(term) for term in terms]
+        if prefix_last:
+            lexemes[-1] += ":*"
+        operator = " & " if (query.operator == "and") != invert else " | "
+        if invert:
+            lexemes = [f"!{lexeme}" for lexeme in lexemes]
+        return lexemes[0] if len(lexemes) == 1 else "(" + operator.join(lexemes) + ")"
+    if isinstance(query, Phrase):
+        terms = [term for term in re.split(r"[\s\-]+", query.query_string) if term]
+        if not terms:
+            return None
+        phrase = "(" + " <-> ".join(_lexeme(term) for term in terms) + ")"
+        return f"!{phrase}" if invert else phrase
+    if isinstance(query, Boost):
+        return tsquery_text(query.subquery, prefix_last, invert)
+    if isinstance(query, Not):
+        return tsquery_text(query.subquery, prefix_last, not invert)
+    if isinstance(query, And | Or):
+        parts = [part for part in (tsquery_text(sub, prefix_last, invert) for sub in query.subqueries) if part]
+        if not parts:
+            return None
+        operator = " & " if isinstance(query, And) != invert else " | "
+        return parts[0] if len(parts) == 1 else "(" + operator.join(parts) + ")"
+    raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the PostgreSQL search backend.")
+
+
+def _lexeme(term):
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class OneTsqueryMixin:
+    """The whole query as one tsquery, and ranked by one ``ts_rank`` of it."""
+
+    def build_tsquery(self, query, config=None):
+        text = tsquery_text(query, self.LAST_TERM_IS_PREFIX)
+        return SearchQuery(text or "", search_type="raw", config=config)
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        return SearchRank(vector, self.build_tsquery(query, config=config), weights=self.sql_weights)
+
+
+class FoldedPostgresSearchQueryCompiler(OneTsqueryMixin, PostgresSearchQueryCompiler):
+    pass
+
+
+class FoldedPostgresAutocompleteQueryCompiler(OneTsqueryMixin, PostgresAutocompleteQueryCompiler):
+    pass
+
+
 class FoldedPostgresSearchBackend(PostgresSearchBackend):
+    query_compiler_class = FoldedPostgresSearchQueryCompiler
+    autocomplete_query_compiler_class = FoldedPostgresAutocompleteQueryCompiler
+
     # Tells search/services.py that text is folded here (no engine-side fuzzy matching).
     folds_text = True
 
