@@ -29,7 +29,7 @@ from wagtail.search.query import And, Boost, Or, Phrase, PlainText
 from search import kinds as search_kinds
 from search.models import SearchSynonym
 from search.referrals import match_referrals
-from search.text import clean_query, fold, query_codes, snippet, strip_stop_phrases, words
+from search.text import FUNCTION_WORDS, clean_query, fold, query_codes, snippet, strip_stop_phrases, words
 
 PER_PAGE = 10
 AUTOCOMPLETE_SIZE = 8
@@ -368,6 +368,9 @@ class TitleMatch:
         return (-round(score * 20), self.extra)
 
 
+FUNCTION_WORD_WEIGHT = 0.25  # "em", "cho", "được" count this much of their rarity in a title
+
+
 def _query_words(prepared):
     """[(weight, spellings that count as finding it, may be unfinished)] for each word of the query."""
     lexicon = prepared.lexicon
@@ -380,6 +383,8 @@ def _query_words(prepared):
         if variant:
             spellings.add(variant)
         weight = min(lexicon.weight(spelling) for spelling in spellings) if lexicon else 1.0
+        if word in FUNCTION_WORDS:
+            weight *= FUNCTION_WORD_WEIGHT
         last = position == len(prepared.core) - 1
         found.append((weight, spellings, last))
     return found
@@ -398,22 +403,24 @@ def title_match(title, prepared, query_words=None):
         query_words = _query_words(prepared)
     title_words = strip_stop_phrases(words(title))
     title_set = set(title_words)
-    covered = set()
+    title_text = " " + " ".join(title_words) + " "
+    covered, in_phrases = set(), set()
     for term, alts in prepared.synonyms:
-        if any(set(alt.split()) <= title_set for alt in alts):
+        in_phrases.update(term)
+        if f" {' '.join(term)} " in title_text or any(set(alt.split()) <= title_set for alt in alts):
             covered.update(term)
     total = hit = 0.0
     used = set()
     for weight, spellings, last in query_words:
         total += weight
-        present = spellings & title_set
+        # A word of a known phrase ("báo tử") counts only with its phrase: "tử" alone is another word.
+        present = set() if spellings & in_phrases else spellings & title_set
         if not present and last and len(prepared.core[-1]) >= 2:
             present = {word for word in title_set if any(word.startswith(s) for s in spellings)}
         if present or spellings & covered:
             hit += weight
             used |= present
     pairs = 0
-    title_text = " " + " ".join(title_words) + " "
     for (_w1, first, _l1), (_w2, second, _l2) in zip(query_words, query_words[1:], strict=False):
         if any(f" {a} {b} " in title_text for a in first for b in second):
             pairs += 1
@@ -507,7 +514,7 @@ def match_units(prepared):
         is_known = any(spelling in known for spelling in spellings) or (position == last and len(spellings) > 1)
         if len(spellings) == 1 and len(word) == 1 and not word.isdigit():
             is_known = False  # a letter nothing completes: a stray key
-        units.append(Unit(spellings, weight, is_known or word.isdigit()))
+        units.append(Unit(spellings, weight, (is_known and word not in FUNCTION_WORDS) or word.isdigit()))
     # Words most titles use tell little: required only when nothing rarer is ("đăng ký" in "đăng ký khai sinh").
     if lexicon and lexicon.titles >= COMMON_MIN_TITLES:
         common = [unit for unit in units if unit.required and unit.weight < lexicon.weight_at_share(COMMON_SHARE)]

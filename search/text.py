@@ -27,6 +27,11 @@ _SPECIAL = {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "ø": "o", "Ø": "o", "�
 # ("cần" and "căn cước" both fold to "can", so "can" alone is kept).
 STOP_PHRASES = (
     "thu tuc",
+    "co phai",
+    "duoc khong",
+    "hay khong",
+    "co duoc",
+    "phai lam gi",
     "nhu the nao",
     "the nao",
     "lam sao",
@@ -50,6 +55,12 @@ STOP_PHRASES = (
     "cua",
     "voi",
     "o",
+)
+
+# Pronouns and particles of spoken questions ("cho em hỏi", "nhà mình", "được không"): never required
+# for a page to match, though a title that has them still ranks by them.
+FUNCTION_WORDS = frozenset(
+    ("cho", "em", "anh", "chi", "minh", "chau", "ban", "nay", "do", "duoc", "khong", "thi", "la", "co", "phai", "nhu")
 )
 
 CODE_PATTERN = re.compile(r"\b\d{1,2}\.\d{6}(?:\.[0-9a-z]+)*\b", re.IGNORECASE)

@@ -41,10 +41,24 @@ def codes(client, query):
         ("anh chị ơi khai báo tạm vắng ở xã mình nộp ở đâu vậy", "1.003677"),
         ("người nước ngoài đến ở nhà tôi phải khai báo tạm trú thế nào", "1.000253"),
         ("bác cho cháu hỏi đăng ký kết hôn cần mang gì ạ", "1.000894"),
+        ("cho em hỏi khai báo tạm vắng làm online được không ạ", "1.003677"),
     ],
 )
 def test_everyday_words_around_the_key_words_never_make_a_query_fail(client, catalogue_of_names, query, first):
     assert codes(client, query)[:1] == [first]
+
+
+def test_the_words_of_a_known_phrase_count_only_together(catalogue_of_names, catalogue):
+    # "báo tử" is the everyday name of "khai tử": a title with "tư" (supplies), "cho" and "bò" (cattle)
+    # has three of the query's four folded words, but not the phrase, and must not outrank khai tử.
+    from search.services import prepare, title_match
+
+    make_procedure(catalogue, "9.000001", "Hỗ trợ vật tư cho hộ nuôi bò")
+    clear_caches()
+    query = prepare("báo tử cho bố")
+    named = title_match(NAMES["1.000656"], query)
+    by_chance = title_match("Hỗ trợ vật tư cho hộ nuôi bò", query)
+    assert named.key() < by_chance.key()
 
 
 @pytest.mark.parametrize("query", ["chứng thực chữ kí", "chung thuc chu ki", "CHỨNG THỰC CHỮ KÍ"])
