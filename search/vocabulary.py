@@ -3,8 +3,9 @@ desk mapped to the official words of the procedure catalogue.
 
 Each entry is ``term: "alternative, alternative"`` exactly as an editor would
 type it in Search › Synonyms (``search.models.SearchSynonym``); migration
-``search/migrations/0005_shipped_vocabulary.py`` copies the entries whose
-folded term is not there yet, and never touches a row an editor edited.
+``search/migrations/0005_shipped_vocabulary.py`` (and 0006 for the groups
+added after it) copies the entries whose folded term is not there yet, and
+never touches a row an editor edited.
 
 Commas separate alternatives (each is searched as its own phrase), so an
 official name with commas ("nhận cha, mẹ, con") is written without them
@@ -490,6 +491,206 @@ OTHER = group(
     },
 )
 
+# --- Neighbours and land: what people say when a boundary is crossed ------------------------------
+# How people put it: "hàng xóm lấn chiếm đất", "lấn chiếm ranh giới", "dựng hàng rào lấn",
+# "xây nhà lấn đất", "đòi lại đất" (https://luatvietnam.vn/dat-dai-nha-o/hang-xom-lan-chiem-dat-567-93130-article.html,
+# https://luatsu11.vn/lam-gi-khi-bi-hang-xom-lan-chiem-ranh-gioi-dat/,
+# https://vietnamnet.vn/hang-xom-dung-rao-lan-ca-met-dat-khi-gia-dinh-di-vang-xu-ly-the-nao-2485724.html,
+# https://dx.newsallq.com/hang-xom-xay-nha-lan-dat-phai-giai-quyet-the-nao); the commune first mediates
+# (Luật Đất đai, hòa giải tranh chấp đất đai at the commune). "Thêm tên vợ/chồng vào sổ đỏ" is written
+# from record 1.013980's wording (the spouses' agreement). Left out: "tranh chấp ranh giới" (its words are
+# the record's own, and as one phrase it kept that record out of the dev results), "đòi lại đất" (folds to
+# "đổi lại đất").
+# Official words: records 1.012812, 1.013980, 1.012994, 1.012995.
+NEIGHBOURS_AND_LAND = group(
+    "neighbours and land",
+    "luatvietnam.vn, luatsu11.vn, vietnamnet.vn Q&A on neighbours' encroachment; records 1.012812, 1.013980, 1.012994",
+    {
+        "hàng xóm": "hòa giải",
+        "lấn ranh giới": "tranh chấp đất đai",
+        "lấn chiếm ranh giới": "tranh chấp đất đai",
+        "mốc giới": "tranh chấp đất đai",
+        "chiếm đất": "tranh chấp đất đai",
+        "lấn sang đất": "tranh chấp đất đai",
+        "mâu thuẫn đất đai": "hòa giải tranh chấp đất đai",
+        "thêm tên vợ": "đăng ký biến động, vợ và chồng",
+        "thêm tên chồng": "đăng ký biến động, vợ và chồng",
+        "đất chung vợ chồng": "vợ và chồng",
+        "bị thu hồi đất": "bồi thường hỗ trợ tái định cư",
+        "nhà nước lấy đất": "bồi thường hỗ trợ tái định cư",
+    },
+)
+
+# --- Weddings, funerals and the road -------------------------------------------------------------------
+# "Dựng rạp cưới/bắc rạp hiếu hỉ lấn chiếm lòng đường, vỉa hè"
+# (https://baothainguyen.vn/xa-hoi/201911/can-xu-ly-nghiem-hanh-vi-dung-rap-cuoi-lan-chiem-long-le-duong-36710BD,
+# https://vneconomy.vn/techconnect/dung-rap-dam-cuoi-lan-chiem-long-duong-nha-co-viec-nen-quen-luat.htm);
+# the cases where the road or pavement may be used for a while, parking among them
+# (https://trolyluat.vn/bai-viet/lan-chiem-via-he-se-bi-xu-ly-nhu-the-nao-2025-482, Nghị định 165/2024/NĐ-CP).
+# Official words: records 1.013274, 1.013061.
+ROAD_EVENTS = group(
+    "weddings, funerals and the road",
+    "baothainguyen.vn, vneconomy.vn, trolyluat.vn on wedding tents and pavements; records 1.013274, 1.013061",
+    {
+        "rạp cưới": "sử dụng tạm thời lòng đường vỉa hè",
+        "rạp đám cưới": "sử dụng tạm thời lòng đường vỉa hè",
+        "bắc rạp": "sử dụng tạm thời lòng đường vỉa hè",
+        "hiếu hỉ": "sử dụng tạm thời lòng đường vỉa hè",
+        "chiếm lòng đường": "sử dụng tạm thời lòng đường vỉa hè",
+        "chiếm vỉa hè": "sử dụng tạm thời lòng đường vỉa hè",
+        "bán hàng trên vỉa hè": "sử dụng tạm thời lòng đường vỉa hè",
+        "trông giữ xe": "sử dụng tạm thời lòng đường vỉa hè",
+        "đặt ống nước": "thi công công trình trên đường bộ",
+        "kéo cáp": "thi công công trình trên đường bộ",
+    },
+)
+
+# --- Pigs and poultry lost to disease ----------------------------------------------------------------------
+# Farmers' and the press's words: "lợn bị tiêu hủy do dịch tả lợn châu Phi", "heo bị dịch", "tai xanh",
+# "lở mồm long móng", "hỗ trợ người chăn nuôi có lợn bị tiêu hủy"
+# (https://thanhnien.vn/thoi-su/dong-nai-giam-muc-ho-tro-dich-ta-lon-chau-phi-1090337.html,
+# https://baothuathienhue.vn/amp.aspx?newid=70796,
+# http://baoninhthuan.com.vn/news/109630p25c151/ho-tro-tren-14-ty-dongcho-cac-ho-dan-co-lon-benh-bi-tieu-huy.htm,
+# https://vtv.vn/trong-nuoc/bac-giang-chua-chi-tra-ho-tro-tieu-huy-lon-2019112709243252.htm).
+# "Dịch lợn" was left out: it folds to "dịch lớn". Official words: record 1.013997 (thiệt hại do dịch bệnh động vật).
+LIVESTOCK_DISEASE = group(
+    "livestock lost to disease",
+    "thanhnien.vn, baothuathienhue.vn, baoninhthuan.com.vn, vtv.vn on support for culled pigs; record 1.013997",
+    {
+        "dịch tả châu phi": "dịch bệnh động vật",
+        "dịch tả heo": "dịch bệnh động vật",
+        "dịch heo": "dịch bệnh động vật",
+        "heo chết": "dịch bệnh động vật",
+        "lợn bị dịch": "dịch bệnh động vật",
+        "heo bị dịch": "dịch bệnh động vật",
+        "tiêu hủy lợn": "dịch bệnh động vật",
+        "tiêu hủy heo": "dịch bệnh động vật",
+        "tiêu hủy gia cầm": "dịch bệnh động vật",
+        "tai xanh": "dịch bệnh động vật",
+        "gà chết": "dịch bệnh động vật",
+        "vịt chết": "dịch bệnh động vật",
+        "trâu bò chết": "dịch bệnh động vật",
+        "viêm da nổi cục": "dịch bệnh động vật",
+    },
+)
+
+# --- Storms, floods and fallen plantations ---------------------------------------------------------------
+# "Keo gãy đổ sau bão", "rừng keo đổ rạp", "khai thác tận thu"
+# (https://baonghean.vn/hon-200-ha-keo-non-gay-do-sau-bao-so-5-nong-dan-lao-dao-tim-loi-thoat-10305466.html,
+# https://hatinh24h.com.vn/ha-tinh-xu-ly-nhanh-viec-vuong-thu-tuc-tan-thu-keo-gay-do-sau-bao-a191154.html).
+# "Dân phòng", "bảo vệ dân phố" and part-time commune police became the base security force on 1 July 2024
+# (https://thoibaotaichinhvietnam.vn/quoc-hoi-thong-qua-luat-luc-luong-tham-gia-bao-ve-an-ninh-trat-tu-o-co-so-140351.html).
+# Official words: records 1.010091, 1.010092, 1.003446, 1.012922, 3.000509, 1.012533.
+DISASTERS = group(
+    "storms, floods, fire and the base forces",
+    "baonghean.vn, hatinh24h.com.vn (storm-felled acacia), thoibaotaichinhvietnam.vn; records 1.010091, 1.012922",
+    {
+        "lũ lụt": "thiên tai",
+        "ngập lụt": "thiên tai",
+        "mưa lũ": "thiên tai",
+        "lũ quét": "thiên tai",
+        "sạt lở": "thiên tai",
+        "keo gãy đổ": "rừng trồng bị thiệt hại",
+        "rừng keo đổ": "rừng trồng bị thiệt hại",
+        "cây rừng bị đổ": "rừng trồng bị thiệt hại",
+        "cứu hỏa": "chữa cháy",
+        "dân phòng": "bảo vệ an ninh trật tự, phòng cháy chữa cháy",
+        "công an bán chuyên trách": "bảo vệ an ninh trật tự",
+    },
+)
+
+# --- Family life: births, deaths, marriages, lodgings ---------------------------------------------------
+# "Thuê trọ", "ở trọ", "phòng trọ" for temporary residence
+# (https://nhaongay.vn/thi-truong-bat-dong-san/thu-tuc-dang-ky-tam-tru-cho-nguoi-o-tro,
+# https://luatduonggia.vn/huong-dan-thu-tuc-dang-ky-tam-tru-cho-sinh-vien); the rest is written from the
+# civil-status records' wording and everyday speech ("sinh con", "mẹ mất", "đám tang", "chuyển khẩu").
+# Terms that fold to everyday words were left out ("đẻ con" is also "để con", "bố mất" also "bộ mặt").
+# Official words: records 1.001193, 1.000656, 1.000094, 1.004194, 1.004222, 1.003197.
+FAMILY = group(
+    "family life",
+    "nhaongay.vn, luatduonggia.vn on lodgers; records 1.001193, 1.000656, 1.000094, 1.004194, 1.004222, 1.003197",
+    {
+        "sinh con": "khai sinh",
+        "đặt tên cho con": "khai sinh",
+        "mẹ mất": "khai tử",
+        "đám tang": "khai tử",
+        "ăn hỏi": "kết hôn",
+        "cưới người nước ngoài": "kết hôn có yếu tố nước ngoài",
+        "vợ người nước ngoài": "kết hôn có yếu tố nước ngoài",
+        "chồng người nước ngoài": "kết hôn có yếu tố nước ngoài",
+        "ở trọ": "đăng ký tạm trú",
+        "thuê trọ": "đăng ký tạm trú",
+        "phòng trọ": "đăng ký tạm trú",
+        "ở nhờ": "tạm trú",
+        "chuyển khẩu": "đăng ký thường trú, xóa đăng ký thường trú",
+        "cắt khẩu": "xóa đăng ký thường trú",
+    },
+)
+
+# --- Building: family shrines, pagodas, old houses ------------------------------------------------------
+# "Xây nhà thờ họ", "nhà thờ dòng họ", "đình, đền, miếu, chùa" are works of belief and religion that
+# need a building permit (https://luatduonggia.vn/xay-dung-nha-tho-ho-dong-toc-co-can-phai-xin-phep-khong,
+# https://ttpl.vn/bai-viet/5932, https://trangtinphapluat.com/blog/hoi-dap-phap-luat/xin-giay-phep-xay-dung/).
+# "Sửa chùa" and "xây chùa" were left out: they fold to "sửa chữa" and "xây chưa".
+# Official words: records 1.013225-1.013238 (Tín ngưỡng, tôn giáo).
+SHRINES = group(
+    "shrines and old houses",
+    "luatduonggia.vn, ttpl.vn, trangtinphapluat.com on permits for family shrines; records 1.013225, 1.013229",
+    {
+        "nhà thờ họ": "tín ngưỡng tôn giáo",
+        "nhà thờ dòng họ": "tín ngưỡng tôn giáo",
+        "đình làng": "tín ngưỡng tôn giáo",
+        "miếu thờ": "tín ngưỡng tôn giáo",
+        "xây thêm tầng": "sửa chữa cải tạo",
+        "nhà xuống cấp": "sửa chữa cải tạo",
+    },
+)
+
+# --- Fields, ponds and the sea -------------------------------------------------------------------------------
+# "Chuyển đổi cơ cấu cây trồng trên đất trồng lúa" (digging ponds, fruit trees on rice land) as the provinces
+# plan it (https://thuvienphapluat.vn/van-ban/Linh-vuc-khac/Quyet-dinh-104-QD-UBND-2023-Ke-hoach-chuyen-doi-co-cau-cay-trong-tren-dat-lua-Gia-Lai-558818.aspx);
+# the farmers' words are everyday usage. Official words: records 1.008004, 3.000439, 1.012836.
+FIELDS = group(
+    "fields, ponds and the sea",
+    "thuvienphapluat.vn (Gia Lai plan for rice land); records 1.008004, 3.000439, 1.012836",
+    {
+        "ruộng lúa": "đất trồng lúa",
+        "đào ao": "chuyển đổi cơ cấu cây trồng vật nuôi",
+        "trồng cây ăn quả": "chuyển đổi cơ cấu cây trồng",
+        "bỏ trồng lúa": "chuyển đổi cơ cấu cây trồng",
+        "nuôi tôm hùm": "nuôi trồng thủy sản",
+        "nuôi hàu": "nuôi trồng thủy sản",
+        "nuôi ngao": "nuôi trồng thủy sản",
+        "gieo tinh": "phối giống nhân tạo",
+    },
+)
+
+# --- Vehicles, boats, the border, shops ----------------------------------------------------------------------
+# Deregistering a vehicle: "xe hỏng không sử dụng được", "xe hết niên hạn", "xe bị mất cắp"
+# (the cases of Thông tư on vehicle registration quoted at http://118.69.84.237:801/phap-luat/tim-tu-van?page=153);
+# "giấy thông hành đi Trung Quốc" (https://namthanh.vn/cach-lam-giay-thong-hanh-di-trung-quoc,
+# https://visa24h.info/giay-thong-hanh-sang-trung-quoc); "tiệm tạp hóa" and "mở tiệm" are everyday words for a
+# household business (https://thanhnien.vn/nhung-hoat-dong-nao-khong-can-phai-dang-ky-ho-kinh-doanh-185260122114045218.htm).
+# Official words: records 1.013065, 1.003970, 1.003133, 1.010055, 1.001612, 3.000527.
+VEHICLES_AND_SHOPS = group(
+    "vehicles, boats, the border and shops",
+    "namthanh.vn, visa24h.info, thanhnien.vn; records 1.013065, 1.003970, 1.003133, 1.010055, 1.001612, 3.000527",
+    {
+        "xe hỏng": "thu hồi chứng nhận đăng ký xe",
+        "xe hết niên hạn": "thu hồi chứng nhận đăng ký xe",
+        "xe bị mất cắp": "thu hồi chứng nhận đăng ký xe",
+        "mua thuyền": "đăng ký phương tiện",
+        "bán thuyền": "chuyển quyền sở hữu phương tiện",
+        "đi trung quốc": "giấy thông hành",
+        "qua trung quốc": "giấy thông hành",
+        "mở tiệm": "đăng ký thành lập hộ kinh doanh",
+        "tiệm tạp hóa": "hộ kinh doanh",
+        "con nghiện": "cai nghiện ma túy",
+        "nghiện hút": "cai nghiện ma túy",
+        "phạt sai": "khiếu nại về quyết định hành chính",
+    },
+)
+
 
 def _merge():
     merged = {}
@@ -507,7 +708,7 @@ SHIPPED_SYNONYMS = _merge()
 def ensure_shipped_synonyms(model=None):
     """Create the shipped synonyms whose folded term is not there yet; never change an existing row.
 
-    ``model`` is the historical model in a migration (search/migrations/0005_shipped_vocabulary.py);
+    ``model`` is the historical model in a migration (search/migrations/0005, 0006);
     returns how many rows were created.
     """
     from search.text import words
