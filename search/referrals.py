@@ -17,12 +17,8 @@ passport" is the commune's report of a lost passport).
 Sources are noted per entry.
 """
 
-from django.core.cache import cache
-
+from search import cache as search_cache
 from search.text import words
-
-CACHE_KEY = "search:referral-rules"
-CACHE_SECONDS = 600
 
 SHIPPED_REFERRALS = [
     {
@@ -179,19 +175,14 @@ def phrase_in(phrase, folded_words):
 
 
 def referral_rules():
-    """[(referral id, [phrases])], cached; ``search.services.clear_caches`` and the save/delete signals
-    (search/signals.py) drop it."""
-    rules = cache.get(CACHE_KEY)
-    if rules is None:
-        from search.models import Referral
+    """[(referral id, [phrases])], kept until something search shows changes (search/cache.py)."""
+    from search.models import Referral
 
-        rules = Referral.objects.rules()
-        cache.set(CACHE_KEY, rules, CACHE_SECONDS)
-    return rules
+    return search_cache.kept("referrals", Referral.objects.rules)
 
 
 def clear_referral_cache(**kwargs):
-    cache.delete(CACHE_KEY)
+    search_cache.bump()
 
 
 def match_referrals(folded_words):

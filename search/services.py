@@ -12,12 +12,10 @@ import difflib
 import itertools
 import math
 import re
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import Q, prefetch_related_objects
 from django.utils.html import strip_tags
 
@@ -26,6 +24,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Boost, Or, Phrase, PlainText
 
+from search import cache as search_cache
 from search import kinds as search_kinds
 from search.models import SearchSynonym
 from search.referrals import match_referrals
@@ -36,11 +35,6 @@ AUTOCOMPLETE_SIZE = 8
 # The first results are re-ordered by title match (see rerank).
 RERANK_WINDOW = 50
 MAX_PAGE = 100
-CACHE_SECONDS = 300
-# Building the vocabulary reads every title and document name (about 0.4 s
-# for 10,000 procedures): keep it longer; publishing clears it anyway.
-VOCABULARY_SECONDS = 3600
-CACHE_KEYS = ("search:synonyms", "search:promotions", "search:vocabulary", "search:private", "search:fields")
 
 
 @dataclass
@@ -115,31 +109,24 @@ class Outcome:
 
 
 def clear_caches(**kwargs):
-    from search.referrals import CACHE_KEY as REFERRALS
-
-    cache.delete_many([*CACHE_KEYS, REFERRALS])
+    """Something search shows changed: every process starts afresh (search/cache.py)."""
+    search_cache.bump()
 
 
 def synonym_rules():
-    rules = cache.get(CACHE_KEYS[0])
-    if rules is None:
-        rules = SearchSynonym.objects.rules()
-        cache.set(CACHE_KEYS[0], rules, CACHE_SECONDS)
-    return rules
+    return search_cache.kept("synonyms", SearchSynonym.objects.rules)
 
 
 def promotions():
     """{folded query: [page ids in editor order]}."""
-    promoted = cache.get(CACHE_KEYS[1])
-    if promoted is None:
+
+    def build():
         promoted = {}
         for pick in SearchPromotion.objects.filter(page__isnull=False).select_related("query").order_by("sort_order"):
             promoted.setdefault(" ".join(words(pick.query.query_string)), []).append(pick.page_id)
-        cache.set(CACHE_KEYS[1], promoted, CACHE_SECONDS)
-    return promoted
+        return promoted
 
-
-_VOCABULARY = {}  # {version: Lexicon}, this process only
+    return search_cache.kept("promotions", build)
 
 
 @dataclass
@@ -166,19 +153,8 @@ class Lexicon:
 
 
 def _vocabulary_entry():
-    """The vocabulary is big (thousands of words): the cache holds only its
-    version, each process keeps the words themselves, and clearing the
-    version (``clear_caches``) makes every process rebuild them."""
-    version = cache.get(CACHE_KEYS[2])
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(CACHE_KEYS[2], version, VOCABULARY_SECONDS)
-    entry = _VOCABULARY.get(version)
-    if entry is None:
-        entry = _build_vocabulary()
-        _VOCABULARY.clear()
-        _VOCABULARY[version] = entry
-    return entry
+    """The vocabulary (thousands of words, about 0.4 s to build for 10,000 procedures), once per change."""
+    return search_cache.kept("lexicon", _build_vocabulary)
 
 
 def vocabulary():
@@ -561,24 +537,18 @@ def build_query(prepared, backend, strict=False):
 def private_sections():
     """[(path, depth)] of the pages with a view restriction (password, login, groups): Wagtail's
     ``public()`` reads them at every call, several times a search; here once per change."""
-    sections = cache.get(CACHE_KEYS[3])
-    if sections is None:
-        from wagtail.models import PageViewRestriction
+    from wagtail.models import PageViewRestriction
 
-        sections = list(PageViewRestriction.objects.values_list("page__path", "page__depth"))
-        cache.set(CACHE_KEYS[3], sections, CACHE_SECONDS)
-    return sections
+    return search_cache.kept(
+        "private", lambda: list(PageViewRestriction.objects.values_list("page__path", "page__depth"))
+    )
 
 
 def all_fields():
     """{pk: FieldOfActivity}: a few dozen rows that names and facets need at every search."""
-    fields = cache.get(CACHE_KEYS[4])
-    if fields is None:
-        from procedures.models import FieldOfActivity
+    from procedures.models import FieldOfActivity
 
-        fields = FieldOfActivity.objects.in_bulk()
-        cache.set(CACHE_KEYS[4], fields, CACHE_SECONDS)
-    return fields
+    return search_cache.kept("fields", FieldOfActivity.objects.in_bulk)
 
 
 def visible_pages(model=Page, site=None):

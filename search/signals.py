@@ -1,12 +1,15 @@
-"""Keep search in step with what editors change: drop the cached synonyms,
-promotions and vocabulary, and re-index pages whose field of activity was
+"""Keep search in step with what editors change: start a new generation of
+what search keeps (search/cache.py) when a page is published, unpublished,
+moved or deleted, or a synonym, promotion, referral, view restriction or
+field of activity changes; re-index pages whose field of activity was
 renamed (its name is indexed with them)."""
 
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page
 from wagtail.search import index
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from search import kinds as search_kinds
 from search.models import Referral, SearchSynonym
@@ -23,6 +26,11 @@ def reindex_field_pages(sender, instance, created=False, **kwargs):
     clear_caches()
 
 
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        clear_caches()
+
+
 def connect():
     from wagtail.models import PageViewRestriction
 
@@ -36,3 +44,6 @@ def connect():
     post_delete.connect(clear_referral_cache, sender=Referral, dispatch_uid="search-cache-delete-Referral")
     page_published.connect(clear_caches, dispatch_uid="search-cache-published")
     page_unpublished.connect(clear_caches, dispatch_uid="search-cache-unpublished")
+    post_page_move.connect(clear_caches, dispatch_uid="search-cache-moved")
+    page_slug_changed.connect(clear_caches, dispatch_uid="search-cache-slug")
+    post_delete.connect(page_deleted, dispatch_uid="search-cache-page-deleted")

@@ -1,9 +1,11 @@
 """The public search page and its JSON endpoint (thin: validate, search, render)."""
 
+from dataclasses import astuple
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from procedures.qr import feedback_form_path
+from search import cache as search_cache
 from search.forms import SearchForm
 from search.query_log import record_query, visitor_key
 from search.services import PER_PAGE, run_search
@@ -84,5 +87,13 @@ def search_api(request):
     if not form.is_valid():
         errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
         return JsonResponse({"error": _("The search could not be run."), "errors": errors}, status=400)
-    outcome = run_search(form.params(), request=request, site=Site.find_for_request(request))
-    return JsonResponse(outcome.as_json(), json_dumps_params={"ensure_ascii": False})
+    params = form.params()
+    site = Site.find_for_request(request)
+    # The same searches come again and again (the same few procedures; every keystroke of the
+    # autocomplete): kept per process until anything search shows changes (search/cache.py).
+    key = (site.pk if site else None, get_language(), request.get_host(), *astuple(params))
+    body = search_cache.result(key)
+    if body is None:
+        body = run_search(params, request=request, site=site).as_json()
+        search_cache.keep_result(key, body)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

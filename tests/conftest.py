@@ -100,6 +100,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fresh_search_state():
+    """What search keeps in memory (search/cache.py) belongs to one test: each test's database rolls back."""
+    from search import cache as search_cache
+
+    search_cache.forget()
+
+
+@pytest.fixture(autouse=True)
 def media_root(request, settings, tmp_path):
     """Every test writes uploads and generated files to its own folder.
 

@@ -1,0 +1,94 @@
+"""What search keeps between requests, and how every process learns that it changed.
+
+Search reads editor-managed data at every request (synonyms, promotions,
+referrals, view restrictions, fields of activity, life events, the
+vocabulary), and the search API answers the same queries again and again
+(the same few procedures; every keystroke of the autocomplete). Each process
+keeps them in its own memory, filed under a *generation*: a token in the
+shared cache (Redis, or the database cache table without it), which every
+app server and worker reads.
+
+Anything that can change a search result replaces the token (``bump``): a
+page published, unpublished, moved or deleted, a view restriction, a
+synonym, promotion, referral or field of activity saved or deleted
+(search/signals.py). Every process then starts afresh. A process reads the
+token at most once per ``GENERATION_TTL`` seconds, so another app server
+follows a change within that second; the process that made the change
+follows it at once.
+"""
+
+import time
+import uuid
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import caches
+
+GENERATION_KEY = "search:generation"
+GENERATION_TTL = 1.0  # seconds a process trusts the token it read
+RESULTS_MAX = 2000  # search answers kept per process (the least recently used go first)
+
+_state = {"token": None, "read_at": 0.0, "values": {}, "results": OrderedDict()}
+
+
+def _shared():
+    return caches["shared"] if "shared" in settings.CACHES else caches["default"]
+
+
+def generation():
+    """The current token (read from the shared cache at most once per ``GENERATION_TTL``)."""
+    now = time.monotonic()
+    if _state["token"] is not None and now - _state["read_at"] < GENERATION_TTL:
+        return _state["token"]
+    shared = _shared()
+    token = shared.get(GENERATION_KEY)
+    if token is None:
+        shared.add(GENERATION_KEY, uuid.uuid4().hex, None)  # another process may have set one first
+        token = shared.get(GENERATION_KEY)
+    _adopt(token, now)
+    return token
+
+
+def _adopt(token, now):
+    if token != _state["token"]:
+        _state["values"] = {}
+        _state["results"] = OrderedDict()
+    _state["token"], _state["read_at"] = token, now
+
+
+def bump(**kwargs):
+    """Something search shows changed: every process drops what it kept (signal receiver)."""
+    token = uuid.uuid4().hex
+    _shared().set(GENERATION_KEY, token, None)
+    _adopt(token, time.monotonic())
+
+
+def kept(key, build):
+    """``build()`` once per generation in this process."""
+    generation()
+    values = _state["values"]
+    if key not in values:
+        values[key] = build()
+    return values[key]
+
+
+def result(key):
+    """A kept search answer for ``key`` (a tuple), or None."""
+    generation()
+    results = _state["results"]
+    value = results.get(key)
+    if value is not None:
+        results.move_to_end(key)
+    return value
+
+
+def keep_result(key, value):
+    results = _state["results"]
+    results[key] = value
+    if len(results) > RESULTS_MAX:
+        results.popitem(last=False)
+
+
+def forget():
+    """Drop what this process kept and read the token again (a database restored under it; tests)."""
+    _state.update(token=None, read_at=0.0, values={}, results=OrderedDict())

@@ -1,0 +1,97 @@
+"""The search API keeps answers per process (search/cache.py) and never serves one that a change made
+wrong: publishing, unpublishing, deleting, a view restriction, a synonym, or another app server's change."""
+
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction
+
+import pytest
+
+from search import cache as search_cache
+from search.models import SearchSynonym
+from tests.factories import make_procedure, refresh_search_index
+
+pytestmark = pytest.mark.django_db
+
+
+def api(client, query, **params):
+    response = client.get("/api/search/", {"q": query, **params})
+    assert response.status_code == 200
+    return response.json()
+
+
+def titles(client, query, **params):
+    return [result["title"] for result in api(client, query, **params)["results"]]
+
+
+@pytest.fixture
+def birth(catalogue):
+    page = make_procedure(catalogue, "1.001193", "Đăng ký khai sinh")
+    refresh_search_index()
+    return page
+
+
+def test_a_repeated_search_is_answered_from_memory(client, birth):
+    first = api(client, "khai sinh")
+    with CaptureQueriesContext(connection) as queries:
+        again = api(client, "khai sinh")
+    assert again == first
+    # At most the site lookup: no search, no page read.
+    assert not [query for query in queries.captured_queries if "wagtailsearch" in query["sql"]]
+    assert len(queries.captured_queries) <= 1
+
+
+def test_publishing_a_change_shows_at_the_next_search(client, birth):
+    assert titles(client, "khai sinh") == ["Đăng ký khai sinh"]
+    birth.title = "Đăng ký khai sinh cho trẻ em"
+    birth.save_revision().publish()
+    refresh_search_index()
+    assert titles(client, "khai sinh") == ["Đăng ký khai sinh cho trẻ em"]
+    assert titles(client, "khai si", mode="autocomplete") == ["Đăng ký khai sinh cho trẻ em"]
+
+
+def test_unpublished_and_deleted_pages_leave_the_answers(client, catalogue, birth):
+    other = make_procedure(catalogue, "1.000656", "Đăng ký khai tử")
+    refresh_search_index()
+    assert titles(client, "đăng ký") and api(client, "khai tu")["total"] == 1
+    other.unpublish()
+    assert api(client, "khai tu")["total"] == 0
+    assert api(client, "khai sinh")["total"] == 1
+    birth.delete()
+    refresh_search_index()
+    assert api(client, "khai sinh")["total"] == 0
+
+
+def test_a_new_view_restriction_hides_the_page_at_once(client, birth):
+    assert api(client, "khai sinh")["total"] == 1
+    PageViewRestriction.objects.create(page=birth, restriction_type=PageViewRestriction.LOGIN)
+    data = api(client, "khai sinh")
+    assert data["total"] == 0 and data["results"] == []
+
+
+def test_a_new_synonym_applies_at_once(client, birth):
+    assert api(client, "giấy chào đời")["total"] == 0
+    SearchSynonym.objects.create(term="giấy chào đời", alternatives="khai sinh")
+    assert titles(client, "giấy chào đời") == ["Đăng ký khai sinh"]
+
+
+def test_another_app_servers_change_is_followed_within_the_second(client, birth, monkeypatch):
+    # Another process changed something: it replaced the token in the shared cache, which this
+    # process reads again once its second is up (here at once).
+    assert api(client, "khai sinh")["total"] == 1
+    PageViewRestriction.objects.bulk_create(  # no signal in this process, as if done elsewhere
+        [PageViewRestriction(page=birth, restriction_type=PageViewRestriction.LOGIN)]
+    )
+    assert api(client, "khai sinh")["total"] == 1  # this process has not been told
+    caches["shared"].set(search_cache.GENERATION_KEY, "set-by-another-process")
+    monkeypatch.setattr(search_cache, "GENERATION_TTL", 0)
+    assert api(client, "khai sinh")["total"] == 0
+
+
+def test_answers_are_kept_apart_by_filter(client, birth):
+    assert api(client, "khai sinh", kind="answer")["total"] == 0
+    assert api(client, "khai sinh")["total"] == 1
+    assert api(client, "khai sinh", kind="answer")["total"] == 0
+    assert titles(client, "khai si", mode="autocomplete") == ["Đăng ký khai sinh"]
