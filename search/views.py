@@ -3,6 +3,7 @@
 from dataclasses import astuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -92,8 +93,10 @@ def search_api(request):
     # The same searches come again and again (the same few procedures; every keystroke of the
     # autocomplete): kept per process until anything search shows changes (search/cache.py).
     key = (site.pk if site else None, get_language(), request.get_host(), *astuple(params))
-    body = search_cache.result(key)
+    keep = settings.SEARCH_KEEP_RESULTS
+    body = search_cache.result(key) if keep else None
     if body is None:
         body = run_search(params, request=request, site=site).as_json()
-        search_cache.keep_result(key, body)
+        if keep:
+            search_cache.keep_result(key, body)
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

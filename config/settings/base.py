@@ -296,6 +296,9 @@ WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_URL, SEARCH_BACKEND, env_str("SE
 # The search-queries reports show a query only once this many distinct visitors (a keyed hash of address + day)
 # typed it within the window: one person's name or address never reaches editors (search/query_log.py).
 SEARCH_REPORT_MIN_VISITORS = env_int("SEARCH_REPORT_MIN_VISITORS", 3)
+# The search API answers a repeated search from each process's memory until anything search shows
+# changes (search/cache.py); off only to measure the search itself (scripts/bench_peer.py).
+SEARCH_KEEP_RESULTS = env_bool("SEARCH_KEEP_RESULTS", True)
 SEARCH_REPORT_WINDOW_DAYS = env_int("SEARCH_REPORT_WINDOW_DAYS", 30)
 
 # --- Background jobs: django-q2 ---
