@@ -17,12 +17,15 @@ follows a change within that second; the process that made the change
 follows it at once.
 """
 
+import logging
 import time
 import uuid
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "search:generation"
 GENERATION_TTL = 1.0  # seconds a process trusts the token it read
@@ -40,11 +43,15 @@ def generation():
     now = time.monotonic()
     if _state["token"] is not None and now - _state["read_at"] < GENERATION_TTL:
         return _state["token"]
-    shared = _shared()
-    token = shared.get(GENERATION_KEY)
-    if token is None:
-        shared.add(GENERATION_KEY, uuid.uuid4().hex, None)  # another process may have set one first
+    try:
+        shared = _shared()
         token = shared.get(GENERATION_KEY)
+        if token is None:
+            shared.add(GENERATION_KEY, uuid.uuid4().hex, None)  # another process may have set one first
+            token = shared.get(GENERATION_KEY)
+    except Exception:  # any cache failure (Redis down, no cache table): search still answers
+        logger.warning("Search: the shared cache cannot be read; nothing is kept until it can.", exc_info=True)
+        token = uuid.uuid4().hex  # a new token each time: nothing kept is trusted
     _adopt(token, now)
     return token
 
@@ -59,7 +66,13 @@ def _adopt(token, now):
 def bump(**kwargs):
     """Something search shows changed: every process drops what it kept (signal receiver)."""
     token = uuid.uuid4().hex
-    _shared().set(GENERATION_KEY, token, None)
+    try:
+        _shared().set(GENERATION_KEY, token, None)
+    except Exception:  # see generation()
+        logger.warning(
+            "Search: the shared cache cannot be written; other processes follow within a second only once it can.",
+            exc_info=True,
+        )
     _adopt(token, time.monotonic())
 
 
