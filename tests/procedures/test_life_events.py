@@ -136,3 +136,23 @@ def test_untouched_events_gain_procedures_published_later(db):
     event = LifeEventPage.objects.get(slug="ket-hon")
     assert event.procedures.count() == 3
     assert event.revisions.count() == 1
+
+
+def test_a_site_imported_before_life_events_gets_them_with_one_command(catalogue):
+    """An upgraded site: procedures published, no life events yet; the command adds them once."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from procedures.models import LifeEventIndexPage, LifeEventPage
+
+    LifeEventIndexPage.objects.all().delete()
+    assert not LifeEventPage.objects.exists()
+    out = StringIO()
+    call_command("ensure_life_events", stdout=out)
+    assert LifeEventPage.objects.live().count() == len(LIFE_EVENTS)
+    assert f"{len(LIFE_EVENTS)} " in out.getvalue()  # "9 created" in the admin language
+    newborn = LifeEventPage.objects.get(slug="co-con-moi-sinh")
+    assert [row.procedure.specific.code for row in newborn.procedures.all()] == ["1.001193", "1.000110", "1.004222"]
+    call_command("ensure_life_events", stdout=StringIO())
+    assert LifeEventPage.objects.count() == len(LIFE_EVENTS)
