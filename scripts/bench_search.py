@@ -217,6 +217,7 @@ def empty_database():
     else:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
 
 
 def generate(count, seed):
@@ -771,6 +772,7 @@ def run(args):
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the shared cache search reads (search/cache.py)
     migrate_seconds = time.perf_counter() - started
     where = connection.settings_dict["NAME"]
     print(f"Django {django.get_version()}, settings {os.environ['DJANGO_SETTINGS_MODULE']}, DEBUG {settings.DEBUG}")

@@ -702,19 +702,34 @@ def _model_of(page):
     return ContentType.objects.get_for_id(page.content_type_id).model_class() or Page
 
 
-def _facets_of(matches, params, pinned):
-    """The facet counts when every match is at hand (fewer than the window, no filter): counted here,
-    with one query per page type filed under fields, instead of the engine's count queries.
-    ``matches``: (pk, content type id) pairs."""
-    kind_counts, field_counts, by_model = Counter(), Counter(), {}
-    for pk, content_type_id in matches:
-        model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-        kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += 1
-        if model in search_kinds.field_models():
-            by_model.setdefault(model, []).append(pk)
-    for model, ids in by_model.items():
-        field_counts.update(model.objects.filter(pk__in=ids).values_list("field_id", flat=True))
-    field_counts.pop(None, None)
+def page_facts():
+    """{page id: (search kind, field of activity id or None)} of every live page, kept until something
+    search shows changes (search/cache.py): the facets of a known set of matches need no query."""
+
+    def build():
+        facts = {}
+        for pk, content_type_id in Page.objects.live().filter(depth__gt=1).values_list("pk", "content_type_id"):
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+            facts[pk] = (getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND, None)
+        for model in search_kinds.field_models():
+            for pk, field_id in model.objects.live().filter(field__isnull=False).values_list("pk", "field_id"):
+                if pk in facts:
+                    facts[pk] = (facts[pk][0], field_id)
+        return facts
+
+    return search_cache.kept("page_facts", build)
+
+
+def _facets_of(ids, params, pinned):
+    """The facet counts when every match is known (no kind or field filter): counted from
+    ``page_facts`` instead of the engine's count queries."""
+    facts = page_facts()
+    kind_counts, field_counts = Counter(), Counter()
+    for pk in ids:
+        kind, field_id = facts.get(pk, (search_kinds.DEFAULT_KIND, None))
+        kind_counts[kind] += 1
+        if field_id is not None:
+            field_counts[field_id] += 1
     return _facet_lists(kind_counts, field_counts, params, pinned)
 
 
@@ -867,11 +882,10 @@ def run_search(params, request=None, site=None):
             window += list(queryset.filter(pk__in=missing))
     every_id = None if len(window) < RERANK_WINDOW else _matching_ids(results)
     if len(window) < RERANK_WINDOW and not params.kind and not params.field:
-        outcome.facets, matched = _facets_of([(page.pk, page.content_type_id) for page in window], params, pinned)
+        outcome.facets, matched = _facets_of([page.pk for page in window], params, pinned)
     elif every_id is not None and not params.kind and not params.field:
-        # The database backend knows every match already: their types in one query.
-        pairs = Page.objects.filter(pk__in=every_id).values_list("pk", "content_type_id")
-        outcome.facets, matched = _facets_of(pairs, params, pinned)
+        # The database backend knows every match already.
+        outcome.facets, matched = _facets_of(every_id, params, pinned)
     else:
         outcome.facets, matched = _facets(query, params, site, pinned)
     if len(window) < RERANK_WINDOW:
