@@ -8,7 +8,7 @@ unpublished, moved or deleted).
 """
 
 from search import cache as search_cache
-from search.text import words
+from search.text import phrase_in, words
 
 
 def _table():
@@ -39,22 +39,12 @@ def _build_table():
     return table
 
 
-def _in_order(phrase, query):
-    position = 0
-    for word in phrase:
-        try:
-            position = query.index(word, position) + 1
-        except ValueError:
-            return False
-    return True
-
-
 def life_event_matches(folded_words):
     """[(event dict: id, title, url, intro), [procedure ids in order]] matching the query."""
     query = list(folded_words)
     if not query:
         return []
-    return [(event, ids) for event, phrases, ids in _table() if any(_in_order(phrase, query) for phrase in phrases)]
+    return [(event, ids) for event, phrases, ids in _table() if any(phrase_in(phrase, query) for phrase in phrases)]
 
 
 def clear_cache(**kwargs):

@@ -18,7 +18,7 @@ Sources are noted per entry.
 """
 
 from search import cache as search_cache
-from search.text import words
+from search.text import phrase_in, words
 
 SHIPPED_REFERRALS = [
     {
@@ -161,17 +161,6 @@ SHIPPED_REFERRALS = [
         "url": "",
     },
 ]
-
-
-def phrase_in(phrase, folded_words):
-    """Whether all the words of ``phrase`` (a tuple) occur in ``folded_words``, in order."""
-    position = 0
-    for word in phrase:
-        try:
-            position = folded_words.index(word, position) + 1
-        except ValueError:
-            return False
-    return True
 
 
 def referral_rules():

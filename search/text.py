@@ -124,6 +124,17 @@ def query_codes(text):
     return [match.group(0).lower() for match in CODE_PATTERN.finditer(fold(text))]
 
 
+def phrase_in(phrase, folded_words):
+    """Whether all the words of ``phrase`` (a tuple) occur in ``folded_words``, in order."""
+    position = 0
+    for word in phrase:
+        try:
+            position = folded_words.index(word, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
 def _first_term(folded, terms):
     """Where the first of ``terms`` starts a word in folded text (one pass), or None."""
     usable = sorted({term for term in terms if len(term) >= 2 or term.isdigit()}, key=len, reverse=True)

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 import pytest
 
 from search.models import Referral
-from search.referrals import SHIPPED_REFERRALS, match_referrals, phrase_in
-from search.text import words
+from search.referrals import SHIPPED_REFERRALS, match_referrals
+from search.text import phrase_in, words
 
 NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "procedures.json"
 LIST = "/admin/snippets/search/referral/"
