@@ -85,6 +85,11 @@ def _rank(outcome, expected):
     return next((index for index, code in enumerate(codes, start=1) if code in expected), None)
 
 
+def _says_so(outcome):
+    """The page says, above the results, that the commune does not do it or that no page has a word."""
+    return bool(getattr(outcome, "referrals", None) or getattr(outcome, "missing", None))
+
+
 def judge(case, outcome, suggestions=None, suggested=None):
     """One query's result: rank of the first expected code on the first page, or for out of scope, the first hit.
 
@@ -108,8 +113,10 @@ def judge(case, outcome, suggestions=None, suggested=None):
         "expected": case["expected"],
         "rank": rank,
         # Out of scope: right when nothing is found or the first result is not a procedure.
-        # A referral ("not done here: go to ...") is shown above the results: what the citizen reads first.
-        "no_procedure_first": first is None or first.kind != "procedure" or bool(getattr(outcome, "referrals", None)),
+        # A referral ("not done here: go to ...") and the notice of words no page has ("no page mentions
+        # 'karaoke'") are shown above the results: what the citizen reads first.
+        "no_procedure_first": first is None or first.kind != "procedure" or _says_so(outcome),
+        "notice": _says_so(outcome),
         "top3": [hit.title for hit in outcome.results[:3]],
         "total": outcome.total,
     }
@@ -124,6 +131,8 @@ def summarise(results):
         figures["hit@1"] = sum(1 for r in in_scope if r["rank"] == 1) / len(in_scope)
         figures["hit@3"] = sum(1 for r in in_scope if r["rank"] and r["rank"] <= 3) / len(in_scope)
         figures["mrr"] = sum(1 / r["rank"] for r in in_scope if r["rank"]) / len(in_scope)
+        # False alarms: queries the catalogue answers, shown a referral or a missing-word notice anyway.
+        figures["false_notices"] = sum(1 for r in in_scope if r.get("notice"))
     if out_of_scope:
         figures["no_procedure_first"] = sum(1 for r in out_of_scope if r["no_procedure_first"]) / len(out_of_scope)
     completed = [r for r in in_scope if "autocomplete_rank" in r]
@@ -168,6 +177,8 @@ def format_line(label, figures):
         line += f"  autocomplete@3 {_cell(figures, 'autocomplete@3')}"
     if figures.get("suggestions"):
         line += f"  did-you-mean {figures['suggestions_right']}/{figures['suggestions']} right"
+    if figures.get("false_notices"):
+        line += f"  false-notices {figures['false_notices']}"
     if figures.get("out_of_scope"):
         line += f"  no-procedure-first {_cell(figures, 'no_procedure_first')} ({figures['out_of_scope']})"
     return line
@@ -289,6 +300,11 @@ def run(args, cases):
             print(f"  [{miss['category']}] {miss['query']!r}: want {wanted}, rank {miss['rank']}; top 3:")
             for title in miss["top3"]:
                 print(f"      - {title[:110]}")
+        alarms = [r for r in results if r["split"] == "dev" and r["expected"] and r.get("notice")]
+        if alarms:
+            print(f"\nDev queries the catalogue answers, shown a notice anyway ({len(alarms)}):")
+            for alarm in alarms:
+                print(f"  [{alarm['category']}] {alarm['query']!r}: rank {alarm['rank']}")
 
     if args.json:
         out = {

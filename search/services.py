@@ -87,6 +87,7 @@ class Outcome:
     terms: list = field(default_factory=list)
     referrals: list = field(default_factory=list)  # search.models.Referral: "not done here, go there"
     life_events: list = field(default_factory=list)  # {id, title, url, intro} of the life events the query names
+    missing: list = field(default_factory=list)  # words of the query no page in scope has ("karaoke")
 
     def as_json(self):
         return {
@@ -98,6 +99,7 @@ class Outcome:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "life_events": [{"title": event["title"], "url": event["url"]} for event in self.life_events],
+            "missing": self.missing,
             "referrals": [
                 {"title": referral.title, "message": referral.message, "url": referral.url}
                 for referral in self.referrals
@@ -799,6 +801,41 @@ def _facet_lists(kind_counts, field_counts, params, pinned):
     return facets, (None if params.kind else matched)
 
 
+MAX_MISSING_CHECKS = 3  # words looked up one by one; a query with more unknown words is rare (and garbled)
+
+
+def missing_words(query, prepared, queryset):
+    """The meaningful words of the query that no page in scope has, as typed ("karaoke" in "giấy phép
+    kinh doanh karaoke"): the results then answer the other words only, and the page says so.
+
+    Only words the vocabulary does not know are looked up (titles, fields, documents, synonyms: most
+    words are found there with no query); a word with a known spelling correction, a word still being
+    typed, a word of a synonym phrase, a number and an everyday word never count as missing.
+    """
+    lexicon = prepared.lexicon
+    if not lexicon or prepared.only_codes:
+        return []
+    in_synonyms = {word for term, _alternatives in prepared.synonyms for word in term}
+    last = len(prepared.core) - 1
+    unknown = []
+    for position, word in enumerate(prepared.core):
+        if word in FUNCTION_WORDS or word in in_synonyms or len(word) < 2 or any(char.isdigit() for char in word):
+            continue
+        if word in lexicon.spellings or _i_y_variant(word) in lexicon.spellings:
+            continue
+        if prepared.corrected and prepared.corrected[position] in lexicon.spellings:
+            continue
+        if position == last and prepared.completions:
+            continue
+        unknown.append(word)
+    unknown = list(dict.fromkeys(unknown))[:MAX_MISSING_CHECKS]
+    missing = [word for word in unknown if not queryset.search(PlainText(word)).count()]
+    if not missing:
+        return []
+    typed = {fold(word): word for word in re.findall(r"\w+", query.lower())}
+    return [typed.get(word, word) for word in missing]
+
+
 def suggestion(prepared, first):
     """The corrected query in its usual spelling ("đăng ký khai sinh"), offered only when it finds
     better: the first result's title has the corrected words and not the words as typed."""
@@ -908,6 +945,7 @@ def run_search(params, request=None, site=None):
     pages = [*lead, *_specific_in_order(found)]
     outcome.results = _hits(pages, prepared.terms, request, set(pinned_ids))
     outcome.suggestion = suggestion(prepared, pages[0] if pages else None)
+    outcome.missing = missing_words(params.query, prepared, queryset)
     return outcome
 
 

@@ -61,10 +61,13 @@ STOP_PHRASES = (
     "o",
 )
 
-# Pronouns and particles of spoken questions ("cho em hỏi", "nhà mình", "được không"): never required
+# Pronouns and particles of spoken questions ("cho em hỏi", "nhà mình", "được không", "chị ơi", "ad"): never required
 # for a page to match, though a title that has them still ranks by them.
 FUNCTION_WORDS = frozenset(
-    ("cho", "em", "anh", "chi", "minh", "chau", "ban", "nay", "do", "duoc", "khong", "thi", "la", "co", "phai", "nhu")
+    (
+        *("cho", "em", "anh", "chi", "minh", "chau", "ban", "nay", "do", "duoc", "khong", "thi", "la", "co", "phai"),
+        *("nhu", "ai", "oi", "ad", "admin", "ah", "nhe", "gium", "dum"),
+    )
 )
 
 CODE_PATTERN = re.compile(r"\b\d{1,2}\.\d{6}(?:\.[0-9a-z]+)*\b", re.IGNORECASE)

@@ -691,6 +691,20 @@ VEHICLES_AND_SHOPS = group(
     },
 )
 
+# --- Loanwords -------------------------------------------------------------------------
+# English words people type for things the records name in Vietnamese (everyday usage, e.g. "làm
+# passport", "nộp hồ sơ online" on https://dichvucong.gov.vn/ help pages and in the press); official
+# words: records 1.010385 (trình báo mất hộ chiếu) and the "Cách thức thực hiện" of most records
+# ("nộp hồ sơ trực tuyến").
+LOANWORDS = group(
+    "loanwords",
+    "everyday usage; records 1.010385 and the records' 'Cách thức thực hiện'",
+    {
+        "passport": "hộ chiếu",
+        "online": "trực tuyến",
+    },
+)
+
 
 def _merge():
     merged = {}

@@ -110,3 +110,30 @@ def test_zero_results_point_to_the_feedback_page(client, procedures, commune_set
     response = client.get("/search/", {"q": "xyzzy"})
     assertContains(response, "Hỏi Ủy ban xã")
     assertContains(response, 'href="/gop-y/?q=xyzzy"')
+
+
+@pytest.mark.django_db
+def test_a_word_no_page_has_is_named_above_the_other_words_results(client, procedures):
+    """"karaoke" is in no page: the page says so before listing what the other words find."""
+    response = client.get("/search/", {"q": "đăng ký thường trú karaoke"})
+    assertContains(response, "Không trang nào có từ “karaoke”.")
+    assertContains(response, "Các kết quả dưới đây chỉ khớp những từ còn lại.")
+    assertContains(response, "Đăng ký thường trú")
+    api = client.get("/api/search/", {"q": "đăng ký thường trú karaoke"}).json()
+    assert api["missing"] == ["karaoke"]
+
+
+@pytest.mark.django_db
+def test_words_pages_have_are_never_called_missing(client, catalogue):
+    """A word only a page's summary has (not its title or documents), a typo of a known word, an everyday
+    word and a word still being typed are not missing."""
+    from tests.factories import make_procedure
+
+    make_procedure(catalogue, "1.000001", "Đăng ký khai sinh", summary="Cả trẻ sinh tại trạm y tế cửa khẩu Pò Hèn")
+    refresh_search_index()
+    for query in ("khai sinh pò hèn", "dang ky khia sinh", "cho em hỏi khai sinh ạ", "khai sinh bện"):
+        api = client.get("/api/search/", {"q": query}).json()
+        assert api["missing"] == [], query
+        assert api["results"][0]["title"] == "Đăng ký khai sinh", query
+    page = client.get("/search/", {"q": "khai sinh Pò Hèn"})
+    assertNotContains(page, "search-missing")
