@@ -114,7 +114,7 @@ def test_zero_results_point_to_the_feedback_page(client, procedures, commune_set
 
 @pytest.mark.django_db
 def test_a_word_no_page_has_is_named_above_the_other_words_results(client, procedures):
-    """"karaoke" is in no page: the page says so before listing what the other words find."""
+    """The word "karaoke" is in no page: the page says so before listing what the other words find."""
     response = client.get("/search/", {"q": "đăng ký thường trú karaoke"})
     assertContains(response, "Không trang nào có từ “karaoke”.")
     assertContains(response, "Các kết quả dưới đây chỉ khớp những từ còn lại.")
