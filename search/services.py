@@ -741,33 +741,98 @@ def _matching_ids(results):
     return method() if callable(method) else None
 
 
-def _facets(query, params, site, pinned):
-    """Facet counts by kind (all filters but the kind) and by field of
-    activity (all filters but the field); pinned pages count too."""
-    registry = search_kinds.registry()
-    pinned_ids = [page.pk for page in pinned]
+def _engine_first(results, queryset, query, params, site, pinned_ids):
+    """Elasticsearch/OpenSearch: the first results, the best matches by title not among them, the
+    number of matches and the facets' counts in one request to the engine (``first_with_facets``,
+    search/backends/engines.py) and one query for the titles. Returns ``(window, facets)`` where
+    ``facets(pinned)`` gives the facets and the number of matches; None on other backends."""
+    method = getattr(results, "first_with_facets", None)
+    if not callable(method):
+        return None
+    searches = _facet_searches(params, site, pinned_ids)
+    titles = (queryset.search(query, fields=["title"]), 2 * RERANK_WINDOW, ())
+    if params.kind or params.field:
+        # Each facet counts its own search (all the filters but its own): one more body each.
+        others = [
+            titles,
+            *(
+                (found.search(query), 0, [(str(index), *facet)] if facet else [])
+                for index, (_key, found, facet) in enumerate(searches)
+            ),
+        ]
+        (ids, total, _counts), (title_answer, *facet_answers) = method(RERANK_WINDOW, others=others)
+        answers = [
+            (found_total, counts.get(str(index), {})) for index, (_ids, found_total, counts) in enumerate(facet_answers)
+        ]
+    else:
+        # The facets' searches find what this one finds: its own counts answer them.
+        facets = [(str(index), *facet) for index, (_key, _found, facet) in enumerate(searches)]
+        (ids, total, counts), (title_answer,) = method(RERANK_WINDOW, facets=facets, others=[titles])
+        answers = [(total, counts.get(str(index), {})) for index in range(len(searches))]
+    if len(ids) == RERANK_WINDOW:
+        # As the database path does: the best matches by name join the first results.
+        seen = set(ids)
+        ids += [pk for pk in title_answer[0] if pk not in seen][:RERANK_WINDOW]
+    by_id = queryset.in_bulk(ids)
+    window = [by_id[pk] for pk in ids if pk in by_id]
 
-    kind_counts = Counter()
+    def facets_of(pinned):
+        facets, matched = _count_facets(searches, answers, params, pinned)
+        return facets, total if matched is None else matched
+
+    return window, facets_of
+
+
+def _facet_searches(params, site, pinned_ids):
+    """The searches whose counts make the facets, ``[(key, queryset, facet)]``: per kind (all filters
+    but the kind), the kind's whole count (``("kind", key)``, facet None) or, with no field filter,
+    one search counted by page type (``("kinds",)``); per page type with a field of activity, its
+    matches counted by field (``("field", model)``, all filters but the field)."""
+    registry = search_kinds.registry()
+    searches = []
     if params.field:
         for key, kind in registry.items():
             queryset = scoped(site, key, params.field) if kind.field_models else None
             if queryset is not None:
-                kind_counts[key] = queryset.exclude(pk__in=pinned_ids).search(query).count()
+                searches.append((("kind", key), queryset.exclude(pk__in=pinned_ids), None))
     else:
         queryset = scoped(site).exclude(pk__in=pinned_ids)
-        for content_type_id, count in queryset.search(query).facet("content_type_id").items():
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-            kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
-    field_counts = Counter()
+        searches.append((("kinds",), queryset, (Page, "content_type_id")))
     for kind in registry.values():
         if params.kind and params.kind != kind.key:
             continue
         for model in kind.field_models:
             queryset = visible_pages(model, site).exclude(pk__in=pinned_ids)
-            for field_id, count in queryset.search(query).facet("field_id").items():
+            searches.append((("field", model), queryset, (model, "field_id")))
+    return searches
+
+
+def _count_facets(searches, answers, params, pinned):
+    """The facets from each facet search's ``(number of matches, {value: count})``."""
+    kind_counts, field_counts = Counter(), Counter()
+    for (key, _queryset, _facet), (total, counts) in zip(searches, answers, strict=True):
+        if key[0] == "kind":
+            kind_counts[key[1]] += total
+        elif key[0] == "kinds":
+            for content_type_id, count in counts.items():
+                model = ContentType.objects.get_for_id(content_type_id).model_class()
+                kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
+        else:
+            for field_id, count in counts.items():
                 if field_id is not None:
                     field_counts[field_id] += count
     return _facet_lists(kind_counts, field_counts, params, pinned)
+
+
+def _facets(query, params, site, pinned):
+    """Facet counts by kind (all filters but the kind) and by field of activity (all filters but the
+    field); pinned pages count too. One count or facet query per search (``_facet_searches``)."""
+    searches = _facet_searches(params, site, [page.pk for page in pinned])
+    answers = [
+        (queryset.search(query).count(), {}) if facet is None else (None, queryset.search(query).facet(facet[1]))
+        for _key, queryset, facet in searches
+    ]
+    return _count_facets(searches, answers, params, pinned)
 
 
 def _facet_lists(kind_counts, field_counts, params, pinned):
@@ -903,13 +968,17 @@ def run_search(params, request=None, site=None):
     # The first results, re-ranked, usually settle the count too.
     query = build_query(prepared, backend)
     results = queryset.search(query)
-    window = list(results[:RERANK_WINDOW])
-    if len(window) == RERANK_WINDOW:
-        # Long official texts can push a page whose very name answers the query out of the first results:
-        # the best matches by name join them (the set of matches, and so the count, stays the same).
-        # Only pages not at hand yet are read (the same set of matches).
-        seen = [page.pk for page in window]
-        window += list(queryset.exclude(pk__in=seen).search(query, fields=["title"])[:RERANK_WINDOW])
+    engine_first = _engine_first(results, queryset, query, params, site, pinned_ids)
+    if engine_first is not None:
+        window, engine_facets = engine_first
+    else:
+        window = list(results[:RERANK_WINDOW])
+        if len(window) == RERANK_WINDOW:
+            # Long official texts can push a page whose very name answers the query out of the first
+            # results: the best matches by name join them (the set of matches, and so the count, stays
+            # the same). Only pages not at hand yet are read (the same set of matches).
+            seen = [page.pk for page in window]
+            window += list(queryset.exclude(pk__in=seen).search(query, fields=["title"])[:RERANK_WINDOW])
     event_ids = [pk for _event, ids in events for pk in ids]
     if event_ids:
         # The procedures of a life event the query names are candidates even without its words.
@@ -920,6 +989,8 @@ def run_search(params, request=None, site=None):
     every_id = None if len(window) < RERANK_WINDOW else _matching_ids(results)
     if len(window) < RERANK_WINDOW and not params.kind and not params.field:
         outcome.facets, matched = _facets_of([page.pk for page in window], params, pinned)
+    elif engine_first is not None:
+        outcome.facets, matched = engine_facets(pinned)
     elif every_id is not None and not params.kind and not params.field:
         # The database backend knows every match already.
         outcome.facets, matched = _facets_of(every_id, params, pinned)

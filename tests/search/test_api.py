@@ -118,3 +118,54 @@ def test_bad_parameters_get_a_vietnamese_400(client, catalogue_with_fields, para
 def test_empty_query_returns_nothing(client, catalogue_with_fields):
     data = api(client, q="   ")
     assert data["total"] == 0 and data["results"] == []
+
+
+@pytest.fixture
+def big_catalogue(catalogue, home_page):
+    """62 pages with "giấy phép": more than the 50 results re-ranked, so counts come from the backend."""
+    roads, water = make_field("Giao thông"), make_field("Tài nguyên nước")
+    for number in range(60):
+        field = roads if number < 35 else water
+        make_procedure(catalogue, f"1.{number + 100000}", f"Cấp giấy phép số {number}", field=field)
+    make_standard_page(home_page, "Hướng dẫn xin giấy phép", intro="Giấy phép")
+    make_standard_page(home_page, "Lịch nhận giấy phép", intro="Giấy phép")
+    refresh_search_index()
+
+
+def test_facets_and_total_count_every_match_beyond_the_first_fifty(client, big_catalogue):
+    data = api(client, q="giấy phép")
+    assert data["total"] == 62
+    assert data["pages"] == 7
+    assert {i["value"]: i["count"] for i in data["facets"]["kind"]} == {"procedure": 60, "page": 2}
+    assert {i["value"]: i["count"] for i in data["facets"]["field"]} == {"giao-thong": 35, "tai-nguyen-nuoc": 25}
+    narrowed = api(client, q="giấy phép", field="tai-nguyen-nuoc")
+    assert narrowed["total"] == 25
+    assert {i["value"]: i["count"] for i in narrowed["facets"]["kind"]} == {"procedure": 25}
+    assert {i["value"]: i["count"] for i in narrowed["facets"]["field"]} == {"giao-thong": 35, "tai-nguyen-nuoc": 25}
+    pages = api(client, q="giấy phép", kind="page")
+    assert pages["total"] == 2
+    assert {i["value"]: i["count"] for i in pages["facets"]["kind"]} == {"procedure": 60, "page": 2}
+    # A national code pins its procedure first and is counted once.
+    pinned = api(client, q="giấy phép 1.100040")
+    assert pinned["results"][0]["code"] == "1.100040"
+    assert pinned["total"] == 62
+
+
+@pytest.mark.search_engine
+def test_a_page_of_results_is_one_request_to_the_engine(client, big_catalogue, monkeypatch, settings):
+    """Page one, with or without filters: results, best title matches, count and facets in one round trip."""
+    from wagtail.search.backends import get_search_backend
+
+    settings.SEARCH_KEEP_RESULTS = False
+    transport = type(get_search_backend().es.transport)
+    original, calls = transport.perform_request, []
+
+    def counted(self, method, path, *args, **kwargs):
+        calls.append(path)
+        return original(self, method, path, *args, **kwargs)
+
+    monkeypatch.setattr(transport, "perform_request", counted)
+    for params in ({"q": "giấy phép"}, {"q": "giấy phép", "field": "giao-thong"}, {"q": "giấy phép", "kind": "page"}):
+        calls.clear()
+        assert api(client, **params)["total"] > 0
+        assert len(calls) == 1, (params, calls)
