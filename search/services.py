@@ -9,7 +9,6 @@ site ever reach a result, a facet count or a suggestion.
 """
 
 import difflib
-import itertools
 import math
 import re
 from collections import Counter
@@ -22,11 +21,12 @@ from django.utils.html import strip_tags
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
-from wagtail.search.query import And, Boost, Or, Phrase, PlainText
+from wagtail.search.query import Boost, Or, Phrase, PlainText
 
 from search import cache as search_cache
 from search import kinds as search_kinds
 from search.models import SearchSynonym
+from search.query import AtLeast
 from search.referrals import match_referrals
 from search.text import FUNCTION_WORDS, clean_query, fold, query_codes, snippet, strip_stop_phrases, words
 
@@ -117,6 +117,19 @@ def clear_caches(**kwargs):
 
 def synonym_rules():
     return search_cache.kept("synonyms", SearchSynonym.objects.rules)
+
+
+def _synonyms_by_first_word():
+    """{first folded word of a term: [(rule position, term, alternatives)]}: a query is matched against
+    the rules that start with one of its words, not against every rule."""
+
+    def build():
+        index = {}
+        for position, (term, alternatives) in enumerate(synonym_rules()):
+            index.setdefault(term[0], []).append((position, term, alternatives))
+        return index
+
+    return search_cache.kept("synonyms-by-first-word", build)
 
 
 def promotions():
@@ -308,11 +321,15 @@ def prepare(query):
     folded = words(query)
     core = strip_stop_phrases(folded)
     alternatives, synonyms = [], []
-    for term, alts in synonym_rules():
-        size = len(term)
-        if any(tuple(folded[i : i + size]) == term for i in range(len(folded) - size + 1)):
-            alternatives.extend(alt for alt in alts if alt not in alternatives)
-            synonyms.append((term, alts))
+    by_first_word, found = _synonyms_by_first_word(), {}
+    for start, word in enumerate(folded):
+        for position, term, alts in by_first_word.get(word, ()):
+            if tuple(folded[start : start + len(term)]) == term:
+                found[position] = (term, alts)
+    for position in sorted(found):  # in the editors' order, as before
+        term, alts = found[position]
+        alternatives.extend(alt for alt in alts if alt not in alternatives)
+        synonyms.append((term, alts))
     codes = query_codes(query)
     lexicon = None if codes else _vocabulary_entry()
     return PreparedQuery(
@@ -368,7 +385,15 @@ def _query_words(prepared):
     return found
 
 
-def title_match(title, prepared, query_words=None):
+def _word_pairs(query_words):
+    """For each pair of neighbouring query words, the ways it can be written side by side (" a b ")."""
+    return [
+        [f" {a} {b} " for a in first for b in second]
+        for (_w1, first, _l1), (_w2, second, _l2) in zip(query_words, query_words[1:], strict=False)
+    ]
+
+
+def title_match(title, prepared, query_words=None, word_pairs=None):
     """Score one title against the query (see ``TitleMatch``).
 
     A query word counts as found when the title has it (its corrected
@@ -379,6 +404,8 @@ def title_match(title, prepared, query_words=None):
     """
     if query_words is None:
         query_words = _query_words(prepared)
+    if word_pairs is None:
+        word_pairs = _word_pairs(query_words)
     title_words = strip_stop_phrases(words(title))
     title_set = set(title_words)
     title_text = " " + " ".join(title_words) + " "
@@ -398,10 +425,7 @@ def title_match(title, prepared, query_words=None):
         if present or spellings & covered:
             hit += weight
             used |= present
-    pairs = 0
-    for (_w1, first, _l1), (_w2, second, _l2) in zip(query_words, query_words[1:], strict=False):
-        if any(f" {a} {b} " in title_text for a in first for b in second):
-            pairs += 1
+    pairs = sum(1 for ways in word_pairs if any(way in title_text for way in ways))
     possible = max(1, len(query_words) - 1)
     return TitleMatch(hit / total if total else 0.0, pairs, len(title_set - used), pairs / possible)
 
@@ -417,6 +441,7 @@ def rerank(pages, prepared, events=()):
     query (and the life events the query names), then by the engine's own
     rank: the same rule on every backend."""
     query_words = _query_words(prepared)
+    word_pairs = _word_pairs(query_words)
     bonus = {}
     for _event, ids in events:
         for position, pk in enumerate(ids):
@@ -424,7 +449,7 @@ def rerank(pages, prepared, events=()):
 
     def key(item):
         rank, page = item
-        match = title_match(page.title, prepared, query_words)
+        match = title_match(page.title, prepared, query_words, word_pairs)
         score = match.coverage + PAIR_WEIGHT * match.pair_share + bonus.get(page.pk, 0.0)
         return (-round(score * 20), match.extra, rank)
 
@@ -503,7 +528,8 @@ def match_units(prepared):
 
 
 def minimum_match(units, strict=False):
-    """Pages with all the required parts (one or two of them), all but one (three or four), any two (more)."""
+    """Pages with all the required parts (one or two of them), all but one (three or four), any two (more):
+    an ``AtLeast`` node (search/query.py) that engines run as it is and database backends expand."""
     required = sorted((unit for unit in units if unit.required), key=lambda unit: -unit.weight)
     if len(required) > 4:
         required = required[:MAX_REQUIRED]
@@ -513,11 +539,9 @@ def minimum_match(units, strict=False):
     # Short queries name the procedure: all their parts but one. Long ones tell a story in which any
     # two rare words are a lead; the ranking by title then picks the best of those.
     misses = 0 if strict or len(required) <= 2 else 1 if len(required) <= 4 else len(required) - 2
-    groups = [
-        And([unit.node() for unit in combination]) if len(combination) > 1 else combination[0].node()
-        for combination in itertools.combinations(required, len(required) - misses)
-    ]
-    return Or(groups) if len(groups) > 1 else groups[0]
+    if len(required) == 1:
+        return required[0].node()
+    return AtLeast([unit.node() for unit in required], len(required) - misses)
 
 
 def build_query(prepared, backend, strict=False):
@@ -528,6 +552,8 @@ def build_query(prepared, backend, strict=False):
     if not units:
         return PlainText(prepared.text, operator="and")
     match = minimum_match(units, strict)
+    if isinstance(match, AtLeast) and not engine_supports_fuzzy(backend):
+        match = match.expanded()
     if engine_supports_fuzzy(backend) and len(prepared.core) > 1:
         return Or([match, Boost(Phrase(prepared.text), 2)])
     return match
@@ -577,9 +603,8 @@ def _kind_filter(queryset, kind):
 
 
 def _field_id(slug):
-    from procedures.models import FieldOfActivity
-
-    return FieldOfActivity.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    """The pk of the field of activity with this slug, or None (from ``all_fields``: no query)."""
+    return next((pk for pk, field_obj in all_fields().items() if field_obj.slug == slug), None)
 
 
 def scoped(site=None, kind="", field=""):

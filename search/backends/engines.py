@@ -21,6 +21,7 @@ from modelsearch.index import AutocompleteField, SearchField
 
 from search.analysis import INDEX_SETTINGS, PREFIX_MAX, PREFIX_MIN
 from search.backends.folding import fold_query
+from search.query import AtLeast
 from search.text import fold, words
 
 FUZZINESS = "AUTO:4,7"
@@ -62,6 +63,16 @@ class FoldedMappingMixin:
 
 
 class TunedFuzzyMixin:
+    def _compile_query(self, query, field, boost=1.0):
+        if isinstance(query, AtLeast):
+            return {
+                "bool": {
+                    "should": [self._compile_query(subquery, field, boost) for subquery in query.subqueries],
+                    "minimum_should_match": query.minimum,
+                }
+            }
+        return super()._compile_query(query, field, boost)
+
     def _compile_fuzzy_query(self, query, fields):
         compiled = super()._compile_fuzzy_query(query, fields)
         if "multi_match" in compiled:

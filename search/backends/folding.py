@@ -6,6 +6,7 @@ a query reaches the index in the same form as the indexed text.
 
 from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
 
+from search.query import AtLeast
 from search.text import fold
 
 
@@ -15,7 +16,7 @@ def fold_query(query):
         return fold(query)
     if isinstance(query, PlainText | Phrase | Fuzzy):
         query.query_string = fold(query.query_string)
-    elif isinstance(query, And | Or):
+    elif isinstance(query, And | Or | AtLeast):
         for subquery in query.subqueries:
             fold_query(subquery)
     elif isinstance(query, Not | Boost):
