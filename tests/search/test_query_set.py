@@ -40,7 +40,7 @@ def national_codes():
 def test_file_is_a_list_of_well_formed_queries(queries):
     assert isinstance(queries, list)
     for item in queries:
-        assert set(item) == KEYS, item
+        assert set(item) - {"added"} == KEYS, item
         assert isinstance(item["query"], str) and item["query"].strip() == item["query"]
         assert item["query"]
         assert item["category"] in CATEGORIES, item
@@ -91,6 +91,14 @@ def test_split_is_what_split_queries_computes(queries):
     expected = module.compute_splits(queries)
     wrong = [item["query"] for item in queries if item["split"] != expected[item["query"]]]
     assert not wrong
+
+
+def test_queries_added_after_the_split_are_dev_only(queries):
+    """The held-out test split is the one drawn once: later queries tune, never test."""
+    added = [item for item in queries if item.get("added")]
+    assert all(item["split"] == "dev" for item in added)
+    drawn = [item for item in queries if not item.get("added")]
+    assert sum(item["split"] == "test" for item in drawn) == 173
 
 
 def test_no_duplicate_queries(queries):

@@ -6,6 +6,10 @@ Stratified by category: within each category the queries are sorted by text, shu
 The result depends only on the queries and their categories, never on the current ``split``
 values, so running the script twice changes nothing.
 
+Queries added after the split was made carry ``"added": "<date>"`` and always go to ``dev``:
+they take no part in the shuffle, so the held-out ``test`` split stays exactly as it was drawn
+(adding queries to the shuffle would move queries tuned on into ``test``).
+
 Usage: python tests/data/search/split_queries.py [--check]
 """
 
@@ -22,9 +26,12 @@ def compute_splits(queries):
     """Return {query text: "dev" | "test"} for the given query objects."""
     rng = random.Random(SEED)  # noqa: S311  (reproducible split, not security)
     by_category = {}
-    for item in queries:
-        by_category.setdefault(item["category"], []).append(item["query"])
     splits = {}
+    for item in queries:
+        if item.get("added"):
+            splits[item["query"]] = "dev"
+        else:
+            by_category.setdefault(item["category"], []).append(item["query"])
     for category in sorted(by_category):
         texts = sorted(by_category[category])
         rng.shuffle(texts)
