@@ -1,7 +1,8 @@
-"""Issue 13's admin screens, walked through in the Vietnamese admin by every role that can sign in.
+"""The catalogue's and search's admin screens, walked through in the Vietnamese admin by every role that can sign in.
 
-For each role: which of the import screen, the Office snippet (list and add form), the commune settings and a
-procedure page's edit form the menu offers and the role may open; a screen it may not open ends in Wagtail's
+For each role: which of the import screen, the Office snippet (list and add form), the commune settings, a
+procedure page's edit form, the search synonyms, the out-of-scope referral form and a life event's edit form
+the menu offers and the role may open; a screen it may not open ends in Wagtail's
 permission-denied redirect with its Vietnamese message (never a server error). Every screen it may open speaks
 Vietnamese (none of this project's English msgids for that screen is shown) and passes axe.
 """
@@ -30,6 +31,9 @@ SOURCES = {
     "office_add": ["home/places.py"],
     "settings": ["home/models.py", "home/places.py"],
     "procedure": ["procedures/models/pages.py", "procedures/models/documents.py"],
+    "synonyms": ["search/models.py"],
+    "referral_add": ["search/models.py"],
+    "life_event": ["procedures/models/life_events.py"],
 }
 
 #: Vietnamese the screen must show (the translation of a msgid from its sources).
@@ -39,16 +43,20 @@ KNOWN = {
     "office_add": ["Opening hours", "Street address, as citizens find it."],
     "settings": ["Opening hours"],
     "procedure": ["How many copies to bring.", "form name"],
+    "synonyms": ["when someone searches for", "also search for"],
+    "referral_add": ["where to go instead", "Optional: the office's page or online service."],
+    "life_event": ["One or two sentences: who this is for.", "Procedures, in order"],
 }
 
 # The matrix read from the real permissions: Wagtail's own data migration gives Editors and Moderators page
 # rights on the root, procedures migration 0003 gives Editors "add procedure" (the import right); feedback
 # migration 0002 gives the four feedback groups admin access and feedback rights only; home migration 0005 gives
 # Editors the offices (home.office); no migration grants the commune settings, so only the superuser has them.
+# Search migrations 0002 and 0005 give Editors the synonyms and the referrals; life events are pages.
 ROLES = {
-    "superuser": {"import", "offices", "office_add", "settings", "procedure"},
-    "Editors": {"import", "offices", "office_add", "procedure"},
-    "Moderators": {"procedure"},
+    "superuser": {"import", "offices", "office_add", "settings", "procedure", "synonyms", "referral_add", "life_event"},
+    "Editors": {"import", "offices", "office_add", "procedure", "synonyms", "referral_add", "life_event"},
+    "Moderators": {"procedure", "life_event"},
     CHAIRMAN: set(),
     OFFICE: set(),
     LEADER: set(),
@@ -108,6 +116,10 @@ def ensure_groups():
                 )
     grant(Group.objects.get(name="Editors"), "procedures.add_procedurepage")  # procedures migration 0003
     grant(Group.objects.get(name="Editors"), *(f"home.{codename}" for codename in OFFICE_CODENAMES))  # home 0005
+    search_rights = Permission.objects.filter(
+        content_type__app_label="search", codename__regex=r"_(searchsynonym|referral)$"
+    )
+    Group.objects.get(name="Editors").permissions.add(*search_rights)  # search 0002, 0005
     for name, grants in import_module("feedback.migrations.0002_feedback_groups").GROUPS.items():
         group, created = Group.objects.get_or_create(name=name)
         if created:
@@ -129,14 +141,22 @@ def user_for(role):
 def screens(live_server, birth):
     from home.models import CommuneSettings  # noqa: F401  (the settings object exists via the fixture)
     from home.places import Office
+    from procedures.life_events_data import ensure_life_events
+    from procedures.models import LifeEventPage
+    from search.vocabulary import ensure_shipped_synonyms
 
     Office.objects.create(name="Công an xã Hòa Bình", address="Thôn Trung Tâm")
+    ensure_shipped_synonyms()  # the migration's rows (a transactional test's flush removed them)
+    event = LifeEventPage.objects.child_of(ensure_life_events(birth.get_parent().get_parent().specific)).first()
     return {
         "import": "/admin/procedures/import/",
         "offices": "/admin/snippets/home/office/",
         "office_add": "/admin/snippets/home/office/add/",
         "settings": "/admin/settings/home/communesettings/",
         "procedure": f"/admin/pages/{birth.pk}/edit/",
+        "synonyms": "/admin/snippets/search/searchsynonym/",
+        "referral_add": "/admin/snippets/search/referral/add/",
+        "life_event": f"/admin/pages/{event.pk}/edit/",
     }
 
 
@@ -175,7 +195,7 @@ def test_each_role_sees_and_opens_only_its_screens_in_vietnamese(browser, live_s
             assert_speaks_vietnamese(page, screen)
             # The same screens for every role but the menu: axe (~25 s a page here) runs once, as the superuser,
             # on the screens this project builds (the import, the office form, the procedure form's panels).
-            if role == "superuser" and screen in {"import", "office_add", "procedure"}:
+            if role == "superuser" and screen in {"import", "office_add", "procedure", "referral_add", "life_event"}:
                 assert_accessible(page)
     finally:
         page.context.close()
