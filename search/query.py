@@ -30,3 +30,12 @@ class AtLeast(SearchQuery):
 
     def __repr__(self):
         return f"<AtLeast {self.minimum} of {self.subqueries!r}>"
+
+
+def expand(query):
+    """``query`` with every ``AtLeast`` in it expanded, for the database backends."""
+    if isinstance(query, AtLeast):
+        return query.expanded()
+    if isinstance(query, And | Or):
+        return type(query)([expand(sub) for sub in query.subqueries])
+    return query

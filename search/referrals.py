@@ -160,6 +160,15 @@ SHIPPED_REFERRALS = [
         "Xã chỉ chứng thực bản sao từ bản chính khi bạn mang bản chính đến.",
         "url": "",
     },
+    {
+        # Theft and lost belongings are reported to the police, who receive reports of crime
+        # (Bộ luật Tố tụng hình sự 2015, Điều 145; Công an xã receives them), not to the People's Committee.
+        "terms": "mất điện thoại, mất ví, mất trộm, bị trộm, bị móc túi, bị cướp, bị lừa đảo",
+        "title": "Mất trộm, mất tài sản: báo Công an",
+        "message": "Mất trộm, mất tài sản, bị lừa đảo: trình báo ngay với Công an xã hoặc gọi 113. "
+        "Ủy ban nhân dân xã không tiếp nhận tin báo về tội phạm.",
+        "url": "",
+    },
 ]
 
 

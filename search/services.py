@@ -26,7 +26,7 @@ from wagtail.search.query import Boost, Or, Phrase, PlainText
 from search import cache as search_cache
 from search import kinds as search_kinds
 from search.models import SearchSynonym
-from search.query import AtLeast
+from search.query import AtLeast, expand
 from search.referrals import match_referrals
 from search.text import FUNCTION_WORDS, clean_query, fold, query_codes, snippet, strip_stop_phrases, words
 
@@ -317,6 +317,26 @@ def complete_last_word(core, lexicon, limit=3):
     return [[*core[:-1], word] for word in starting[:limit]]
 
 
+SYNONYM_GAP = 2  # words a phrase of the vocabulary may have between its words ("nâng lên 5 tầng": "nâng tầng")
+
+
+def _term_at(folded, start, term):
+    """Whether the words of ``term`` follow ``folded[start]`` in order, each at most SYNONYM_GAP words
+    after the one before."""
+    if tuple(folded[start : start + len(term)]) == term:
+        return True
+    at = start
+    for word in term[1:]:
+        window = folded[at + 1 : at + 2 + SYNONYM_GAP]
+        if word not in window:
+            return False
+        gap = window[: window.index(word)]
+        if any(between in FUNCTION_WORDS for between in gap):
+            return False  # "khai sinh cho con" is not "sinh con": a particle joins two phrases
+        at += 1 + len(gap)
+    return True
+
+
 def prepare(query):
     folded = words(query)
     core = strip_stop_phrases(folded)
@@ -324,7 +344,7 @@ def prepare(query):
     by_first_word, found = _synonyms_by_first_word(), {}
     for start, word in enumerate(folded):
         for position, term, alts in by_first_word.get(word, ()):
-            if tuple(folded[start : start + len(term)]) == term:
+            if _term_at(folded, start, term):
                 found[position] = (term, alts)
     for position in sorted(found):  # in the editors' order, as before
         term, alts = found[position]
@@ -412,7 +432,10 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
     covered, in_phrases = set(), set()
     for term, alts in prepared.synonyms:
         in_phrases.update(term)
-        if f" {' '.join(term)} " in title_text or any(set(alt.split()) <= title_set for alt in alts):
+        # Titles lose their question words ("ở"), so the alternatives do too ("bán nhà ở cũ …").
+        if f" {' '.join(term)} " in title_text or any(
+            set(strip_stop_phrases(alt.split())) <= title_set for alt in alts
+        ):
             covered.update(term)
     total = hit = 0.0
     used = set()
@@ -475,6 +498,7 @@ class Unit:
     spellings: list  # folded phrases, any of which counts
     weight: float
     required: bool
+    phrase: bool = False  # a synonym phrase of several of the query's words
 
     def node(self):
         nodes = [PlainText(spelling, operator="and") for spelling in self.spellings]
@@ -495,7 +519,7 @@ def match_units(prepared):
         if not core_words:
             continue
         weight = max(lexicon.weight(word) for word in core_words) if lexicon else 1.0
-        units.append(Unit([" ".join(term), *alternatives], weight, True))
+        units.append(Unit([" ".join(term), *alternatives], weight, True, phrase=len(core_words) > 1))
         in_synonyms.update(term)
     last = len(prepared.core) - 1
     for position, word in enumerate(prepared.core):
@@ -541,7 +565,14 @@ def minimum_match(units, strict=False):
     misses = 0 if strict or len(required) <= 2 else 1 if len(required) <= 4 else len(required) - 2
     if len(required) == 1:
         return required[0].node()
-    return AtLeast([unit.node() for unit in required], len(required) - misses)
+    match = AtLeast([unit.node() for unit in required], len(required) - misses)
+    if len(required) - misses == 2:
+        # In a story, a phrase of the vocabulary ("đăng ký kinh doanh" in "bán tạp hóa nhỏ ở nhà có phải
+        # đăng ký kinh doanh không") is a lead on its own, as two rare words are.
+        leads = [unit.node() for unit in required if unit.phrase]
+        if leads:
+            return Or([match, *leads])
+    return match
 
 
 def build_query(prepared, backend, strict=False):
@@ -552,8 +583,8 @@ def build_query(prepared, backend, strict=False):
     if not units:
         return PlainText(prepared.text, operator="and")
     match = minimum_match(units, strict)
-    if isinstance(match, AtLeast) and not engine_supports_fuzzy(backend):
-        match = match.expanded()
+    if not engine_supports_fuzzy(backend):
+        match = expand(match)
     if engine_supports_fuzzy(backend) and len(prepared.core) > 1:
         return Or([match, Boost(Phrase(prepared.text), 2)])
     return match

@@ -706,6 +706,51 @@ LOANWORDS = group(
 )
 
 
+# --- Stories told at the desk (gathered 2026-12-05) -------------------------------------------------------
+# The words of real questions on public Q&A pages (tests/data/search/candidates/README.md) mapped to the
+# records' words, each backed by the law the record applies:
+# - a soldier back from service registers in the reserve within 15 working days (Luật Nghĩa vụ quân sự
+#   2015, "xuất ngũ"; record 1.013135);
+# - a divorce is a court's judgment or decision, of which the court issues copies (Luật Hôn nhân và gia
+#   đình 2014; record 3.000165);
+# - "hóa giá" is the sale of old state-owned housing to its tenants (Nghị định 99/2015/NĐ-CP; record 1.012893);
+# - mutual-aid and labour-exchange groups are "tổ hợp tác" (Nghị định 77/2019/NĐ-CP; record 2.002226);
+# - a wrong date of birth or wrong details in the population database is corrected on request (Luật Căn cước 2023;
+#   record 1.012564);
+# - a business suspended for fire safety reopens through "phục hồi hoạt động" (Nghị định 136/2020/NĐ-CP;
+#   record 3.000494);
+# - a stepfather or stepmother adopts a spouse's child (Luật Nuôi con nuôi 2010; records 2.001263, 2.001255);
+# - farmland becomes residential land by a change of land use (Luật Đất đai 2024; record 1.013949).
+STORIES = group(
+    "stories told at the desk",
+    "Luật NVQS 2015, Luật HN&GĐ 2014, NĐ 99/2015, NĐ 77/2019, Luật Căn cước 2023, NĐ 136/2020, "
+    "Luật Nuôi con nuôi 2010, Luật Đất đai 2024; records 1.013135, 3.000165, 1.012893, 2.002226, 1.012564, "
+    "3.000494, 2.001263, 1.013949",
+    {
+        "vừa xuất ngũ": "đăng ký phục vụ trong ngạch dự bị",
+        "mới xuất ngũ": "đăng ký phục vụ trong ngạch dự bị",
+        "xuất ngũ về": "đăng ký phục vụ trong ngạch dự bị",
+        "giấy ly hôn": "bản án",
+        "quyết định ly hôn": "bản án",
+        "án ly hôn": "bản án",
+        "hóa giá": "bán nhà ở cũ thuộc tài sản công",
+        "tổ tương trợ": "tổ hợp tác",
+        "nhóm tương trợ": "tổ hợp tác",
+        "tổ đổi công": "tổ hợp tác",
+        "sai ngày sinh": "điều chỉnh thông tin",
+        "sai thông tin": "điều chỉnh thông tin",
+        "mở lại": "phục hồi hoạt động",
+        "hoạt động trở lại": "phục hồi hoạt động",
+        "cha dượng": "nuôi con nuôi",
+        "mẹ kế": "nuôi con nuôi",
+        "con riêng": "nuôi con nuôi",
+        "chuyển đất nông nghiệp": "chuyển mục đích sử dụng đất",
+        "chuyển đất vườn": "chuyển mục đích sử dụng đất",
+        "chuyển đất ruộng": "chuyển mục đích sử dụng đất",
+    },
+)
+
+
 def _merge():
     merged = {}
     for _name, _source, entries in GROUPS:

@@ -155,3 +155,52 @@ def test_a_query_that_names_a_life_event_shows_it_and_ranks_its_procedures(clien
     assert ranked[:2] == ["1.001193", "1.004222"]
     page = client.get("/search/", {"q": "nhà em vừa có em bé"}).content.decode()
     assert 'class="search-events"' in page and "Có con mới sinh" in page
+
+
+STORY_NAMES = {
+    "1.013229": "Cấp giấy phép xây dựng sửa chữa, cải tạo đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
+    "1.013225": "Cấp giấy phép xây dựng mới đối với công trình cấp III, cấp IV và nhà ở riêng lẻ",
+    "1.001612": "Đăng ký thành lập hộ kinh doanh",
+    "1.012893": "Bán nhà ở cũ thuộc tài sản công",
+    "1.000014": "Thủ tục hải quan đối với xăng dầu, hóa chất, khí chuyển tiêu thụ nội địa",
+    "1.012888": "Công nhận Ban quản trị nhà chung cư",
+    "1.008494": "Đăng ký thuế để cấp mã số thuế nộp thay cho người nộp thuế",
+}
+
+
+@pytest.fixture
+def catalogue_of_stories(catalogue_of_names, catalogue):
+    for code, name in STORY_NAMES.items():
+        make_procedure(catalogue, code, name)
+    clear_caches()
+    refresh_search_index()
+    return catalogue
+
+
+def test_a_phrase_of_the_vocabulary_is_found_with_a_few_words_between_its_words(client, catalogue_of_stories):
+    # Shipped "nâng tầng" -> "sửa chữa cải tạo": "nâng lên 5 tầng" says it with two words between.
+    assert codes(client, "nhà 3 tầng muốn nâng lên 5 tầng có phải xin phép không")[:1] == ["1.013229"]
+    # A particle between two words joins two phrases: "khai sinh cho con" is not "sinh con".
+    from search.services import prepare
+
+    assert ("sinh", "con") not in [term for term, _alts in prepare("đăng ký khai sinh cho con").synonyms]
+    assert suggestions(client, "Thủ tục đăng ký khai sinh cho con ở Việt Nam")[:1] == ["1.001193"]
+
+
+def test_in_a_story_a_phrase_of_the_vocabulary_is_a_lead_on_its_own(client, catalogue_of_stories):
+    # "đăng ký kinh doanh" (shipped: "hộ kinh doanh") is the only part of this story the household
+    # business's name has; the story's other words ("bán", "nhà", "hóa") are in other names.
+    assert codes(client, "bán tạp hóa nhỏ ở nhà có phải đăng ký kinh doanh không")[:1] == ["1.001612"]
+
+
+def test_an_official_phrase_with_a_question_word_still_covers_a_title(client, catalogue_of_stories):
+    # Shipped "hóa giá" -> "bán nhà ở cũ thuộc tài sản công": "ở" is also a question word ("ở đâu").
+    assert codes(client, "mua hóa giá nhà tập thể cũ đang thuê của nhà nước")[:1] == ["1.012893"]
+
+
+def test_theft_is_referred_to_the_police_but_a_death_is_not(client, catalogue_of_stories):
+    [referral] = client.get("/api/search/", {"q": "bị mất trộm xe đạp trình báo ở đâu"}).json()["referrals"]
+    assert "Công an" in referral["title"]
+    # "mất" is also "died": an estate's question is not a theft.
+    data = client.get("/api/search/", {"q": "người mất không có ai thừa kế thì tài sản xử lý thế nào"}).json()
+    assert data["referrals"] == []
