@@ -459,12 +459,28 @@ EVENT_BONUS = 0.15
 EVENT_STEP = 0.024999999999999998
 
 
+# Titles that undo something ("Chấm dứt hoạt động hộ kinh doanh", "Thôi làm hòa giải viên", "Xóa đăng ký
+# thường trú") rank one step lower unless the query asks to undo: people mostly come to start something.
+UNDOING = ("cham dut", "thoi", "thu hoi", "xoa", "huy", "tam ngung", "giai the", "tra lai")
+UNDOING_STEP = 0.05
+
+
+def _undoes(title, asked):
+    """Whether ``title`` starts with an undoing verb that ``asked`` (" folded query and synonyms ") lacks."""
+    title_words = words(title)
+    if title_words[:2] == ["thu", "tuc"]:
+        title_words = title_words[2:]
+    start = " ".join(title_words[:2]) + " "
+    return any(start.startswith(f"{verb} ") and f" {verb} " not in asked for verb in UNDOING)
+
+
 def rerank(pages, prepared, events=()):
     """Order the engine's first results by how well their titles answer the
     query (and the life events the query names), then by the engine's own
     rank: the same rule on every backend."""
     query_words = _query_words(prepared)
     word_pairs = _word_pairs(query_words)
+    asked = " " + " ".join([*prepared.phrases]) + " "
     bonus = {}
     for _event, ids in events:
         for position, pk in enumerate(ids):
@@ -474,6 +490,8 @@ def rerank(pages, prepared, events=()):
         rank, page = item
         match = title_match(page.title, prepared, query_words, word_pairs)
         score = match.coverage + PAIR_WEIGHT * match.pair_share + bonus.get(page.pk, 0.0)
+        if _undoes(page.title, asked):
+            score -= UNDOING_STEP
         return (-round(score * 20), match.extra, rank)
 
     return [page for _rank, page in sorted(enumerate(pages), key=key)]

@@ -720,12 +720,14 @@ LOANWORDS = group(
 # - a business suspended for fire safety reopens through "phục hồi hoạt động" (Nghị định 136/2020/NĐ-CP;
 #   record 3.000494);
 # - a stepfather or stepmother adopts a spouse's child (Luật Nuôi con nuôi 2010; records 2.001263, 2.001255);
-# - farmland becomes residential land by a change of land use (Luật Đất đai 2024; record 1.013949).
+# - farmland becomes residential land by a change of land use (Luật Đất đai 2024; record 1.013949);
+# - a household that is no longer poor is recognised as "thoát nghèo" (Nghị định 07/2021/NĐ-CP; records
+#   1.011606, 1.011608).
 STORIES = group(
     "stories told at the desk",
     "Luật NVQS 2015, Luật HN&GĐ 2014, NĐ 99/2015, NĐ 77/2019, Luật Căn cước 2023, NĐ 136/2020, "
-    "Luật Nuôi con nuôi 2010, Luật Đất đai 2024; records 1.013135, 3.000165, 1.012893, 2.002226, 1.012564, "
-    "3.000494, 2.001263, 1.013949",
+    "Luật Nuôi con nuôi 2010, Luật Đất đai 2024, NĐ 07/2021; records 1.013135, 3.000165, 1.012893, 2.002226, 1.012564, "
+    "3.000494, 2.001263, 1.013949, 1.011606, 1.011608",
     {
         "vừa xuất ngũ": "đăng ký phục vụ trong ngạch dự bị",
         "mới xuất ngũ": "đăng ký phục vụ trong ngạch dự bị",
@@ -747,6 +749,9 @@ STORIES = group(
         "chuyển đất nông nghiệp": "chuyển mục đích sử dụng đất",
         "chuyển đất vườn": "chuyển mục đích sử dụng đất",
         "chuyển đất ruộng": "chuyển mục đích sử dụng đất",
+        "ra khỏi hộ nghèo": "hộ thoát nghèo",
+        "ra khỏi hộ cận nghèo": "hộ thoát cận nghèo",
+        "thoát khỏi hộ nghèo": "hộ thoát nghèo",
     },
 )
 

@@ -204,3 +204,15 @@ def test_theft_is_referred_to_the_police_but_a_death_is_not(client, catalogue_of
     # "mất" is also "died": an estate's question is not a theft.
     data = client.get("/api/search/", {"q": "người mất không có ai thừa kế thì tài sản xử lý thế nào"}).json()
     assert data["referrals"] == []
+
+
+def test_a_title_that_undoes_comes_after_one_that_does_unless_the_query_asks_to_undo(client, catalogue):
+    # Real names (1.013065, 1.013067): both have "đăng ký" and "biển số xe"; the shorter one ends a registration.
+    undo = "Thu hồi chứng nhận đăng ký xe, biển số xe thực hiện bằng dịch vụ công toàn trình"
+    do = "Đăng ký, cấp biển số xe lần đầu thực hiện bằng dịch vụ công một phần hoặc trực tiếp thực hiện tại cấp xã"
+    make_procedure(catalogue, "1.013065", undo)
+    make_procedure(catalogue, "1.013067", do)
+    clear_caches()
+    refresh_search_index()
+    assert codes(client, "mua xe máy mới cần đi đăng ký biển số ở đâu")[:1] == ["1.013067"]
+    assert codes(client, "xe hỏng muốn thu hồi biển số")[:1] == ["1.013065"]
