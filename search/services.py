@@ -584,13 +584,12 @@ def minimum_match(units, strict=False):
     if len(required) == 1:
         return required[0].node()
     match = AtLeast([unit.node() for unit in required], len(required) - misses)
-    if len(required) - misses == 2:
-        # In a story, a phrase of the vocabulary ("đăng ký kinh doanh" in "bán tạp hóa nhỏ ở nhà có phải
-        # đăng ký kinh doanh không") is a lead on its own, as two rare words are.
-        leads = [unit.node() for unit in required if unit.phrase]
-        if leads:
-            return Or([match, *leads])
-    return match
+    # A phrase of the vocabulary names a thing as two rare words do: it is a lead on its own, in a story
+    # ("đăng ký kinh doanh" in "bán tạp hóa nhỏ ở nhà có phải đăng ký kinh doanh không") as in a short
+    # query whose other words the page need not have ("mất giấy thông hành" in "mất giấy thông hành đi
+    # Trung Quốc": the page on reporting the lost pass never names the country).
+    leads = [unit.node() for unit in required if unit.phrase]
+    return Or([match, *leads]) if leads else match
 
 
 def build_query(prepared, backend, strict=False):

@@ -216,3 +216,18 @@ def test_a_title_that_undoes_comes_after_one_that_does_unless_the_query_asks_to_
     refresh_search_index()
     assert codes(client, "mua xe máy mới cần đi đăng ký biển số ở đâu")[:1] == ["1.013067"]
     assert codes(client, "xe hỏng muốn thu hồi biển số")[:1] == ["1.013065"]
+
+
+def test_a_phrase_of_the_vocabulary_is_a_lead_on_its_own_in_a_short_query_too(client, catalogue):
+    # Real names (1.010055, 1.003133). Shipped "mất giấy thông hành" -> "trình báo mất giấy thông hành".
+    # Of this query's four parts the report's page has only the phrase; "all but one" found nothing.
+    make_procedure(catalogue, "1.010055", "Trình báo mất giấy thông hành (thực hiện tại cấp xã)")
+    make_procedure(
+        catalogue,
+        "1.003133",
+        "Cấp giấy thông hành xuất, nhập cảnh vùng biên giới Việt Nam – Trung Quốc cho công dân Việt Nam thường "
+        "trú tại đơn vị hành chính cấp xã tiếp giáp đường biên giới Việt Nam – Trung Quốc",
+    )
+    clear_caches()
+    refresh_search_index()
+    assert codes(client, "bị mất giấy thông hành xuất cảnh")[:1] == ["1.010055"]
