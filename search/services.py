@@ -28,7 +28,16 @@ from search import kinds as search_kinds
 from search.models import SearchSynonym
 from search.query import AtLeast, expand
 from search.referrals import match_referrals
-from search.text import FUNCTION_WORDS, clean_query, fold, query_codes, snippet, strip_stop_phrases, words
+from search.text import (
+    FUNCTION_WORDS,
+    clean_query,
+    fold,
+    phrase_at,
+    query_codes,
+    snippet,
+    strip_stop_phrases,
+    words,
+)
 
 PER_PAGE = 10
 AUTOCOMPLETE_SIZE = 8
@@ -317,26 +326,6 @@ def complete_last_word(core, lexicon, limit=3):
     return [[*core[:-1], word] for word in starting[:limit]]
 
 
-SYNONYM_GAP = 2  # words a phrase of the vocabulary may have between its words ("nâng lên 5 tầng": "nâng tầng")
-
-
-def _term_at(folded, start, term):
-    """Whether the words of ``term`` follow ``folded[start]`` in order, each at most SYNONYM_GAP words
-    after the one before."""
-    if tuple(folded[start : start + len(term)]) == term:
-        return True
-    at = start
-    for word in term[1:]:
-        window = folded[at + 1 : at + 2 + SYNONYM_GAP]
-        if word not in window:
-            return False
-        gap = window[: window.index(word)]
-        if any(between in FUNCTION_WORDS for between in gap):
-            return False  # "khai sinh cho con" is not "sinh con": a particle joins two phrases
-        at += 1 + len(gap)
-    return True
-
-
 def prepare(query):
     folded = words(query)
     core = strip_stop_phrases(folded)
@@ -344,7 +333,7 @@ def prepare(query):
     by_first_word, found = _synonyms_by_first_word(), {}
     for start, word in enumerate(folded):
         for position, term, alts in by_first_word.get(word, ()):
-            if _term_at(folded, start, term):
+            if phrase_at(folded, start, term):
                 found[position] = (term, alts)
     for position in sorted(found):  # in the editors' order, as before
         term, alts = found[position]

@@ -66,7 +66,7 @@ STOP_PHRASES = (
 FUNCTION_WORDS = frozenset(
     (
         *("cho", "em", "anh", "chi", "minh", "chau", "ban", "nay", "do", "duoc", "khong", "thi", "la", "co", "phai"),
-        *("nhu", "ai", "oi", "ad", "admin", "ah", "nhe", "gium", "dum"),
+        *("nhu", "ai", "oi", "ad", "admin", "ah", "nhe", "gium", "dum", "ay", "kia", "roi"),
     )
 )
 
@@ -127,15 +127,36 @@ def query_codes(text):
     return [match.group(0).lower() for match in CODE_PATTERN.finditer(fold(text))]
 
 
-def phrase_in(phrase, folded_words):
-    """Whether all the words of ``phrase`` (a tuple) occur in ``folded_words``, in order."""
-    position = 0
-    for word in phrase:
-        try:
-            position = folded_words.index(word, position) + 1
-        except ValueError:
+PHRASE_GAP = 2  # words a phrase may have between its words ("nâng lên 5 tầng" is "nâng tầng")
+
+
+def phrase_at(folded_words, start, phrase):
+    """Whether the words of ``phrase`` follow ``folded_words[start]`` in order, each at most
+    ``PHRASE_GAP`` words after the one before, with no pronoun or particle between ("khai sinh cho
+    con" is not "sinh con": a particle joins two phrases)."""
+    if tuple(folded_words[start : start + len(phrase)]) == tuple(phrase):
+        return True
+    if start >= len(folded_words) or folded_words[start] != phrase[0]:
+        return False
+    at = start
+    for word in phrase[1:]:
+        window = folded_words[at + 1 : at + 2 + PHRASE_GAP]
+        if word not in window:
             return False
+        gap = window[: window.index(word)]
+        if any(between in FUNCTION_WORDS for between in gap):
+            return False
+        at += 1 + len(gap)
     return True
+
+
+def phrase_in(phrase, folded_words):
+    """Whether ``phrase`` (a tuple of folded words) occurs in ``folded_words`` (``phrase_at``): the
+    vocabulary, the referrals and the life events find their phrases in a query by this one rule
+    ("tiền … nước" ten words apart is not "tiền nước")."""
+    if not phrase:
+        return False
+    return any(phrase_at(folded_words, start, phrase) for start, word in enumerate(folded_words) if word == phrase[0])
 
 
 def _first_term(folded, terms):

@@ -72,6 +72,16 @@ def test_phrase_words_in_order_with_other_words_between():
     assert not phrase_in(("lam", "can", "cuoc"), ["lam", "can"])
 
 
+def test_phrase_words_far_apart_or_across_a_particle_are_not_the_phrase():
+    # "tiền … nước" (water bills) in a question on the mediators' fee that names "Nhà nước" (the State).
+    question = words("mức thanh toán tiền thù lao vụ việc hòa giải hiện nay Nhà nước quy định là bao nhiêu")
+    assert not phrase_in(("tien", "nuoc"), question)
+    assert phrase_in(("tien", "nuoc"), words("tiền nước tháng này"))
+    assert phrase_in(("mat", "dien", "thoai"), words("bị mất cái điện thoại rồi"))
+    # A particle joins two phrases: "xác nhận … cho con" is not "nhận con" (adopting or recognising a child).
+    assert not phrase_in(("nhan", "con"), words("xin giấy xác nhận khuyết tật cho con"))
+
+
 @pytest.fixture
 def passport(db):
     Referral.objects.all().delete()

@@ -131,7 +131,8 @@ def test_words_pages_have_are_never_called_missing(client, catalogue):
 
     make_procedure(catalogue, "1.000001", "Đăng ký khai sinh", summary="Cả trẻ sinh tại trạm y tế cửa khẩu Pò Hèn")
     refresh_search_index()
-    for query in ("khai sinh pò hèn", "dang ky khia sinh", "cho em hỏi khai sinh ạ", "khai sinh bện"):
+    everyday = "vợ anh ấy sinh con rồi, khai sinh ở đâu"  # "ấy" is in no page, and is no key word either
+    for query in ("khai sinh pò hèn", "dang ky khia sinh", "cho em hỏi khai sinh ạ", "khai sinh bện", everyday):
         api = client.get("/api/search/", {"q": query}).json()
         assert api["missing"] == [], query
         assert api["results"][0]["title"] == "Đăng ký khai sinh", query
