@@ -562,6 +562,12 @@ def minimum_match(units, strict=False):
     """Pages with all the required parts (one or two of them), all but one (three or four), any two (more):
     an ``AtLeast`` node (search/query.py) that engines run as it is and database backends expand."""
     required = sorted((unit for unit in units if unit.required), key=lambda unit: -unit.weight)
+    # A phrase of the vocabulary names a thing as two rare words do: it is a lead on its own, in a story
+    # ("đăng ký kinh doanh" in "bán tạp hóa nhỏ ở nhà có phải đăng ký kinh doanh không") as in a short
+    # query whose other words the page need not have ("mất giấy thông hành" in "mất giấy thông hành đi
+    # Trung Quốc": the page on reporting the lost pass never names the country), even when a long story's
+    # rarer words leave it out of the eight.
+    leads = [unit.node() for unit in required if unit.phrase]
     if len(required) > 4:
         required = required[:MAX_REQUIRED]
     if not required:
@@ -573,11 +579,6 @@ def minimum_match(units, strict=False):
     if len(required) == 1:
         return required[0].node()
     match = AtLeast([unit.node() for unit in required], len(required) - misses)
-    # A phrase of the vocabulary names a thing as two rare words do: it is a lead on its own, in a story
-    # ("đăng ký kinh doanh" in "bán tạp hóa nhỏ ở nhà có phải đăng ký kinh doanh không") as in a short
-    # query whose other words the page need not have ("mất giấy thông hành" in "mất giấy thông hành đi
-    # Trung Quốc": the page on reporting the lost pass never names the country).
-    leads = [unit.node() for unit in required if unit.phrase]
     return Or([match, *leads]) if leads else match
 
 

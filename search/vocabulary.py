@@ -707,7 +707,7 @@ LOANWORDS = group(
 
 
 # --- Stories told at the desk (gathered 2026-12-05) -------------------------------------------------------
-# The words of real questions on public Q&A pages (tests/data/search/candidates/README.md) mapped to the
+# The words of real questions on public Q&A pages (tests/data/search/README.md) mapped to the
 # records' words, each backed by the law the record applies:
 # - a soldier back from service registers in the reserve within 15 working days (Luật Nghĩa vụ quân sự
 #   2015, "xuất ngũ"; record 1.013135);
@@ -752,6 +752,39 @@ STORIES = group(
         "ra khỏi hộ nghèo": "hộ thoát nghèo",
         "ra khỏi hộ cận nghèo": "hộ thoát cận nghèo",
         "thoát khỏi hộ nghèo": "hộ thoát nghèo",
+    },
+)
+
+
+# --- Questions sent to the press and to law offices (second batch, 2026-12-05) ---------------------------
+# Words of the questions in tests/data/search/README.md's second batch, mapped to the records' words:
+# - a curriculum vitae ("sơ yếu lý lịch") is "confirmed" at the commune by certifying the signature
+#   (https://mytour.vn/vi/blog/thong-tin-phap-luat/co-the-xac-nhan-so-yeu-ly-lich-ma-khong-can-phai-ve-noi-thuong-tru-khong-mytour.html;
+#   record 2.000884);
+# - "nhà 61" is old state housing sold to its tenants under Nghị định 61/CP (1994)
+#   (http://www.baomoi.com/tiep-tuc-ban-nha-61-den-het-nam-2010/c/1671798.epi; record 1.012893);
+# - a "giấy chứng nhận ly hôn" is the court's judgment or decision, of which copies are issued
+#   (https://thuvienphapluat.vn/hoi-dap-phap-luat/34D2-hd-xin-cap-lai-ban-an-quyet-dinh-cho-ly-hon.html;
+#   record 3.000165);
+# - a father not named on the birth certificate registers the recognition of the child
+#   (https://vnexpress.net/phap-luat/tu-van/co-mat-quyen-lam-cha-neu-khong-ghi-ten-tren-khai-sinh-cua-con-3632561-p2.html;
+#   record 1.001022);
+# - a diploma is certified as a copy from the original
+#   (https://plo.vn/ban-doc/toi-muon-hoi/6-truong-hop-ban-chinh-khong-duoc-dung-de-chung-thuc-ban-sao-837402.html;
+#   record 2.000815).
+QUESTIONS = group(
+    "questions to the press and law offices",
+    "Nghị định 23/2015/NĐ-CP, Nghị định 61/CP 1994, Luật Hôn nhân và gia đình 2014, Luật Hộ tịch 2014; records "
+    "2.000884, 1.012893, 3.000165, 1.001022, 2.000815",
+    {
+        "sơ yếu lý lịch": "chứng thực chữ ký",
+        "nhà 61": "bán nhà ở cũ thuộc tài sản công",
+        "chứng nhận ly hôn": "bản án",
+        "quyền làm cha": "nhận cha mẹ con",
+        "quyền làm mẹ": "nhận cha mẹ con",
+        "bằng tốt nghiệp": "bản sao từ bản chính",
+        "bằng cử nhân": "bản sao từ bản chính",
+        "bằng đại học": "bản sao từ bản chính",
     },
 )
 

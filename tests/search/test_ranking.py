@@ -231,3 +231,25 @@ def test_a_phrase_of_the_vocabulary_is_a_lead_on_its_own_in_a_short_query_too(cl
     clear_caches()
     refresh_search_index()
     assert codes(client, "bị mất giấy thông hành xuất cảnh")[:1] == ["1.010055"]
+
+
+def test_a_phrase_of_the_vocabulary_stays_a_lead_when_a_long_story_has_rarer_words(client, catalogue):
+    # Shipped "bằng cử nhân" -> "bản sao từ bản chính". Each of its words is in two names or more, while
+    # this story has more than eight words that only one name has ("tàu", "sông", "cháy" ...): the phrase
+    # used to fall out of the eight rarest parts the match is made of, and the page that has it with it.
+    make_procedure(catalogue, "2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản")
+    for code, name in {
+        "1.000001": "Cấp bằng khen cho cá nhân",
+        "1.000002": "Công nhận văn bằng",
+        "1.000003": "Bầu cử trưởng thôn",
+        "1.000004": "Cử người giám hộ",
+        "1.000005": "Đăng ký tàu thuyền mới đóng",
+        "1.000006": "Cấp phép khai thác cát sỏi lòng sông",
+        "1.000007": "Hỗ trợ người bị thương khi chữa cháy",
+        "1.000008": "Cấp giấy phép chở hàng qua cửa khẩu",
+    }.items():
+        make_procedure(catalogue, code, name)
+    clear_caches()
+    refresh_search_index()
+    story = "bằng cử nhân của tôi bị ướt khi đi tàu chở cát sỏi qua sông, bị cháy một góc, có chứng thực được không"
+    assert codes(client, story)[:1] == ["2.000815"]
