@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, prefetch_related_objects
@@ -767,22 +768,43 @@ def _model_of(page):
     return ContentType.objects.get_for_id(page.content_type_id).model_class() or Page
 
 
+class PageFact(NamedTuple):
+    """What search needs of a live page before it reads the page itself."""
+
+    kind: str
+    field_id: int | None
+    title: str
+    content_type_id: int
+
+    # A window of candidates for ``rerank`` is made of these: ranking needs the title only.
+    pk: int = 0
+
+
 def page_facts():
-    """{page id: (search kind, field of activity id or None)} of every live page, kept until something
-    search shows changes (search/cache.py): the facets of a known set of matches need no query."""
+    """{page id: PageFact} of every live page, kept until something search shows changes
+    (search/cache.py): the facets of a known set of matches, and the titles the ranking reads, need no
+    query."""
 
     def build():
         facts = {}
-        for pk, content_type_id in Page.objects.live().filter(depth__gt=1).values_list("pk", "content_type_id"):
+        rows = Page.objects.live().filter(depth__gt=1).values_list("pk", "content_type_id", "title")
+        for pk, content_type_id, title in rows:
             model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-            facts[pk] = (getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND, None)
+            kind = getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND
+            facts[pk] = PageFact(kind, None, title, content_type_id, pk)
         for model in search_kinds.field_models():
             for pk, field_id in model.objects.live().filter(field__isnull=False).values_list("pk", "field_id"):
                 if pk in facts:
-                    facts[pk] = (facts[pk][0], field_id)
+                    facts[pk] = facts[pk]._replace(field_id=field_id)
         return facts
 
     return search_cache.kept("page_facts", build)
+
+
+def _candidates(ids):
+    """The pages of ``ids`` (already checked against the scope) as their kept facts, in order."""
+    facts = page_facts()
+    return [facts[pk] for pk in ids if pk in facts]
 
 
 def _facets_of(ids, params, pinned):
@@ -791,7 +813,8 @@ def _facets_of(ids, params, pinned):
     facts = page_facts()
     kind_counts, field_counts = Counter(), Counter()
     for pk in ids:
-        kind, field_id = facts.get(pk, (search_kinds.DEFAULT_KIND, None))
+        fact = facts.get(pk)
+        kind, field_id = (fact.kind, fact.field_id) if fact else (search_kinds.DEFAULT_KIND, None)
         kind_counts[kind] += 1
         if field_id is not None:
             field_counts[field_id] += 1
@@ -836,8 +859,9 @@ def _engine_first(results, queryset, query, params, site, pinned_ids):
         # As the database path does: the best matches by name join the first results.
         seen = set(ids)
         ids += [pk for pk in title_answer[0] if pk not in seen][:RERANK_WINDOW]
-    by_id = queryset.in_bulk(ids)
-    window = [by_id[pk] for pk in ids if pk in by_id]
+    # The engine's index can lag behind the database: only what the scope still holds, as kept facts.
+    present = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+    window = _candidates([pk for pk in ids if pk in present])
 
     def facets_of(pinned):
         facets, matched = _count_facets(searches, answers, params, pinned)
@@ -996,6 +1020,25 @@ def _autocomplete(prepared, queryset, backend, pinned, request):
     return _hits(pages, prepared.terms, request, {page.pk for page in pinned})
 
 
+def _first(results, size):
+    """The first ``size`` matches: their kept facts where the backend gives ranked ids (SQLite), pages
+    read for their titles otherwise."""
+    ranked_ids = getattr(results, "ranked_ids", None)
+    ids = ranked_ids(0, size) if callable(ranked_ids) else None
+    return list(results[:size]) if ids is None else _candidates(ids)
+
+
+def _database_window(results, queryset, query):
+    window = _first(results, RERANK_WINDOW)
+    if len(window) == RERANK_WINDOW:
+        # Long official texts can push a page whose very name answers the query out of the first
+        # results: the best matches by name join them (the set of matches, and so the count, stays
+        # the same). Only pages not at hand yet are read (the same set of matches).
+        seen = [page.pk for page in window]
+        window += _first(queryset.exclude(pk__in=seen).search(query, fields=["title"]), RERANK_WINDOW)
+    return window
+
+
 def run_search(params, request=None, site=None):
     params.query = clean_query(params.query)
     outcome = Outcome(params=params)
@@ -1035,13 +1078,7 @@ def run_search(params, request=None, site=None):
     if engine_first is not None:
         window, engine_facets = engine_first
     else:
-        window = list(results[:RERANK_WINDOW])
-        if len(window) == RERANK_WINDOW:
-            # Long official texts can push a page whose very name answers the query out of the first
-            # results: the best matches by name join them (the set of matches, and so the count, stays
-            # the same). Only pages not at hand yet are read (the same set of matches).
-            seen = [page.pk for page in window]
-            window += list(queryset.exclude(pk__in=seen).search(query, fields=["title"])[:RERANK_WINDOW])
+        window = _database_window(results, queryset, query)
     event_ids = [pk for _event, ids in events for pk in ids]
     if event_ids:
         # The procedures of a life event the query names are candidates even without its words.

@@ -147,20 +147,25 @@ class RankOnceMixin:
         return self.queryset.filter(pk__in=self._matching_pks(query, config))
 
     def allowed_pks(self, config):
-        """The pks of matching pages the queryset allows (computed once)."""
+        """The pks of matching pages the queryset allows (computed once; by ``ranked_pks`` if it ran first)."""
         if getattr(self, "_allowed", None) is None:
             self._allowed = set(self._matching(normalize(self.query), config).order_by().values_list("pk", flat=True))
         return self._allowed
 
-    def _ranked_pks(self, query, config):
+    def ranked_pks(self, config):
+        """The pks of matching pages the queryset allows, best first: one FTS query, which also settles
+        ``allowed_pks`` (the count and the facets need no second match)."""
         if getattr(self, "_ranked", None) is None:
+            allowed = self.queryset.order_by().values("pk")
             rows = (
-                self._fts_entries(query, config)
+                self._fts_entries(normalize(self.query), config)
+                .filter(index_entry__object_id__in=allowed)
                 .annotate(score=self._build_rank_expression(None, config))
                 .order_by("score", "-index_entry__object_id")
                 .values_list("index_entry__object_id", flat=True)
             )
-            self._ranked = [int(object_id) for object_id in rows]
+            self._ranked = list(dict.fromkeys(int(object_id) for object_id in rows))
+            self._allowed = set(self._ranked)
         return self._ranked
 
     def search(self, config, start, stop, score_field=None):
@@ -169,8 +174,7 @@ class RankOnceMixin:
             return super().search(config, start, stop, score_field)
         if not self.order_by_relevance or (not start and stop is None):
             return self._matching(query, config)[start:stop]  # counts and facets need no order
-        allowed = self.allowed_pks(config)
-        ids = [pk for pk in self._ranked_pks(query, config) if pk in allowed][start:stop]
+        ids = self.ranked_pks(config)[start:stop]
         if not ids:
             return self.queryset.none()
         # Put in rank order in Python (FoldedSQLiteSearchResults): an ORDER BY CASE of 50 WHENs cost
@@ -197,6 +201,15 @@ class FoldedSQLiteSearchResults(SQLiteSearchResults):
         if not isinstance(compiler, RankOnceMixin) or isinstance(normalize(compiler.query), MatchAll | Not):
             return None
         return compiler.allowed_pks(compiler.get_config(self.backend))
+
+    def ranked_ids(self, start=0, stop=None):
+        """The pks of the matching pages, best first (no page objects), or None on another query kind."""
+        compiler = self.query_compiler
+        if not isinstance(compiler, RankOnceMixin) or isinstance(normalize(compiler.query), MatchAll | Not):
+            return None
+        if not compiler.order_by_relevance:
+            return None
+        return compiler.ranked_pks(compiler.get_config(self.backend))[start:stop]
 
     def _do_search(self):
         queryset = self.get_queryset()
