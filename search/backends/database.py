@@ -15,9 +15,20 @@ On PostgreSQL, Wagtail's backend indexes and queries with the
 SQLite and PostgreSQL classes are each imported only on their database.
 """
 
+from functools import cache
+
 from django.db import connection
 
 from modelsearch.backends.database import SearchBackend as vendor_backend
+
+
+@cache
+def _sqlite_has_fts5():
+    # What the SQLite library can do does not change while the process runs; Wagtail's check opens an
+    # in-memory database and creates a table each time, and a search asks for its backend several times.
+    from modelsearch.backends.database.sqlite.utils import fts5_available
+
+    return fts5_available()
 
 
 def SearchBackend(params):
@@ -26,9 +37,7 @@ def SearchBackend(params):
     # process: asked before the test database or the first migration exists,
     # it would settle on its fallback backend (no full-text search) for good.
     if connection.vendor == "sqlite":
-        from modelsearch.backends.database.sqlite.utils import fts5_available
-
-        if fts5_available():
+        if _sqlite_has_fts5():
             from search.backends.sqlite import FoldedSQLiteSearchBackend
 
             return FoldedSQLiteSearchBackend(params)
