@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
@@ -248,6 +249,15 @@ class PreparedQuery:
     def terms(self):
         return list(dict.fromkeys(word for phrase in self.phrases for word in phrase.split()))
 
+    @cached_property
+    def synonym_sets(self):
+        """[(term, " term text ", [alternative word sets])]: the synonyms as ``title_match`` compares them.
+        Titles lose their question words ("ở"), so the alternatives do too ("bán nhà ở cũ …")."""
+        return [
+            (term, f" {' '.join(term)} ", [frozenset(strip_stop_phrases(alt.split())) for alt in alts])
+            for term, alts in self.synonyms
+        ]
+
     @property
     def only_codes(self):
         return bool(self.codes) and all(word in self.codes or word.isdigit() for word in self.core)
@@ -403,6 +413,14 @@ def _word_pairs(query_words):
     ]
 
 
+@lru_cache(maxsize=20000)
+def _title_words(title):
+    """A title's words without question words, as a set and as " spaced text " (titles repeat from
+    search to search: read once)."""
+    title_words = strip_stop_phrases(words(title))
+    return frozenset(title_words), " " + " ".join(title_words) + " "
+
+
 def title_match(title, prepared, query_words=None, word_pairs=None):
     """Score one title against the query (see ``TitleMatch``).
 
@@ -416,16 +434,11 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
         query_words = _query_words(prepared)
     if word_pairs is None:
         word_pairs = _word_pairs(query_words)
-    title_words = strip_stop_phrases(words(title))
-    title_set = set(title_words)
-    title_text = " " + " ".join(title_words) + " "
+    title_set, title_text = _title_words(title)
     covered, in_phrases = set(), set()
-    for term, alts in prepared.synonyms:
+    for term, term_text, alt_sets in prepared.synonym_sets:
         in_phrases.update(term)
-        # Titles lose their question words ("ở"), so the alternatives do too ("bán nhà ở cũ …").
-        if f" {' '.join(term)} " in title_text or any(
-            set(strip_stop_phrases(alt.split())) <= title_set for alt in alts
-        ):
+        if term_text in title_text or any(alt_set <= title_set for alt_set in alt_sets):
             covered.update(term)
     total = hit = 0.0
     used = set()
