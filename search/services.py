@@ -782,15 +782,14 @@ def _model_of(page):
 
 
 class PageFact(NamedTuple):
-    """What search needs of a live page before it reads the page itself."""
+    """What search needs of a live page before it reads the page itself: the facets count kinds and
+    fields, and ``rerank`` orders a window of these by their titles."""
 
     kind: str
     field_id: int | None
     title: str
     content_type_id: int
-
-    # A window of candidates for ``rerank`` is made of these: ranking needs the title only.
-    pk: int = 0
+    pk: int
 
 
 def page_facts():
