@@ -159,32 +159,30 @@ def phrase_in(phrase, folded_words):
     return any(phrase_at(folded_words, start, phrase) for start, word in enumerate(folded_words) if word == phrase[0])
 
 
-def _first_term(folded, terms):
-    """Where the first of ``terms`` starts a word in folded text (one pass), or None."""
+@lru_cache(maxsize=2048)
+def _terms_pattern(terms):
+    """One regular expression for ``terms`` (a sorted tuple): any of them where a word starts, the
+    longest first; None when no term is long enough to show."""
     usable = sorted({term for term in terms if len(term) >= 2 or term.isdigit()}, key=len, reverse=True)
     if not usable:
         return None
-    match = re.search(r"(?<![0-9a-z])(?:" + "|".join(map(re.escape, usable)) + ")", folded)
+    return re.compile(r"(?<![0-9a-z])(?:" + "|".join(map(re.escape, usable)) + ")")
+
+
+def _first_term(folded, terms):
+    """Where the first of ``terms`` starts a word in folded text (one pass), or None."""
+    pattern = _terms_pattern(tuple(sorted(set(terms))))
+    match = pattern.search(folded) if pattern else None
     return match.start() if match else None
 
 
 def _term_spans(text, terms):
-    """(start, end) spans in ``text`` where a folded term starts a word."""
-    folded = fold(text)
-    spans = []
-    for term in sorted(set(terms), key=len, reverse=True):
-        if len(term) < 2 and not term.isdigit():
-            continue
-        for match in re.finditer(r"(?<![0-9a-z])" + re.escape(term), folded):
-            spans.append((match.start(), match.end()))
-    spans.sort()
-    merged = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    """(start, end) spans in ``text`` where a folded term starts a word (one pass: the terms are words,
+    so two can only overlap where they start together, and the longest wins)."""
+    pattern = _terms_pattern(tuple(sorted(set(terms))))
+    if pattern is None:
+        return []
+    return [match.span() for match in pattern.finditer(fold(text))]
 
 
 def highlight(text, terms):
