@@ -169,6 +169,31 @@ SHIPPED_REFERRALS = [
         "Ủy ban nhân dân xã không tiếp nhận tin báo về tội phạm.",
         "url": "",
     },
+    {
+        # Divorce is decided by the court (Luật Hôn nhân và gia đình 2014, arts. 51-55); since 1/7/2025 the
+        # regional people's courts take the petitions the district courts used to
+        # (https://phunutoday.vn/tu-khoa-tim-kiem/x%C3%A9t-x%E1%BB%AD.html). The commune only records in the
+        # civil-status book a divorce decided abroad, and copies of a judgment come from the court.
+        # "xin ly hôn" was left out: "xin lại giấy ly hôn" (a copy of the judgment) has it within two words.
+        "terms": "thủ tục ly hôn, đơn ly hôn, nộp đơn ly hôn, thuận tình ly hôn, ly hôn đơn phương, "
+        "đơn phương ly hôn, khởi kiện ly hôn",
+        "title": "Ly hôn: Tòa án nhân dân",
+        "message": "Ly hôn (thuận tình hoặc đơn phương) do Tòa án nhân dân khu vực nơi cư trú giải quyết, "
+        "không làm tại Ủy ban nhân dân xã. Bản sao bản án, quyết định ly hôn xin tại Tòa án đã xử.",
+        "url": "",
+    },
+    {
+        # Pensions are settled and paid by the social insurance agency (Luật Bảo hiểm xã hội 2024; e.g.
+        # https://luatso1.vn/tag/doi-tuong-du-dieu-kien-giai-quyet-huong-luong-huu/). "lương hưu" alone was
+        # left out: "không có lương hưu" is how people ask for the commune's social allowance;
+        # "sổ hưu" too: folded, it is "sở hữu" (ownership).
+        "terms": "làm lương hưu, hưởng lương hưu, nhận lương hưu, lĩnh lương hưu, tăng lương hưu, "
+        "thủ tục hưởng lương hưu",
+        "title": "Lương hưu: Bảo hiểm xã hội",
+        "message": "Giải quyết hưởng lương hưu và chi trả lương hưu do cơ quan Bảo hiểm xã hội thực hiện. "
+        "Liên hệ BHXH cơ sở nơi cư trú hoặc nộp trên Cổng dịch vụ công quốc gia, ứng dụng VssID.",
+        "url": "https://dichvucong.gov.vn/",
+    },
 ]
 
 

@@ -43,6 +43,25 @@ def test_a_fresh_install_has_the_shipped_referrals():
     assert titles("làm căn cước ở đâu") == ["Thẻ căn cước do Công an cấp"]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("vợ chồng muốn thuận tình ly hôn thì nộp đơn ở đâu", ["Ly hôn: Tòa án nhân dân"]),
+        ("thu tuc ly hon don phuong", ["Ly hôn: Tòa án nhân dân"]),
+        # A copy of the divorce judgment, and the commune's own divorce-abroad note, stay the commune's.
+        ("xin lại giấy ly hôn bị mất", []),
+        ("ghi vào sổ hộ tịch việc ly hôn ở nước ngoài", []),
+        ("bố tôi đủ tuổi muốn làm lương hưu", ["Lương hưu: Bảo hiểm xã hội"]),
+        # No pension is how people ask for the commune's monthly social allowance; "sở hữu" is not "sổ hưu".
+        ("mẹ 80 tuổi không có lương hưu xin trợ cấp", []),
+        ("thay đổi chủ sở hữu hộ kinh doanh", []),
+    ],
+)
+def test_divorce_goes_to_the_court_and_pensions_to_social_insurance(query, expected):
+    assert titles(query) == expected
+
+
 # --- Model --------------------------------------------------------------------------------------
 
 
