@@ -11,18 +11,14 @@ response. Column headings and labels are translated when the function is
 called, in the active language.
 """
 
-import csv
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from feedback.calendar import working_days_between
-from feedback.models import CommuneDayOff, Feedback
+from feedback import deadlines
+from feedback.models import Feedback
 from feedback.privacy import IDENTITY_FIELDS
+from home.spreadsheets import BOM, SafeWriter, safe_cell
 
-BOM = "\ufeff"
-#: Cells starting with these are formulas for spreadsheet programs: prefix them with a quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 200
 
 
@@ -46,22 +42,8 @@ def columns():
     ]
 
 
-def days_late(feedback, today, days_off):
-    """Working days past the due date: until today while the department has not answered, else until the answer."""
-    if feedback.due_date is None:
-        return None
-    if feedback.status in Feedback.AWAITING_ANSWER:
-        end = today
-    elif feedback.answered_at is not None:
-        end = timezone.localdate(feedback.answered_at)
-    else:
-        return None
-    return max(working_days_between(feedback.due_date, end, days_off), 0)
-
-
 def _safe(value):
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return safe_cell("" if value is None else str(value))
 
 
 class _Labels:
@@ -90,7 +72,7 @@ def _row(feedback, labels, today, days_off):
             feedback.source_tag,
             labels.status.get(feedback.status, feedback.status),
             feedback.due_date.isoformat() if feedback.due_date else "",
-            days_late(feedback, today, days_off),
+            deadlines.days_late(feedback, today, days_off),
             answered,
             feedback.rating,
             labels.yes if feedback.is_anonymous else labels.no,
@@ -114,10 +96,10 @@ class _Line:
 def iter_csv(queryset, today=None, days_off=None):
     """The CSV text in chunks: BOM and headings first, then ``CHUNK_ROWS`` rows at a time."""
     today = today or timezone.localdate()
-    days_off = CommuneDayOff.as_set() if days_off is None else days_off
+    days_off = deadlines.commune_days_off() if days_off is None else days_off
     labels = _Labels()
     headings = [heading for _key, heading in columns()]
-    writer = csv.writer(_Line())
+    writer = SafeWriter(_Line())
 
     def generate():
         yield BOM + writer.writerow(headings)

@@ -33,9 +33,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from feedback import links
-from feedback.calendar import is_working_day, working_days_between
-from feedback.models import CommuneDayOff, Feedback, FeedbackReminder, FeedbackSettings
+from feedback import deadlines, links
+from feedback.calendar import is_working_day
+from feedback.models import Feedback, FeedbackReminder, FeedbackSettings
 
 logger = logging.getLogger(__name__)
 Kind = FeedbackReminder.Kind
@@ -102,14 +102,11 @@ def chairman_addresses(settings_obj=None):
 
 
 def late_items(today, days_off):
-    """Every item waiting for its department's answer after the due date, with its working days late."""
-    items = []
-    queryset = Feedback.objects.overdue(today).select_related("department").order_by("due_date", "tracking_code")
-    for feedback in queryset:
-        days_late = working_days_between(feedback.due_date, today, days_off)
-        if days_late > 0:
-            items.append(LateItem(feedback, days_late))
-    return items
+    """Every item late on ``today`` (``feedback/deadlines.py``), with its working days late."""
+    queryset = (
+        Feedback.objects.overdue(today, days_off).select_related("department").order_by("due_date", "tracking_code")
+    )
+    return [LateItem(feedback, deadlines.days_late(feedback, today, days_off)) for feedback in queryset]
 
 
 def _record(item, kind, today):
@@ -168,7 +165,7 @@ def _deliver(digest, candidates, today, dry_run, escalate_after_days):
 def run(today=None, *, dry_run=False):
     """Send today's reminders and escalations; with ``dry_run``, only work out what would be sent."""
     today = today or timezone.localdate()
-    days_off = CommuneDayOff.as_set()
+    days_off = deadlines.commune_days_off()
     outcome = Outcome(day=today, working_day=is_working_day(today, days_off))
     if not outcome.working_day:
         logger.info("feedback reminders: %s is not a working day, nothing sent", today.isoformat())

@@ -19,8 +19,10 @@ Definitions (the public page, the CSV and the JSON say the same):
   again. So a month's "resolved" can still grow when an answer of that month
   is approved later.
 * **On time** = resolved items answered on or before their due date (the
-  local date of ``answered_at`` <= ``due_date``), as a percentage of the
-  resolved items that have a due date.
+  local date of ``answered_at`` <= ``due_date``, or a day off right after it:
+  a Saturday answer to a Friday deadline is on time, as everywhere else,
+  ``feedback/deadlines.py``), as a percentage of the resolved items that have
+  a due date.
 * **Days to answer** = ``answered_at - received_at`` in days (with the
   fraction of the day), for the resolved items. The **median** and the
   **90th percentile** use linear interpolation between the closest ranks
@@ -100,6 +102,7 @@ from django.utils import timezone
 
 from anyascii import anyascii
 
+from feedback import deadlines
 from feedback.models import Feedback
 
 logger = logging.getLogger(__name__)
@@ -371,7 +374,14 @@ def _percentiles(queryset, key, label):
     }
 
 
-def _section(period, received_key, resolved_key, label=None, extra_filter=None):
+def _on_time(period):
+    """The condition "answered on time" for the items resolved in ``period`` (two queries: their due dates
+    and the commune's days off)."""
+    due_dates = _resolved(period).exclude(due_date=None).order_by().values_list("due_date", flat=True).distinct()
+    return deadlines.on_time_q(list(due_dates), deadlines.commune_days_off())
+
+
+def _section(period, received_key, resolved_key, label=None, extra_filter=None, on_time=None):
     """{key: Row} for one breakdown: one query for "received", one for "resolved" (and one to rank durations)."""
     received = _received(period)
     resolved = _resolved(period)
@@ -391,7 +401,7 @@ def _section(period, received_key, resolved_key, label=None, extra_filter=None):
     aggregates = {
         "resolved": Count("pk"),
         "with_due_date": Count("pk", filter=Q(due_date__isnull=False)),
-        "on_time": Count("pk", filter=Q(due_date__isnull=False, answered_on__lte=F("due_date"))),
+        "on_time": Count("pk", filter=Q(due_date__isnull=False) & (_on_time(period) if on_time is None else on_time)),
         "mean_days": Avg("days"),
         "rating_average": Avg("rating"),
         "rating_count": Count("rating"),
@@ -422,13 +432,14 @@ def _by_name(rows):
 
 def compute(period):
     """All the figures of ``period`` (uncached). A fixed number of queries."""
-    totals = _section(period, None, None).get(0) or Row(key=0)
+    on_time = _on_time(period)
+    totals = _section(period, None, None, on_time=on_time).get(0) or Row(key=0)
     totals.key = None
 
     months = {}
     received_month = local_date("received_at", period, month=True)
     resolved_month = local_date("answered_at", period, month=True)
-    for key, row in _section(period, received_month, resolved_month).items():
+    for key, row in _section(period, received_month, resolved_month, on_time=on_time).items():
         months[_month_key(key)] = row
     month_rows = []
     for month in period.months():
@@ -436,15 +447,16 @@ def compute(period):
         row.key = month
         month_rows.append(row)
 
-    fields = _section(period, F("field_id"), F("field_id"), label=F("field__name"))
-    departments = _section(period, F("department_id"), F("department_id"), label=F("department__name"))
-    channels = _section(period, F("channel"), F("channel"))
+    fields = _section(period, F("field_id"), F("field_id"), label=F("field__name"), on_time=on_time)
+    departments = _section(period, F("department_id"), F("department_id"), label=F("department__name"), on_time=on_time)
+    channels = _section(period, F("channel"), F("channel"), on_time=on_time)
     channel_order = {value: index for index, value in enumerate(Feedback.Channel.values)}
     sources = _section(
         period,
         F("source_tag"),
         F("source_tag"),
         extra_filter=Q(channel=Feedback.Channel.WEB) & ~Q(source_tag=""),
+        on_time=on_time,
     )
     for row in sources.values():
         row.label = row.key

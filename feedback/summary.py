@@ -15,7 +15,7 @@ listed, by tracking code and title (never the sender's identity):
 * **overdue**: items waiting for their department's answer after the due date
   (``Feedback.objects.overdue``, the register's "Late" filter) on the day the
   summary is built, by department, with the oldest few and their working days
-  late (``feedback.calendar``);
+  late (``feedback/deadlines.py``);
 * **satisfaction**: the ratings citizens gave in the period, read from the
   ``RATE`` events (``FeedbackEvent.rating``) rather than ``Feedback.rating``,
   which "not satisfied, reopen" clears: the ratings that led to a reopening
@@ -43,9 +43,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from feedback.calendar import is_working_day, working_days_between
+from feedback import deadlines
 from feedback.links import overdue_register_path
-from feedback.models import CommuneDayOff, Feedback, FeedbackEvent, FeedbackSettings, WeeklySummary
+from feedback.models import Feedback, FeedbackEvent, FeedbackSettings, WeeklySummary
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS
 
 logger = logging.getLogger(__name__)
@@ -81,20 +81,6 @@ def current_week(today):
     return today - datetime.timedelta(days=today.weekday()), today
 
 
-def late_cutoff(today, working_days, days_off=()):
-    """The latest due date that is ``working_days`` or more working days late on ``today``.
-
-    ``working_days_between(due, today)`` only grows as ``due`` moves back, so
-    "late by N or more" is ``due_date <= cutoff``: the database can count it.
-    """
-    day, count = today, 0
-    while count < working_days:
-        if is_working_day(day, days_off):
-            count += 1
-        day -= datetime.timedelta(days=1)
-    return day
-
-
 # --- The figures ---
 
 
@@ -124,10 +110,10 @@ def period_counts(start, end):
     }
 
 
-def overdue_by_department(today):
+def overdue_by_department(today, days_off=None):
     """Late items on ``today`` per department (one query), busiest first: [{id, name, count}]."""
     rows = (
-        Feedback.objects.overdue(today)
+        Feedback.objects.overdue(today, days_off)
         .order_by()
         .values("department_id", "department__name")
         .annotate(count=Count("id"))
@@ -140,7 +126,7 @@ def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT):
     """The oldest late items of each department (one query, a window function): {department_id: [item]}."""
     rank = Window(RowNumber(), partition_by=[F("department_id")], order_by=[F("due_date").asc(), F("pk").asc()])
     rows = (
-        Feedback.objects.overdue(today)
+        Feedback.objects.overdue(today, days_off)
         .annotate(rank=rank)
         .filter(rank__lte=per_department)
         .values("department_id", "tracking_code", "title", "due_date")
@@ -152,7 +138,7 @@ def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT):
             _item(
                 row,
                 due_date=row["due_date"].isoformat(),
-                days_late=working_days_between(row["due_date"], today, days_off),
+                days_late=deadlines.days_between_due_and(row["due_date"], today, days_off),
             )
         )
     return oldest
@@ -173,9 +159,9 @@ def notable(start, end, today, days_off, escalate_after_days):
         .order_by("tracking_code")
         .values("tracking_code", "title")
     )
-    cutoff = late_cutoff(today, escalate_after_days, days_off)
+    cutoff = deadlines.late_cutoff(today, escalate_after_days, days_off)
     escalated = (
-        Feedback.objects.overdue(today)
+        Feedback.objects.overdue(today, days_off)
         .filter(due_date__lte=cutoff)
         .order_by("due_date", "pk")
         .values("tracking_code", "title", "due_date", "department__name")
@@ -193,7 +179,7 @@ def notable(start, end, today, days_off, escalate_after_days):
                 row,
                 department=row["department__name"] or "",
                 due_date=row["due_date"].isoformat(),
-                days_late=working_days_between(row["due_date"], today, days_off),
+                days_late=deadlines.days_between_due_and(row["due_date"], today, days_off),
             )
             for row in escalated[:NOTABLE_LIMIT]
         ],
@@ -206,9 +192,9 @@ def build_summary(start, end, today=None):
     if end < start:
         raise ValueError("end must not be before start")
     today = today or timezone.localdate()
-    days_off = CommuneDayOff.as_set()
+    days_off = deadlines.commune_days_off()
     escalate_after_days = FeedbackSettings.load().escalate_after_days
-    departments = overdue_by_department(today)
+    departments = overdue_by_department(today, days_off)
     oldest = oldest_overdue(today, days_off)
     for department in departments:
         department["oldest"] = oldest.get(department["id"], [])

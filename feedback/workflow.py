@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback import permissions
-from feedback.calendar import add_working_days
-from feedback.models import CommuneDayOff, Department, Feedback, FeedbackEvent, FeedbackSettings
+from feedback import deadlines, permissions
+from feedback.models import Department, Feedback, FeedbackEvent
 
 Status = Feedback.Status
 Action = FeedbackEvent.Action
@@ -176,25 +175,6 @@ def classify(feedback, user, *, kind, field, department, note=""):
     return _move(feedback, user, Action.CLASSIFY, note=note, changes=changes)
 
 
-def time_limit_for(feedback, department=None):
-    """Working days to answer: the field's own limit, else the department's, else the commune default."""
-    from feedback.models import FieldTimeLimit
-
-    if feedback.field_id:
-        limit = FieldTimeLimit.objects.filter(field_id=feedback.field_id).values_list("days", flat=True).first()
-        if limit:
-            return limit
-    department = department or (feedback.department if feedback.department_id else None)
-    if department is not None and department.time_limit_days:
-        return department.time_limit_days
-    return FeedbackSettings.load().default_time_limit_days
-
-
-def due_date_for(feedback, start=None, department=None):
-    start = start or timezone.localdate()
-    return add_working_days(start, time_limit_for(feedback, department), CommuneDayOff.as_set())
-
-
 def _check_state(feedback, action):
     """Say "wrong state" before asking for inputs the move could not use anyway (``_move`` checks again, locked)."""
     move = MOVES[action]
@@ -216,7 +196,7 @@ def forward(feedback, user, department=None, note=""):
     changes = {
         "department": department,
         "forwarded_at": now,
-        "due_date": due_date_for(feedback, timezone.localdate(now), department),
+        "due_date": deadlines.due_date_for(feedback, timezone.localdate(now), department),
     }
     return _move(feedback, user, Action.FORWARD, note=note, changes=changes, department=department)
 

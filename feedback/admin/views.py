@@ -30,7 +30,7 @@ from wagtail.admin import messages
 from wagtail.models import Site
 from wagtail_modeladmin.views import IndexView, InspectView, WMABaseView
 
-from feedback import answers, export, permissions, privacy, services, workflow
+from feedback import answers, deadlines, export, permissions, privacy, services, workflow
 from feedback.admin.forms import (
     MOVE_FORMS,
     BulkMoveForm,
@@ -39,7 +39,7 @@ from feedback.admin.forms import (
     StaffRegistrationForm,
     error_text,
 )
-from feedback.models import CommuneDayOff, Feedback, FeedbackEvent
+from feedback.models import Feedback, FeedbackEvent
 from feedback.timeline import public_status
 from feedback.workflow import TransitionError
 
@@ -108,7 +108,7 @@ class FeedbackIndexView(ForbiddenResponseMixin, IndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        today, days_off = timezone.localdate(), CommuneDayOff.as_set()
+        today, days_off = timezone.localdate(), deadlines.commune_days_off()
         rows = list(context["object_list"])
         for row in rows:
             row.days_left = row.working_days_left(today=today, days_off=days_off)
@@ -188,7 +188,7 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
         context.update(
             {
                 "feedback": feedback,
-                "days_left": feedback.working_days_left(days_off=CommuneDayOff.as_set()),
+                "days_left": feedback.working_days_left(days_off=deadlines.commune_days_off()),
                 "public_status": public_status(feedback),
                 "attachments": list(feedback.attachments.all()),
                 "events": list(feedback.events.select_related("actor", "department")),
@@ -196,7 +196,7 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
                 "can_reveal": permissions.can_view_identity(user) and not feedback.is_anonymous,
                 "reveal_form": RevealForm(),
                 "moves": moves,
-                "forward_due_date": workflow.due_date_for(feedback) if forward_possible else None,
+                "forward_due_date": deadlines.due_date_for(feedback) if forward_possible else None,
                 "note_form": NoteForm(),
                 "index_url": self.index_url,
                 **answer_page_context(feedback, user),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback import deadlines
 from feedback.crypto import EncryptedTextField
 from feedback.tracking import new_tracking_code
 from home.storage import PrivateStorage
@@ -24,10 +25,10 @@ class FeedbackQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Feedback.OPEN_STATUSES)
 
-    def overdue(self, today=None):
-        """Items still waiting for their department's answer after the due date."""
-        today = today or timezone.localdate()
-        return self.filter(status__in=Feedback.AWAITING_ANSWER, due_date__lt=today)
+    def overdue(self, today=None, days_off=None):
+        """Items still waiting for their department's answer a working day or more after the due date
+        (``feedback/deadlines.py``)."""
+        return self.filter(deadlines.overdue_q(today, days_off), status__in=Feedback.AWAITING_ANSWER)
 
     def visible_to(self, user):
         """The office and leaders see everything; a department member only what was forwarded to them."""
@@ -182,22 +183,9 @@ class Feedback(models.Model):
 
     # --- Derived values ---
 
-    @property
-    def is_overdue(self):
-        return (
-            self.status in self.AWAITING_ANSWER and self.due_date is not None and self.due_date < timezone.localdate()
-        )
-
     def working_days_left(self, today=None, days_off=None):
         """Working days until the due date: negative when late, None without a due date or once answered."""
-        from feedback.calendar import working_days_between
-        from feedback.models.organisation import CommuneDayOff
-
-        if self.due_date is None or self.status not in self.AWAITING_ANSWER:
-            return None
-        today = today or timezone.localdate()
-        days_off = CommuneDayOff.as_set() if days_off is None else days_off
-        return working_days_between(today, self.due_date, days_off)
+        return deadlines.working_days_left(self, today, days_off)
 
     @property
     def can_be_rated(self):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 import pytest
 from bs4 import BeautifulSoup
 
-from feedback import workflow
+from feedback import deadlines, workflow
 from feedback.admin.forms import MOVE_FORMS
 from feedback.models import AnswerPage, Feedback, FeedbackEvent
 from tests.factories import make_feedback, make_field, prefer_english
@@ -71,7 +71,7 @@ def test_standard_process_through_the_admin(client, office, member, chairman, de
     page = BeautifulSoup(client.get(inspect_url(item)).content, "html.parser")
     forward_form = page.select_one('form[data-move="forward"]')
     assert forward_form.select_one("option[selected]")["value"] == str(department.pk)
-    expected_due = workflow.due_date_for(item)
+    expected_due = deadlines.due_date_for(item)
     assert f"{expected_due:%d/%m/%Y}" in page.select_one("#feedback-forward-due").get_text()
     post_move(client, item, "forward", department=department.pk)
     item.refresh_from_db()
@@ -301,7 +301,7 @@ def test_bulk_forward_and_reject_as_spam(client, office, department):
     )
     classified.refresh_from_db()
     assert (classified.status, classified.department) == ("forwarded", department)
-    assert classified.due_date == workflow.due_date_for(classified, timezone.localdate(classified.forwarded_at))
+    assert classified.due_date == deadlines.due_date_for(classified, timezone.localdate(classified.forwarded_at))
     assert Feedback.objects.get(pk=received.pk).status == "received"
     assert messages_of(response) == [
         "“Forward (to the department already chosen)”: done for 1 item.",
