@@ -6,7 +6,6 @@ query string (``ky`` = a preset, or ``tu``/``den`` = dates), and
 are shown: no title, text, name or tracking code ever reaches these views.
 """
 
-import csv
 import datetime
 import io
 import json
@@ -22,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from feedback import statistics
-from feedback.export import BOM, FORMULA_STARTS
 from feedback.forms import error_summary
 from feedback.models import Feedback
 from feedback.statistics import DEFAULT_PRESET, MAX_MONTHS, Period, preset_period
+from home.spreadsheets import BOM, SafeWriter
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 PRESET_LABELS = {
@@ -236,12 +235,6 @@ def _open_rows(figures):
             yield name, "" if key is None else key, label_for(name, row, labels), row
 
 
-def _safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _filename(period, extension):
     return f"thong-ke-gop-y_{period.start.isoformat()}_{period.end.isoformat()}.{extension}"
 
@@ -301,13 +294,11 @@ def statistics_csv(request):
     headings = _headings()
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer)
+    writer = SafeWriter(buffer)
     writer.writerow([headings[name] for name in ("section", "key", "label", *COLUMNS)])
     for section, key, label, row in _open_rows(figures):
         data = row.as_dict()
-        writer.writerow(
-            [section, _safe_cell(str(key)), _safe_cell(label), *("" if data[c] is None else data[c] for c in COLUMNS)]
-        )
+        writer.writerow([section, str(key), label, *("" if data[c] is None else data[c] for c in COLUMNS)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     return _open_data_headers(response, period, "csv")
 

@@ -98,7 +98,9 @@ class _Progress:
     def __init__(self, job_id):
         self.job_id = job_id
         self.written_done = -1
-        self.written_at = 0.0
+        # The first row is always written: monotonic() counts from an unspecified point (the machine's
+        # uptime on Linux), so 0.0 would hold the first write back on a server booted under an hour ago.
+        self.written_at = float("-inf")
 
     def __call__(self, done, total):
         now = time.monotonic()

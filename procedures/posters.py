@@ -17,7 +17,6 @@ print); :mod:`procedures.signals` keeps that date. A poster shows:
 Nothing else: a new fee, new documents or new steps leave printed posters valid.
 """
 
-import csv
 import io
 import logging
 import zipfile
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from anyascii import anyascii
 
+from home.spreadsheets import BOM, SafeWriter
 from procedures.models import PosterBatch, PosterPrint, ProcedurePage
 from procedures.qr import feedback_qr_url, procedure_qr_url, qr_svg
 
@@ -171,7 +171,7 @@ def write_zip(pages, fileobj, *, progress=None):
     the Vietnamese names correctly.
     """
     index = io.StringIO()
-    writer = csv.writer(index)
+    writer = SafeWriter(index)
     writer.writerow(["code", "name", "url"])
     with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, page in enumerate(pages, start=1):
@@ -180,7 +180,7 @@ def write_zip(pages, fileobj, *, progress=None):
             writer.writerow([page.code, page.title, url])
             if progress is not None:
                 progress(number)
-        archive.writestr("index.csv", "\ufeff" + index.getvalue())
+        archive.writestr("index.csv", BOM + index.getvalue())
 
 
 def build_batch(batch):

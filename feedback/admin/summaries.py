@@ -8,7 +8,6 @@ The figures come from ``feedback/summary.py``; the views only read and show them
 Downloads hold figures, and tracking codes and titles of items, never a sender's identity.
 """
 
-import csv
 import io
 
 from django import forms
@@ -29,6 +28,7 @@ from feedback.admin.views import forbidden
 from feedback.models import WeeklySummary
 from feedback.summary import build_custom_summary, display_data
 from home.dates import DayFirstDateField
+from home.spreadsheets import BOM, SafeWriter
 
 VIEW_PERMISSION = "feedback.view_weeklysummary"
 ADD_PERMISSION = "feedback.add_weeklysummary"
@@ -83,11 +83,8 @@ def csv_rows(summary):
 def summary_csv(summary):
     """CSV text with a byte-order mark, so that Excel reads the Vietnamese correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in csv_rows(summary):
-        # Cells starting with = + - @ would run as formulas in a spreadsheet: titles come from citizens.
-        writer.writerow([f"'{cell}" if isinstance(cell, str) and cell and cell[0] in "=+-@" else cell for cell in row])
-    return "\ufeff" + buffer.getvalue()
+    SafeWriter(buffer).writerows(csv_rows(summary))  # titles come from citizens: no formulas
+    return BOM + buffer.getvalue()
 
 
 def download_name(summary, extension):

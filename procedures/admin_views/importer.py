@@ -7,7 +7,6 @@ small script polls the JSON status) and then the report. Wire
 ``urlpatterns`` into ``register_admin_urls`` and ``menu_item()`` into a menu hook.
 """
 
-import csv
 import io
 
 from django import forms
@@ -24,6 +23,7 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_required
 from wagtail.admin.menu import MenuItem
 
+from home.spreadsheets import BOM, SafeWriter
 from procedures.import_jobs import ImportAlreadyRunning, is_stalled, start_import
 from procedures.importer import MAX_FILE_SIZE, ImportAborted, detect_format, read_rows
 from procedures.models import ProcedureImport, ProcedureIndexPage
@@ -267,11 +267,10 @@ def _template_table():
 def template_csv_view(request):
     header, rows = _template_table()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(header)
     writer.writerows(rows)
-    # The byte order mark makes Excel read the Vietnamese text as UTF-8.
-    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse((BOM + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mau-thu-tuc.csv"'
     return response
 
