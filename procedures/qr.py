@@ -18,14 +18,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 
 import qrcode
 import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
-
-#: Where the feedback form lives; the feedback issue may point this elsewhere
-#: with the ``FEEDBACK_FORM_PATH`` setting.
-FEEDBACK_FORM_PATH = "/gop-y/"
 
 #: Bump when the drawing changes, so cached images and ETags are renewed.
 QR_VERSION = "1"
@@ -47,7 +44,8 @@ def procedure_qr_url(page):
 
 
 def feedback_form_path():
-    return getattr(settings, "FEEDBACK_FORM_PATH", FEEDBACK_FORM_PATH)
+    """The feedback form's address, from the URLconf (``config/urls.py`` mounts it at /gop-y/)."""
+    return reverse("feedback:submit")
 
 
 def feedback_qr_url(page, source="poster"):

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from wagtail.models import Site
 
-from procedures.qr import feedback_form_path
 from search import cache as search_cache
 from search.forms import SearchForm
 from search.query_log import record_query, visitor_key
@@ -42,7 +42,7 @@ def search(request):
             "results_start": (params.page - 1) * PER_PAGE + 1,
             # The page has its own search box: one is enough.
             "hide_header_search": True,
-            "feedback_url": f"{feedback_form_path()}?{urlencode({'q': params.query})}",
+            "feedback_url": f"{reverse('feedback:submit')}?{urlencode({'q': params.query})}",
         },
     )
 

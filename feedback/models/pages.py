@@ -251,10 +251,12 @@ class AnswerPageQuerySet(PageQuerySet):
         )
         return self.live().filter(~Exists(restricted))
 
-    def for_procedure(self, procedure):
+    def listed(self):
+        """Visible answers, newest first, with only what a list of links needs. A procedure page lists its
+        own through the reverse relation (``procedure.answer_pages.listed()``): procedures never import
+        feedback."""
         return (
             self.visible()
-            .filter(related_procedures=procedure)
             .order_by(F("answered_date").desc(nulls_last=True), "-pk")
             .only("id", "title", "slug", "url_path", "path", "depth", "answered_date", "locale_id")
         )

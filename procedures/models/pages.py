@@ -451,10 +451,9 @@ class ProcedurePage(Page):
         return " ".join(self.fee.split()) != self.fee_short
 
     def published_answers(self):
-        """Live, public answer pages about this procedure: one query, however many there are."""
-        from feedback.models import AnswerPage
-
-        return list(AnswerPage.objects.for_procedure(self))
+        """Live, public answer pages about this procedure, newest first: one query, however many there are.
+        ``answer_pages`` is the reverse of ``AnswerPage.related_procedures`` (feedback points at procedures)."""
+        return list(self.answer_pages.listed())
 
     def structured_data(self, request, place=None):
         """schema.org GovernmentService, for search engines and assistants."""
