@@ -8,7 +8,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self):
-        from feedback import checks, statistics  # noqa: F401 - system checks; the statistics cache signal
-        from feedback.signals import connect
+        from feedback import checks, signals  # noqa: F401 - system checks
 
-        connect()  # answer pages and the register follow each other (feedback/signals.py)
+        signals.connect()  # answer pages and the register follow each other; statistics go stale

@@ -16,7 +16,8 @@
   after a Friday deadline) is on time.
 
 The register (its list, filter and page), the dashboard, the reminders, the
-CSV export, the public statistics and the weekly summary all ask here.
+CSV export, the public statistics and the weekly summary all ask here; the
+models do not (this module reads them).
 """
 
 import datetime
@@ -25,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from feedback.calendar import add_working_days, is_working_day, working_days_between
-from feedback.models.organisation import CommuneDayOff, FeedbackSettings, FieldTimeLimit
+from feedback.models import CommuneDayOff, Feedback, FeedbackSettings, FieldTimeLimit
 
 
 def commune_days_off():
@@ -65,11 +66,13 @@ def late_cutoff(today, working_days=1, days_off=()):
     return day
 
 
-def overdue_q(today=None, days_off=None):
-    """The ``due_date`` condition of a late item on ``today`` (the status condition is the caller's)."""
+def overdue(queryset=None, today=None, days_off=None):
+    """The items of ``queryset`` (default: all) late on ``today``: waiting for their department's answer a
+    working day or more after the due date. One cutoff date, so the database filters and counts them."""
+    queryset = Feedback.objects.all() if queryset is None else queryset
     today = today or timezone.localdate()
     days_off = commune_days_off() if days_off is None else days_off
-    return Q(due_date__lte=late_cutoff(today, 1, days_off))
+    return queryset.filter(status__in=Feedback.AWAITING_ANSWER, due_date__lte=late_cutoff(today, 1, days_off))
 
 
 def days_between_due_and(due_date, end, days_off=()):
@@ -84,7 +87,7 @@ def days_late(feedback, today, days_off):
     """
     if feedback.due_date is None:
         return None
-    if feedback.status in feedback.AWAITING_ANSWER:
+    if feedback.status in Feedback.AWAITING_ANSWER:
         end = today
     elif feedback.answered_at is not None:
         end = timezone.localdate(feedback.answered_at)
@@ -96,7 +99,7 @@ def days_late(feedback, today, days_off):
 def working_days_left(feedback, today=None, days_off=None):
     """Working days until the due date while the department has not answered: 0 on the due date,
     negative when late (-1 on the first working day after it), None without a due date or once answered."""
-    if feedback.due_date is None or feedback.status not in feedback.AWAITING_ANSWER:
+    if feedback.due_date is None or feedback.status not in Feedback.AWAITING_ANSWER:
         return None
     today = today or timezone.localdate()
     days_off = commune_days_off() if days_off is None else days_off

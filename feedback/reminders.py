@@ -104,7 +104,7 @@ def chairman_addresses(settings_obj=None):
 def late_items(today, days_off):
     """Every item late on ``today`` (``feedback/deadlines.py``), with its working days late."""
     queryset = (
-        Feedback.objects.overdue(today, days_off).select_related("department").order_by("due_date", "tracking_code")
+        deadlines.overdue(None, today, days_off).select_related("department").order_by("due_date", "tracking_code")
     )
     return [LateItem(feedback, deadlines.days_late(feedback, today, days_off)) for feedback in queryset]
 

@@ -3,9 +3,11 @@
 * an answers index is created: it gets the "Answer approval" workflow and the groups' page rights;
 * an answer page goes live (published directly or approved in the workflow): its item becomes "published";
 * it is unpublished or deleted while live: its item goes back to "approved".
+
+It also makes the public statistics stale whenever an item is saved or deleted (``feedback/statistics.py``).
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from wagtail.signals import page_published, page_unpublished
 
@@ -30,7 +32,11 @@ def answer_unpublished(sender, instance, **kwargs):
 
 
 def connect():
-    from feedback.models import AnswerIndexPage, AnswerPage
+    from feedback import statistics
+    from feedback.models import AnswerIndexPage, AnswerPage, Feedback
+
+    post_save.connect(statistics.feedback_changed, sender=Feedback, dispatch_uid="feedback-statistics-save")
+    post_delete.connect(statistics.feedback_changed, sender=Feedback, dispatch_uid="feedback-statistics-delete")
 
     post_save.connect(index_created, sender=AnswerIndexPage, dispatch_uid="feedback-answer-index-created")
     page_published.connect(answer_published, sender=AnswerPage, dispatch_uid="feedback-answer-published")

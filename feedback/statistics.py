@@ -96,8 +96,6 @@ from django.db.models import (
 )
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import RowNumber, TruncDate, TruncMonth
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from anyascii import anyascii
@@ -642,9 +640,8 @@ def figures_for(period):
     return figures
 
 
-@receiver(post_save, sender=Feedback, dispatch_uid="feedback-statistics-save")
-@receiver(post_delete, sender=Feedback, dispatch_uid="feedback-statistics-delete")
-def _feedback_changed(sender, **kwargs):
+def feedback_changed(sender, **kwargs):
+    """Connected in ``feedback/signals.py``: any saved or deleted item makes the figures stale."""
     # Not in transaction.on_commit: with the database cache the bump commits (or rolls back) with the item.
     bump_version()
 

@@ -13,7 +13,7 @@ listed, by tracking code and title (never the sender's identity):
   commune stands behind the answer; ``answered_at`` is only the department's
   draft, which may still be sent back;
 * **overdue**: items waiting for their department's answer after the due date
-  (``Feedback.objects.overdue``, the register's "Late" filter) on the day the
+  (``feedback/deadlines.py``, the register's "Late" filter) on the day the
   summary is built, by department, with the oldest few and their working days
   late (``feedback/deadlines.py``);
 * **satisfaction**: the ratings citizens gave in the period, read from the
@@ -113,7 +113,7 @@ def period_counts(start, end):
 def overdue_by_department(today, days_off=None):
     """Late items on ``today`` per department (one query), busiest first: [{id, name, count}]."""
     rows = (
-        Feedback.objects.overdue(today, days_off)
+        deadlines.overdue(None, today, days_off)
         .order_by()
         .values("department_id", "department__name")
         .annotate(count=Count("id"))
@@ -126,7 +126,7 @@ def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT):
     """The oldest late items of each department (one query, a window function): {department_id: [item]}."""
     rank = Window(RowNumber(), partition_by=[F("department_id")], order_by=[F("due_date").asc(), F("pk").asc()])
     rows = (
-        Feedback.objects.overdue(today, days_off)
+        deadlines.overdue(None, today, days_off)
         .annotate(rank=rank)
         .filter(rank__lte=per_department)
         .values("department_id", "tracking_code", "title", "due_date")
@@ -161,7 +161,7 @@ def notable(start, end, today, days_off, escalate_after_days):
     )
     cutoff = deadlines.late_cutoff(today, escalate_after_days, days_off)
     escalated = (
-        Feedback.objects.overdue(today, days_off)
+        deadlines.overdue(None, today, days_off)
         .filter(due_date__lte=cutoff)
         .order_by("due_date", "pk")
         .values("tracking_code", "title", "due_date", "department__name")

@@ -1,9 +1,8 @@
 """Per-client rate limit for public submissions, without a captcha.
 
-The client is a keyed hash of its address (never the address itself).
-Behind a reverse proxy listed in ``FEEDBACK_TRUSTED_PROXIES`` the address is
-the last untrusted hop of ``X-Forwarded-For``. Two kinds of attempt count,
-in the database, so every web process sees the same numbers: *accepted*
+The client is a keyed hash of its address (never the address itself), the
+address behind the commune's proxies (``home/clients.py``). Two kinds of
+attempt count, in the database, so every web process sees the same numbers: *accepted*
 submissions, and submissions whose files were refused (a flood of bad or
 oversized files is cut off after a few tries). Other refused posts (an empty
 text, a wrong e-mail) do not count, and a rejected burst never touches what
@@ -27,20 +26,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.models import SubmissionAttempt
+from home.clients import client_ip
 
 #: First half of the PostgreSQL advisory lock key ("FB" in ASCII), so the lock names this use only.
 ADVISORY_LOCK_CLASS = 0x4642
-
-
-def client_ip(request):
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = set(settings.FEEDBACK_TRUSTED_PROXIES)
-    if remote in trusted:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        for hop in reversed(hops):
-            if hop not in trusted:
-                return hop
-    return remote
 
 
 def client_key(request):

@@ -33,7 +33,7 @@ from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from feedback import answers, permissions
+from feedback import answers, deadlines, permissions
 from feedback.admin import views
 from feedback.admin.answer_pages import AnswerAwarePagePolicy
 from feedback.admin.filters import OverdueFilter
@@ -108,7 +108,7 @@ class FeedbackAdmin(ModelAdmin):
     @display(description=_("deadline"))
     def deadline(self, obj):
         # The list view sets days_left on its rows, reading the commune's days off once per request.
-        days_left = obj.days_left if hasattr(obj, "days_left") else obj.working_days_left()
+        days_left = obj.days_left if hasattr(obj, "days_left") else deadlines.working_days_left(obj)
         return views.deadline_html(days_left) if days_left is not None else ""
 
     def get_extra_attrs_for_row(self, obj, context):

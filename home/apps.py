@@ -8,7 +8,8 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home and commune settings")
 
     def ready(self):
-        from home import checks, navigation  # noqa: F401 - system checks; menu cache invalidation signals
+        from home import checks, signals  # noqa: F401 - system checks
         from home.dates import register_admin_date_fields
 
+        signals.connect()  # the menu and commune settings caches (home/signals.py)
         register_admin_date_fields()

@@ -6,8 +6,6 @@ Redis as the default cache every process sees the drop immediately.
 """
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
@@ -37,11 +35,9 @@ def invalidate_menu(**kwargs):
         cache.set(VERSION_KEY, 1, None)
 
 
-for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
-    signal.connect(invalidate_menu, dispatch_uid=f"navigation-{signal!r}")
+MENU_SIGNALS = (page_published, page_unpublished, post_page_move, page_slug_changed)
 
 
-@receiver(post_delete, dispatch_uid="navigation-page-deleted")
-def _page_deleted(sender, instance, **kwargs):
+def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         invalidate_menu()

@@ -15,8 +15,6 @@ from urllib.parse import quote_plus
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -234,7 +232,6 @@ class CommuneOpeningHours(OpeningHours):
     settings = ParentalKey("home.CommuneSettings", on_delete=models.CASCADE, related_name="opening_hours")
 
 
-@receiver([post_save, post_delete], sender=CommuneOpeningHours)
 def forget_cached_commune_settings(sender, instance, raw=False, **kwargs):
     """The cached commune settings carry their opening hours: drop them when a row changes."""
     from django.core.cache import cache

@@ -21,7 +21,7 @@ from axes.backends import AxesStandaloneBackend
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 
-from feedback import throttle
+from home import clients
 
 #: ``auth.User.username`` holds 150 characters; a longer one cannot exist and is cut.
 USERNAME_MAX_LENGTH = 150
@@ -84,7 +84,7 @@ class LockoutBackend(AxesStandaloneBackend):
 
 def client_ip(request):
     """The client address django-axes counts failures for: the feedback form's rule."""
-    return throttle.client_ip(request) or None
+    return clients.client_ip(request) or None
 
 
 def username_for_lockout(request, credentials=None):

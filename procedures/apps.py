@@ -11,4 +11,3 @@ class ProceduresConfig(AppConfig):
         from procedures import signals
 
         signals.connect()  # poster_changed_at: what a printed poster shows changed
-        from procedures import life_events  # noqa: F401  (clears the life-event cache)

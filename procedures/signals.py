@@ -11,7 +11,6 @@ A fee, a document or a step changes nothing on the poster, so it never asks for 
 """
 
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from wagtail.models import Revision, Site
@@ -29,7 +28,6 @@ def _previously_live_content(old):
     return poster_content(old)
 
 
-@receiver(pre_save, sender=ProcedurePage)
 def note_poster_change_on_publish(sender, instance, update_fields=None, raw=False, **kwargs):
     """On publication (Wagtail sets a new ``last_published_at``), compare with the previous live version."""
     if raw or instance.pk is None or not instance.live or instance.last_published_at is None:
@@ -53,7 +51,6 @@ def _mark_site_posters_changed(site):
     ProcedurePage.objects.in_site(site).filter(last_published_at__isnull=False).update(poster_changed_at=timezone.now())
 
 
-@receiver(pre_save, sender=Site)
 def note_poster_change_on_new_address(sender, instance, raw=False, **kwargs):
     """A new host name or port changes every QR code of the site."""
     if raw or instance.pk is None:
@@ -74,7 +71,9 @@ def _note_commune_change(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    """Connect the commune-settings receiver (home's model, imported lazily)."""
+    """What a printed poster shows changed: a procedure published, the site's address, the commune's details."""
     from home.models import CommuneSettings
 
+    pre_save.connect(note_poster_change_on_publish, sender=ProcedurePage, dispatch_uid="procedures.poster_publish")
+    pre_save.connect(note_poster_change_on_new_address, sender=Site, dispatch_uid="procedures.poster_site_address")
     pre_save.connect(_note_commune_change, sender=CommuneSettings, dispatch_uid="procedures.poster_commune_change")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: install the test dependencies and run the whole suite.
 #
-#   1. ruff (lint + format check), Django checks, makemigrations --check,
+#   1. ruff (lint + format check), import-linter (layers, cycles), Django checks, makemigrations --check,
 #      translation catalogue check
 #   2. the suite on the embedded default: SQLite + Wagtail database search
 #   3. the suite on PostgreSQL + OpenSearch, both started here and stopped after
@@ -31,6 +31,8 @@ compile_messages
 log "Lint and format (ruff)"
 "$PY" -m ruff check .
 "$PY" -m ruff format --check .
+log "Import layers and cycles (import-linter)"
+"$VENV/bin/lint-imports"
 
 log "Django checks and migrations"
 "$PY" manage.py check --fail-level WARNING

@@ -34,6 +34,7 @@ from django.utils.crypto import salted_hmac
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
+from home.clients import client_ip
 from search.models import QueryVisitor, ZeroResultHit
 from search.text import words
 
@@ -50,8 +51,6 @@ def looks_personal(query):
 
 def visitor_key(request, day=None):
     """A keyed hash of the client's address and the day; never the address itself."""
-    from feedback.throttle import client_ip
-
     day = day or timezone.localdate()
     return salted_hmac("search.query_log.visitor", f"{client_ip(request)}|{day.isoformat()}").hexdigest()[:32]
 

@@ -1057,7 +1057,7 @@ def run_search(params, request=None, site=None):
     if not params.query:
         return outcome
     backend = get_search_backend()
-    from procedures.life_events import life_event_matches
+    from search.life_events import life_event_matches
 
     events = life_event_matches(words(params.query))
     if not params.autocomplete:

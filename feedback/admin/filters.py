@@ -3,11 +3,11 @@
 from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy as _
 
-from feedback.models import Feedback
+from feedback import deadlines
 
 
 class OverdueFilter(SimpleListFilter):
-    """Items whose department has not answered by the due date (``Feedback.objects.overdue()``)."""
+    """Items whose department has not answered by the due date (``feedback/deadlines.py``)."""
 
     title = _("deadline")
     parameter_name = "overdue"
@@ -17,7 +17,7 @@ class OverdueFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.overdue()
+            return deadlines.overdue(queryset)
         if self.value() == "no":
-            return queryset.exclude(pk__in=Feedback.objects.overdue().values("pk"))
+            return queryset.exclude(pk__in=deadlines.overdue().values("pk"))
         return queryset

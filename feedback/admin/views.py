@@ -111,7 +111,7 @@ class FeedbackIndexView(ForbiddenResponseMixin, IndexView):
         today, days_off = timezone.localdate(), deadlines.commune_days_off()
         rows = list(context["object_list"])
         for row in rows:
-            row.days_left = row.working_days_left(today=today, days_off=days_off)
+            row.days_left = deadlines.working_days_left(row, today, days_off)
         context["object_list"] = rows
         can_bulk = permissions.can_process(user)
         context.update(
@@ -188,7 +188,7 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
         context.update(
             {
                 "feedback": feedback,
-                "days_left": feedback.working_days_left(days_off=deadlines.commune_days_off()),
+                "days_left": deadlines.working_days_left(feedback),
                 "public_status": public_status(feedback),
                 "attachments": list(feedback.attachments.all()),
                 "events": list(feedback.events.select_related("actor", "department")),

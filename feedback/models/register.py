@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from feedback import deadlines
 from feedback.crypto import EncryptedTextField
 from feedback.tracking import new_tracking_code
 from home.storage import PrivateStorage
@@ -24,11 +23,6 @@ from home.storage import PrivateStorage
 class FeedbackQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Feedback.OPEN_STATUSES)
-
-    def overdue(self, today=None, days_off=None):
-        """Items still waiting for their department's answer a working day or more after the due date
-        (``feedback/deadlines.py``)."""
-        return self.filter(deadlines.overdue_q(today, days_off), status__in=Feedback.AWAITING_ANSWER)
 
     def visible_to(self, user):
         """The office and leaders see everything; a department member only what was forwarded to them."""
@@ -182,10 +176,6 @@ class Feedback(models.Model):
         super().save(*args, **kwargs)
 
     # --- Derived values ---
-
-    def working_days_left(self, today=None, days_off=None):
-        """Working days until the due date: negative when late, None without a due date or once answered."""
-        return deadlines.working_days_left(self, today, days_off)
 
     @property
     def can_be_rated(self):

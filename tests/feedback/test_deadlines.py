@@ -89,7 +89,7 @@ def test_not_late_anywhere_over_the_weekend_tet_and_the_day_off(client, office, 
         assert not listed_late
         assert "feedback-row-late" not in row["class"]
         assert "trễ" not in row.select_one("td.field-deadline").get_text()
-        assert list(Feedback.objects.overdue()) == []
+        assert list(deadlines.overdue()) == []
         assert FeedbackSummaryPanel(chairman).get_context_data()["overdue"] == 0
         assert late_items(today, deadlines.commune_days_off()) == []
         assert build_summary(date(2026, 2, 9), today, today)["overdue"]["total"] == 0
@@ -105,7 +105,7 @@ def test_late_by_one_working_day_everywhere_on_the_first_working_day_after(clien
         assert listed_late
         assert "feedback-row-late" in row["class"]
         assert row.select_one("td.field-deadline").get_text(strip=True) == "⚠ trễ 1 ngày"
-        assert list(Feedback.objects.overdue()) == [waiting]
+        assert list(deadlines.overdue()) == [waiting]
         assert FeedbackSummaryPanel(chairman).get_context_data()["overdue"] == 1
         assert [item.days_late for item in late_items(FIRST_LATE, deadlines.commune_days_off())] == [1]
         summary = build_summary(date(2026, 2, 23), FIRST_LATE, FIRST_LATE)

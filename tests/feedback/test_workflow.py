@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 import pytest
 import time_machine
 
-from feedback import workflow
+from feedback import deadlines, workflow
 from feedback.calendar import public_holidays
 from feedback.models import CommuneDayOff, Feedback, FeedbackEvent, FeedbackSettings, FieldTimeLimit
 from feedback.workflow import MOVES, TransitionError
@@ -298,7 +298,9 @@ def test_due_date_counts_working_days(office, department, source, day_off, expec
 
     feedback.refresh_from_db()
     assert feedback.due_date == expected
-    assert feedback.working_days_left(today=date(2027, 2, 3)) == {"field": 2, "department": 5, "default": 7}[source]
+    assert (
+        deadlines.working_days_left(feedback, date(2027, 2, 3)) == {"field": 2, "department": 5, "default": 7}[source]
+    )
 
 
 def test_deadline_uses_the_local_date(office, department):

@@ -75,8 +75,8 @@ def test_ensure_respects_editor_changes(catalogue):
 
 
 def test_matcher_finds_event_with_idsphrase_in(catalogue, django_assert_max_num_queries):
-    from procedures.life_events import clear_cache, life_event_matches
     from procedures.models import ProcedurePage
+    from search.life_events import clear_cache, life_event_matches
 
     clear_cache()
     life_event_matches(words("x"))

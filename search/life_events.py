@@ -7,6 +7,7 @@ kept until something search shows changes (search/cache.py: a page published,
 unpublished, moved or deleted).
 """
 
+from procedures.models import LifeEventPage, LifeEventProcedure, ProcedurePage
 from search import cache as search_cache
 from search.text import phrase_in, words
 
@@ -17,8 +18,6 @@ def _table():
 
 
 def _build_table():
-    from procedures.models import LifeEventPage, LifeEventProcedure, ProcedurePage
-
     events = list(LifeEventPage.objects.live().public().order_by("path"))
     rows = LifeEventProcedure.objects.filter(page__in=events).order_by("page_id", "sort_order", "id")
     live = set(ProcedurePage.objects.live().public().values_list("id", flat=True))
