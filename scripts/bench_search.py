@@ -38,7 +38,6 @@ import cProfile
 import io
 import json
 import logging
-import math
 import os
 import pstats
 import random
@@ -53,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchlib import add_database_arguments, positive_int, use_bench_database  # noqa: E402 - scripts/ is on the path when run
+from benchlib import add_database_arguments, percentile, positive_int, use_bench_database  # noqa: E402 - scripts/ is on the path when run
 
 DEMO_PROCEDURES = ROOT / "procedures" / "demo" / "procedures.json"
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-search.sqlite3"
@@ -545,12 +544,6 @@ def build_probes(rows, count, seed):
 
 
 # --- Measuring ---------------------------------------------------------------
-
-
-def percentile(values, share):
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 class EngineCalls:

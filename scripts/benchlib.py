@@ -2,10 +2,26 @@
 
 import argparse
 import os
+import statistics
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+
+def percentile(values, share):
+    """The ``share`` (0..1) percentile of a non-empty list, interpolated between the closest ranks: the
+    definition of the public statistics (feedback/statistics.py), PostgreSQL's percentile_cont and Excel's
+    PERCENTILE.INC, so every script's p95 means the same."""
+    values = list(values)
+    if len(values) == 1:
+        return values[0]
+    if share <= 0:
+        return min(values)
+    if share >= 1:
+        return max(values)
+    cuts = statistics.quantiles(values, n=1000, method="inclusive")
+    return cuts[round(share * 1000) - 1]
 
 
 def positive_int(text):

@@ -195,12 +195,6 @@ def format_report(figures):
     return lines
 
 
-def percentile(values, share):
-    """Nearest-rank percentile (share in 0..1) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))]
-
-
 def evaluate(cases):
     """Run every query as the site does; return (judged results, seconds per query)."""
     from search.services import SearchParams, run_search
@@ -287,6 +281,8 @@ def run(args, cases):
     print(f"\n{len(cases)} queries from {args.queries} (split {args.split}) on {engine}, {database}:")
     for line in format_report(figures):
         print(line)
+    from benchlib import percentile
+
     p50, p95 = percentile(timings, 0.50) * 1000, percentile(timings, 0.95) * 1000
     print(f"Time per query: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(timings) * 1000:.1f} ms")
 

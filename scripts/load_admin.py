@@ -43,12 +43,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchlib import positive_int, run_in_threads  # noqa: E402
+from benchlib import percentile, positive_int, run_in_threads  # noqa: E402
 from load_feedback import (  # noqa: E402
     add_server_arguments,
     describe_server,
     free_port,
-    percentile,
     server_errors,
     setup_run,
     start_server,

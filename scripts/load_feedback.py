@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchlib import positive_int, run_in_threads  # noqa: E402
+from benchlib import percentile, positive_int, run_in_threads  # noqa: E402
 
 FORM_PATH = "/gop-y/"
 
@@ -281,11 +281,6 @@ def stop(*processes):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else 0.0
 
 
 def run_clients(port, marker, total, clients, photo):

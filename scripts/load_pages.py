@@ -41,11 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchlib import positive_int, run_in_threads  # noqa: E402
+from benchlib import percentile, positive_int, run_in_threads  # noqa: E402
 from load_feedback import (  # noqa: E402
     Client,
     add_server_arguments,
-    percentile,
     prepare,
     server_env,
     server_errors,
