@@ -1,4 +1,4 @@
-"""Security headers and the admin sign-in lockout (issue 12; docs/deployment.md, "Security").
+"""Security headers and the admin sign-in lockout (docs/deployment.md, "Security").
 
 - ``ContentSecurityPolicyMiddleware``: django-csp's middleware with two
   policies. Public pages get ``CONTENT_SECURITY_POLICY`` (no inline script or

@@ -1,4 +1,4 @@
-"""Search throughput beside wagtail/bakerydemo on the same machine (issue 14, "Speed").
+"""Search throughput beside wagtail/bakerydemo on the same machine (docs/search.md, "Speed").
 
 Prints figures; not a test. Sets up once, cached under ``.cache/peer/``:
 

@@ -28,7 +28,7 @@ Exits with status 1 if a request fails or the hit rate is below
 
     .venv/bin/python scripts/bench_search.py
     .venv/bin/python scripts/bench_search.py --procedures 2000 --profile
-    source /tmp/tools/services.env
+    source scripts/lib.sh && source scripts/services.sh && start_services  # PostgreSQL + OpenSearch
     DATABASE_URL=postgres://portal@127.0.0.1:54329/bench_search \\
         .venv/bin/python scripts/bench_search.py --database env
 """

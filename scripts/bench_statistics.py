@@ -22,7 +22,7 @@ this script:
 
     .venv/bin/python scripts/bench_statistics.py
     .venv/bin/python scripts/bench_statistics.py --items 20000 --repeat 3
-    source /tmp/tools/services.env
+    source scripts/lib.sh && source scripts/services.sh && start_services  # PostgreSQL + OpenSearch
     psql "postgres://portal@127.0.0.1:54329/postgres" -c "CREATE DATABASE bench_statistics"
     DATABASE_URL=postgres://portal@127.0.0.1:54329/bench_statistics \\
         .venv/bin/python scripts/bench_statistics.py --database env

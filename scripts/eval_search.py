@@ -25,7 +25,7 @@ are never printed (the test split is held out: tune on dev only).
     .venv/bin/python scripts/eval_search.py
     .venv/bin/python scripts/eval_search.py --split dev --show-misses
     .venv/bin/python scripts/eval_search.py --json .cache/eval-search.json
-    source /tmp/tools/services.env   # PostgreSQL + OpenSearch, see scripts/services.sh
+    source scripts/lib.sh && source scripts/services.sh && start_services  # PostgreSQL + OpenSearch
     .venv/bin/python scripts/eval_search.py --database env
 """
 

@@ -92,7 +92,7 @@ def test_chairman_approves_in_the_workflow_and_a_citizen_finds_the_answer(live_s
 
 
 def test_chairman_previews_the_answer_in_review_before_approving(live_server, browser, home_page):
-    # Issue 12, item 5: the preview of a draft answer page was a 500 (related procedures of a revision).
+    # The preview of a draft answer page was once a 500 (related procedures of a revision).
     office = make_user("vanphong", groups=[GROUP_OFFICE])
     chairman = make_user("chutich", groups=[GROUP_CHAIRMAN])
     member = make_user("diachinh", groups=[GROUP_DEPARTMENT_STAFF])

@@ -176,7 +176,7 @@ def test_tls_and_ssl_together_are_refused():
     assert "Set only one of EMAIL_USE_TLS" in result.stderr
 
 
-# --- Security headers (issue 12) ---
+# --- Security headers (docs/deployment.md, "Security") ---
 
 
 def _directives(header):

@@ -126,7 +126,7 @@ def _permission_id(codename):
     return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename).pk
 
 
-# --- Only the office and the chairman create or move an answers index (issue 12, item 7) ---
+# --- Only the office and the chairman create or move an answers index ---
 
 #: Who may create an answers index, move one, or move an answer page (given the page rights to do so).
 MANAGERS = {"superuser", "chairman", "office"}
@@ -209,7 +209,7 @@ def test_an_editor_cannot_move_the_page_holding_the_answers_index(people, client
     assert AnswerIndexPage.objects.count() == 1
 
 
-# --- Draft answer pages are invisible without rights in their answers section (issue 12, item 7) ---
+# --- Draft answer pages are invisible without rights in their answers section ---
 
 DRAFT_TITLE = "Bản nháp hỏi về ngõ 12 thôn Năm"
 PENDING_TITLE = "Sửa đổi chưa duyệt về lịch tiếp dân"

@@ -526,7 +526,7 @@ def test_the_demo_publishes_its_answer_through_a_live_answer_page(client):
     assert (AnswerIndexPage.objects.count(), AnswerPage.objects.count()) == (1, 1)
 
 
-# --- Addresses: no tracking code, no words of the citizen (issue 12, item 2) ---
+# --- Addresses: no tracking code, no words of the citizen ---
 
 
 def test_answer_addresses_are_numbers_and_the_editor_cannot_change_them(client, draft, chairman, item):
@@ -572,7 +572,7 @@ def test_an_old_address_is_not_redirected_when_an_answer_page_is_renamed(client,
     assert client.get("/hoi-dap/pa-7k3q-9mx2/").status_code == 404
 
 
-# --- Preview of a draft (issue 12, item 5) ---
+# --- Preview of a draft ---
 
 
 def submitted(draft, office):
@@ -611,7 +611,7 @@ def test_the_submitted_draft_previews_in_the_approval_task(client, roles, draft,
         assert private not in content
 
 
-# --- The answers index from settings (issue 12, item 7) ---
+# --- The answers index from settings ---
 
 
 def test_answers_go_to_the_index_chosen_in_settings(item, office, home_page, commune_settings, index):

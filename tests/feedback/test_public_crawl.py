@@ -1,4 +1,4 @@
-"""No tracking code in a public address or page (issue 12, item 2).
+"""No tracking code in a public address or page.
 
 A visitor's crawler starts at the home page of a site with published answers,
 follows every same-site link (pages, filters, pagination, feeds) and fetches

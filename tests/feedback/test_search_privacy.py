@@ -75,7 +75,7 @@ def test_feedback_is_not_indexed():
 
     indexed = index.get_indexed_models()
     assert Feedback not in indexed
-    # Only the public answer pages (issue 6), whose question staff rewrite without personal data.
+    # Only the public answer pages, whose question staff rewrite without personal data.
     register = [model for model in indexed if model._meta.app_label == "feedback" and not issubclass(model, Page)]
     assert register == []
 

@@ -1,4 +1,4 @@
-"""Issue 14: the PostgreSQL database backend folds Vietnamese diacritics.
+"""The PostgreSQL database backend folds Vietnamese diacritics.
 
 Migration search/0004 creates the ``portal_vietnamese`` text search
 configuration (``unaccent`` then ``simple``); the database backend indexes and
