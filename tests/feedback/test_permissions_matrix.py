@@ -13,7 +13,10 @@ Outcomes:
 
 import io
 
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 
 import pytest
@@ -21,9 +24,11 @@ from PIL import Image
 
 from feedback import workflow
 from feedback.models import AnswerPage, Feedback, FeedbackEvent
+from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_LEADERS, GROUP_OFFICE
 from feedback.services import submit_feedback
 from feedback.uploads import process_upload
-from tests.factories import make_feedback
+from home.setup import ensure_home_page
+from tests.factories import make_department, make_feedback, make_user
 from tests.feedback.test_answers import make_answers_index
 
 LOGIN, DONE = "login", "done"
@@ -85,8 +90,45 @@ def png_upload():
     return process_upload(SimpleUploadedFile("anh-hien-truong.png", buffer.getvalue(), content_type="image/png"))
 
 
-@pytest.fixture
-def items(office, leader, department, other_department, home_page):
+@pytest.fixture(scope="module")
+def files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("permissions-matrix")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, files_root):
+    """The module's items share one set of files: they are built once (``world``)."""
+    settings.MEDIA_ROOT = files_root / "media"
+    settings.FEEDBACK_PRIVATE_ROOT = files_root / "private"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, files_root):
+    """(roles, items): the staff of every role and one item in each state a row of the table needs, built
+    once for the module's requests. Each test runs in its own transaction, rolled back after it; this one is
+    rolled back when the module ends."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=files_root / "media", FEEDBACK_PRIVATE_ROOT=files_root / "private"),
+        transaction.atomic(),
+    ):
+        roles = {
+            "chairman": make_user("chutich", groups=[GROUP_CHAIRMAN]),
+            "office": make_user("vanphong", groups=[GROUP_OFFICE]),
+            "leader": make_user("phochutich", groups=[GROUP_LEADERS]),
+            "member": make_user("diachinh", groups=[GROUP_DEPARTMENT_STAFF]),
+            "other_member": make_user("vanhoa", groups=[GROUP_DEPARTMENT_STAFF]),
+            "outsider": make_user("bientap", groups=["Editors"]),
+        }
+        department = make_department("Địa chính – Xây dựng", members=[roles["member"]])
+        make_department("Văn hóa – Xã hội", members=[roles["other_member"]])
+        items = _items(roles["office"], roles["leader"], department, ensure_home_page())
+        yield roles, items
+        transaction.set_rollback(True)
+    caches["default"].clear()  # nothing cached about the rolled-back pages and users outlives them
+
+
+def _items(office, leader, department, home_page):
     """One item in each state a row of the table needs; all in ``department`` once classified."""
     make_answers_index(home_page)  # where "prepare answer page" puts the draft
     forwarded = submit_feedback(
@@ -222,7 +264,8 @@ def test_the_table_covers_every_action():
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", list(EXPECTED))
 @pytest.mark.parametrize("role", ROLES)
-def test_who_may_do_what(client, roles, items, role, action):
+def test_who_may_do_what(client, db, world, role, action):
+    roles, items = world
     if role != "anonymous":
         client.force_login(roles[role])
     perform, check = ACTIONS[action]
@@ -232,7 +275,8 @@ def test_who_may_do_what(client, roles, items, role, action):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(EXPECTED_MENU))
-def test_menu_shows_each_role_only_its_entries(client, roles, role):
+def test_menu_shows_each_role_only_its_entries(client, db, world, role):
+    roles, _items = world
     client.force_login(roles[role])
     html = client.get("/admin/").content.decode()
     shown = {entry for entry, url in MENU_URLS.items() if f'"{url}"' in html}
