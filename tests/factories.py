@@ -120,3 +120,89 @@ def make_feedback(**kwargs):
     data = {"kind": "question", "title": "Đường thôn 7 bị ngập", "text": "Đoạn đường gần nhà văn hóa ngập sau mưa."}
     data.update(kwargs)
     return submit_feedback(data)
+
+
+# --- Answer pages (feedback/models/pages.py) ---
+
+ORIGINAL_TEXT = "Tôi là Nguyễn Văn Bình ở thôn 7, đường trước nhà tôi ngập sâu mỗi khi mưa, xã có sửa không?"
+APPROVED_ANSWER = "Ngày 15/11, UBND xã đã nạo vét 120 m cống dọc đường liên thôn 7; đường đã hết ngập."
+REWRITTEN = "Đường liên thôn 7 bị ngập sau mưa lớn: xã có kế hoạch khơi thông cống thoát nước không?"
+
+
+def make_answers_index(parent, title="Hỏi đáp", **kwargs):
+    """A published answers section ("Hỏi đáp") under ``parent``."""
+    from feedback.models import AnswerIndexPage
+
+    kwargs.setdefault("slug", "hoi-dap")
+    index = AnswerIndexPage(title=title, **kwargs)
+    parent.add_child(instance=index)
+    index.save_revision().publish()
+    index.refresh_from_db()
+    return index
+
+
+def make_answer(index, title, question="Câu hỏi đã biên tập?", answer="<p>Câu trả lời.</p>", **kwargs):
+    """A published answer page without a feedback item (as for FAQs)."""
+    from feedback.models import AnswerPage
+
+    procedures = kwargs.pop("procedures", ())
+    kwargs.setdefault("slug", f"tra-loi-{AnswerPage.objects.count() + 1}")
+    page = AnswerPage(title=title, question=question, answer=answer, wording_confirmed=True, **kwargs)
+    page.related_procedures = list(procedures)
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def approved_item(office, chairman, member, department, field=None, procedure=None):
+    """A citizen's item taken through the register up to an approved answer (``APPROVED_ANSWER``)."""
+    from feedback import workflow
+    from feedback.models import Feedback
+
+    item = make_feedback(
+        title="Đường thôn 7 bị ngập", text=ORIGINAL_TEXT, submitter_name="Nguyễn Văn Bình", submitter_phone="0912345678"
+    )
+    workflow.check(item, office)
+    workflow.classify(item, office, kind="complaint", field=field, department=department)
+    if procedure is not None:
+        Feedback.objects.filter(pk=item.pk).update(procedure=procedure)
+    workflow.forward(item, office)
+    workflow.answer(item, member, APPROVED_ANSWER)
+    workflow.approve(item, chairman)
+    item.refresh_from_db()
+    return item
+
+
+def edit_url(page):
+    from django.urls import reverse
+
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def editor_data(page, action=None, **overrides):
+    """What Wagtail's page editor posts for an answer page (``action``: publish, submit or None = save)."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    values = {
+        "title": page.title,
+        "slug": page.slug,
+        "question": page.question,
+        "answer": rich_text(page.answer or "<p></p>"),
+        "department": page.department_id or "",
+        "received_date": page.received_date.isoformat() if page.received_date else "",
+        "answered_date": page.answered_date.isoformat() if page.answered_date else "",
+        "field": page.field_id or "",
+        "documents": inline_formset([]),
+        "comments": inline_formset([]),
+    }
+    if page.wording_confirmed:
+        values["wording_confirmed"] = "on"
+    values.update(overrides)
+    if values.get("wording_confirmed") is False:
+        del values["wording_confirmed"]
+    data = nested_form_data(values)
+    data["related_procedures"] = [procedure.pk for procedure in page.related_procedures.all()]
+    if action:
+        data[f"action-{action}"] = action
+    return data

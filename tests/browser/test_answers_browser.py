@@ -10,8 +10,15 @@ from feedback import answers
 from feedback.models import AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
-from tests.factories import make_department, make_field, make_procedure, make_procedure_index, make_user
-from tests.feedback.test_answers import approved_item, make_answers_index
+from tests.factories import (
+    approved_item,
+    make_answers_index,
+    make_department,
+    make_field,
+    make_procedure,
+    make_procedure_index,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

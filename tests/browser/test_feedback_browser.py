@@ -14,8 +14,7 @@ from feedback.models import AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
 from tests.browser.test_answers_browser import ensure_migrated_data
-from tests.factories import make_department, make_user
-from tests.feedback.test_answers import make_answers_index
+from tests.factories import make_answers_index, make_department, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

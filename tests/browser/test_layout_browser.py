@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, staff_page
 from tests.factories import (
+    make_answer,
+    make_answers_index,
     make_feedback,
     make_field,
     make_procedure,
@@ -21,7 +23,6 @@ from tests.factories import (
     make_user,
     refresh_search_index,
 )
-from tests.feedback.test_answers import make_answer, make_answers_index
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,8 +21,15 @@ from feedback.models import Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.browser.conftest import assert_accessible, assert_fits_phone
 from tests.browser.test_answers_browser import ensure_migrated_data
-from tests.factories import make_department, make_feedback, make_field, make_user
-from tests.feedback.test_answers import approved_item, make_answer, make_answers_index
+from tests.factories import (
+    approved_item,
+    make_answer,
+    make_answers_index,
+    make_department,
+    make_feedback,
+    make_field,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,8 +12,7 @@ from bs4 import BeautifulSoup
 from feedback import deadlines, workflow
 from feedback.admin.forms import MOVE_FORMS
 from feedback.models import AnswerPage, Feedback, FeedbackEvent
-from tests.factories import make_feedback, make_field, prefer_english
-from tests.feedback.test_answers import edit_url, editor_data, make_answers_index
+from tests.factories import edit_url, editor_data, make_answers_index, make_feedback, make_field, prefer_english
 
 INDEX = "/admin/feedback/feedback/"
 

@@ -15,8 +15,16 @@ import pytest
 from feedback import answers
 from feedback.models import AnswerIndexPage, AnswerPage
 from home.models import StandardPage
-from tests.factories import make_user, refresh_search_index
-from tests.feedback.test_answers import REWRITTEN, approved_item, edit_url, editor_data, make_answer, make_answers_index
+from tests.factories import (
+    REWRITTEN,
+    approved_item,
+    edit_url,
+    editor_data,
+    make_answer,
+    make_answers_index,
+    make_user,
+    refresh_search_index,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -14,91 +14,30 @@ from django.utils import timezone
 
 from wagtail.log_actions import LogContext
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Revision, WorkflowPage, WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 import pytest
 from bs4 import BeautifulSoup
 
-from feedback import answers, workflow
+from feedback import answers
 from feedback.models import AnswerIndexPage, AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS, GROUP_OFFICE
-from tests.factories import make_feedback, make_field, make_procedure, refresh_search_index
+from tests.factories import (
+    APPROVED_ANSWER,
+    ORIGINAL_TEXT,
+    REWRITTEN,
+    approved_item,
+    edit_url,
+    editor_data,
+    make_answer,
+    make_answers_index,
+    make_feedback,
+    make_field,
+    make_procedure,
+    refresh_search_index,
+)
 from tests.migrations import migrate
 
 pytestmark = pytest.mark.django_db
-
-ORIGINAL_TEXT = "Tôi là Nguyễn Văn Bình ở thôn 7, đường trước nhà tôi ngập sâu mỗi khi mưa, xã có sửa không?"
-APPROVED_ANSWER = "Ngày 15/11, UBND xã đã nạo vét 120 m cống dọc đường liên thôn 7; đường đã hết ngập."
-REWRITTEN = "Đường liên thôn 7 bị ngập sau mưa lớn: xã có kế hoạch khơi thông cống thoát nước không?"
-
-
-# --- Helpers ---
-
-
-def make_answers_index(parent, title="Hỏi đáp", **kwargs):
-    kwargs.setdefault("slug", "hoi-dap")
-    index = AnswerIndexPage(title=title, **kwargs)
-    parent.add_child(instance=index)
-    index.save_revision().publish()
-    index.refresh_from_db()
-    return index
-
-
-def make_answer(index, title, question="Câu hỏi đã biên tập?", answer="<p>Câu trả lời.</p>", **kwargs):
-    """A published answer page without a feedback item (as for FAQs)."""
-    procedures = kwargs.pop("procedures", ())
-    kwargs.setdefault("slug", f"tra-loi-{AnswerPage.objects.count() + 1}")
-    page = AnswerPage(title=title, question=question, answer=answer, wording_confirmed=True, **kwargs)
-    page.related_procedures = list(procedures)
-    index.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-def approved_item(office, chairman, member, department, field=None, procedure=None):
-    item = make_feedback(
-        title="Đường thôn 7 bị ngập", text=ORIGINAL_TEXT, submitter_name="Nguyễn Văn Bình", submitter_phone="0912345678"
-    )
-    workflow.check(item, office)
-    workflow.classify(item, office, kind="complaint", field=field, department=department)
-    if procedure is not None:
-        Feedback.objects.filter(pk=item.pk).update(procedure=procedure)
-    workflow.forward(item, office)
-    workflow.answer(item, member, APPROVED_ANSWER)
-    workflow.approve(item, chairman)
-    item.refresh_from_db()
-    return item
-
-
-def edit_url(page):
-    return reverse("wagtailadmin_pages:edit", args=[page.pk])
-
-
-def editor_data(page, action=None, **overrides):
-    """What Wagtail's page editor posts for an answer page (``action``: publish, submit or None = save)."""
-    values = {
-        "title": page.title,
-        "slug": page.slug,
-        "question": page.question,
-        "answer": rich_text(page.answer or "<p></p>"),
-        "department": page.department_id or "",
-        "received_date": page.received_date.isoformat() if page.received_date else "",
-        "answered_date": page.answered_date.isoformat() if page.answered_date else "",
-        "field": page.field_id or "",
-        "documents": inline_formset([]),
-        "comments": inline_formset([]),
-    }
-    if page.wording_confirmed:
-        values["wording_confirmed"] = "on"
-    values.update(overrides)
-    if values.get("wording_confirmed") is False:
-        del values["wording_confirmed"]
-    data = nested_form_data(values)
-    data["related_procedures"] = [procedure.pk for procedure in page.related_procedures.all()]
-    if action:
-        data[f"action-{action}"] = action
-    return data
 
 
 @pytest.fixture

@@ -12,8 +12,15 @@ from bs4 import BeautifulSoup
 from feedback import answers, workflow
 from feedback.identity_guard import SenderIdentity, phone_core
 from feedback.models import AnswerPage
-from tests.factories import make_feedback, make_form_document
-from tests.feedback.test_answers import APPROVED_ANSWER, REWRITTEN, edit_url, editor_data, make_answers_index
+from tests.factories import (
+    APPROVED_ANSWER,
+    REWRITTEN,
+    edit_url,
+    editor_data,
+    make_answers_index,
+    make_feedback,
+    make_form_document,
+)
 
 NAME = "Phạm Văn Địa"
 PHONE = "0912 778 166"

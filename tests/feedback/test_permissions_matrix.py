@@ -28,8 +28,7 @@ from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_L
 from feedback.services import submit_feedback
 from feedback.uploads import process_upload
 from home.setup import ensure_home_page
-from tests.factories import make_department, make_feedback, make_user
-from tests.feedback.test_answers import make_answers_index
+from tests.factories import make_answers_index, make_department, make_feedback, make_user
 
 LOGIN, DONE = "login", "done"
 ROLES = ("anonymous", "outsider", "member", "other_member", "leader", "office", "chairman")

@@ -21,8 +21,7 @@ from bs4 import BeautifulSoup
 from feedback import answers
 from feedback.models import AnswerPage, Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
-from tests.factories import make_department, make_feedback, make_user, refresh_search_index
-from tests.feedback.test_answers import REWRITTEN, approved_item
+from tests.factories import REWRITTEN, approved_item, make_department, make_feedback, make_user, refresh_search_index
 
 pytestmark = pytest.mark.django_db
 

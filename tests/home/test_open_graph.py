@@ -3,8 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.factories import make_feedback, make_procedure
-from tests.feedback.test_answers import make_answer, make_answers_index
+from tests.factories import make_answer, make_answers_index, make_feedback, make_procedure
 
 LONG_NAME = (
     "Đăng ký biến động đối với trường hợp thay đổi quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất theo "
