@@ -25,7 +25,7 @@ urlpatterns = [
     path("p/<str:code>/qr.png", procedure_views.procedure_qr, {"fmt": "png"}, name="procedure_qr_png"),
     path("p/<str:code>/", procedure_views.short_link, name="procedure_short_link"),
     path("gop-y/", include("feedback.urls")),
-    path("thong-ke/", include("feedback.stats_urls")),
+    path("thong-ke/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

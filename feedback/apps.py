@@ -8,6 +8,4 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self):
-        from feedback import checks, signals  # noqa: F401 - system checks
-
-        signals.connect()  # answer pages and the register follow each other; statistics go stale
+        from feedback import checks  # noqa: F401 - system checks

@@ -33,8 +33,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from feedback import links
 from feedback.models import Feedback, FeedbackEvent, Notification
 from feedback.queue import enqueue
+from feedback.timeline import public_label, public_status
 
 logger = logging.getLogger(__name__)
 Action = FeedbackEvent.Action
@@ -174,9 +176,6 @@ def _send_one(pk, raise_errors=False):
 
 def _deliver(row):
     """Render and send the e-mail of one outbox row, reading the recipients now. Returns 0 or 1."""
-    from feedback import links
-    from feedback.timeline import public_label, public_status
-
     event = row.event
     feedback = event.feedback
     with translation.override("vi"):

@@ -66,9 +66,7 @@ def can_answer(user, feedback):
 
 
 def can_see(user, feedback):
-    from feedback.models import Feedback
-
-    return Feedback.objects.visible_to(user).filter(pk=feedback.pk).exists()
+    return type(feedback).objects.visible_to(user).filter(pk=feedback.pk).exists()
 
 
 def can_use_register(user):

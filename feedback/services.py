@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from feedback import throttle
+from feedback import permissions, throttle
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 from feedback.workflow import _queue_notifications
 
@@ -84,8 +84,6 @@ def count_refused_files(client):
 def register_feedback(user, data, attachments=(), *, channel, received_at=None):
     """Staff enter feedback that came by hotline, Zalo, letter or in person."""
     from django.core.exceptions import PermissionDenied
-
-    from feedback import permissions
 
     if not permissions.can_process(user):
         raise PermissionDenied(_("You may not register feedback."))

@@ -6,36 +6,25 @@
 * Identity log: who saw a sender's identity (the chairman only).
 
 Each entry is shown only to users with the right (feedback/permissions.py).
-
-* Answers: only the office and the chairman create, move or copy an answers
-  index; drafts of answer pages are left out of the explorer, the page chooser,
-  the admin search and every page view for users without rights in their
-  answers section (``feedback/admin/answer_pages.py``).
-Views are in ``feedback/admin/views.py``.
+Views are in ``feedback/admin/views.py``; the answer pages' admin rules are in
+``answers/wagtail_hooks.py``, the leaders' summaries in ``reports/wagtail_hooks.py``.
 """
 
 from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.db.models import Prefetch
-from django.shortcuts import redirect
-from django.urls import include, path, re_path, reverse
+from django.urls import include, path, re_path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from wagtail import hooks
-from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import register_admin_url_finder
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
-from wagtail.permissions import register_permission_policy
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from feedback import answers, deadlines, permissions
+from feedback import deadlines, permissions
 from feedback.admin import views
-from feedback.admin.answer_pages import AnswerAwarePagePolicy
 from feedback.admin.filters import OverdueFilter
 from feedback.admin.helpers import (
     FeedbackButtonHelper,
@@ -43,10 +32,7 @@ from feedback.admin.helpers import (
     FeedbackURLFinder,
     IdentityLogPermissionHelper,
 )
-from feedback.models import AnswerIndexPage, CommuneDayOff, Department, Feedback, FieldTimeLimit, IdentityView
-
-# Before any admin view looks it up: page permissions that hide answer drafts from who may not see them.
-register_permission_policy(Page, AnswerAwarePagePolicy(Page))
+from feedback.models import CommuneDayOff, Department, Feedback, FieldTimeLimit, IdentityView
 
 
 class FeedbackAdmin(ModelAdmin):
@@ -133,7 +119,6 @@ class FeedbackAdmin(ModelAdmin):
 ITEM_URLS = [
     path("<int:pk>/move/<slug:action>/", views.MoveView.as_view(), name="move"),
     path("<int:pk>/note/", views.NoteView.as_view(), name="note"),
-    path("<int:pk>/answer-page/", views.PrepareAnswerPageView.as_view(), name="prepare_answer_page"),
     path("<int:pk>/identity/", views.RevealView.as_view(), name="reveal"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("bulk/", views.BulkMoveView.as_view(), name="bulk"),
@@ -225,85 +210,3 @@ class FeedbackGroup(ModelAdminGroup):
 
 
 modeladmin_register(FeedbackGroup)
-
-
-# --- The leaders' summaries (feedback/admin/summaries.py) and the dashboard panel (feedback/dashboard.py) ---
-
-
-@hooks.register("register_admin_urls")
-def register_summary_urls():
-    from feedback.admin import summaries
-
-    return [path("feedback/summaries/", include((summaries.urlpatterns, "feedback_summaries")))]
-
-
-class SummaryMenuItem(MenuItem):
-    def is_shown(self, request):
-        from feedback.admin.summaries import can_view
-
-        return can_view(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def register_summary_menu_item():
-    return SummaryMenuItem(
-        _("Leaders' summaries"),
-        reverse("feedback_summaries:index"),
-        name="feedback-summaries",
-        icon_name="doc-full",
-        order=261,
-    )
-
-
-@hooks.register("construct_homepage_panels")
-def add_feedback_summary_panel(request, panels):
-    from feedback.dashboard import add_panel
-
-    add_panel(request, panels)
-
-
-# --- Answers: who creates and moves answers indexes; drafts stay with the answers section ---
-# (the rules are in feedback/answers.py; the page views of answers in feedback/admin/answer_pages.py)
-
-
-@hooks.register("register_admin_viewset")
-def register_answer_page_viewset():
-    from feedback.admin.answer_pages import AnswerPageViewSet
-
-    return AnswerPageViewSet()
-
-
-@hooks.register("construct_explorer_page_queryset")
-def hide_answer_drafts_in_explorer(parent_page, pages, request):
-    return answers.without_hidden_drafts(pages, request.user)
-
-
-@hooks.register("construct_page_chooser_queryset")
-def hide_answer_drafts_in_chooser(pages, request):
-    return answers.without_hidden_drafts(pages, request.user)
-
-
-def _refuse_answers_management(request, page):
-    messages.error(request, _("Only the office and the chairman may create, move or copy an answers page."))
-    return redirect("wagtailadmin_explore", page.pk)
-
-
-@hooks.register("before_create_page")
-def only_the_office_and_chairman_create_answer_indexes(request, parent_page, page_class):
-    if issubclass(page_class, AnswerIndexPage) and not answers.may_manage_answer_indexes(request.user):
-        return _refuse_answers_management(request, parent_page)
-    return None
-
-
-@hooks.register("before_move_page")
-def only_the_office_and_chairman_move_answers(request, page, destination):
-    if not answers.may_manage_answer_indexes(request.user) and answers.holds_answers(page):
-        return _refuse_answers_management(request, page.get_parent())
-    return None
-
-
-@hooks.register("before_copy_page")
-def only_the_office_and_chairman_copy_answers(request, page):
-    if not answers.may_manage_answer_indexes(request.user) and answers.holds_answers(page):
-        return _refuse_answers_management(request, page.get_parent())
-    return None

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback import deadlines, permissions
+from feedback import deadlines, notifications, permissions
 from feedback.models import Department, Feedback, FeedbackEvent
 
 Status = Feedback.Status
@@ -48,7 +48,7 @@ class Move:
     target: str
     allowed: object  # (user, feedback) -> bool
     public: bool = False
-    #: Made by the system, never offered as a button: publishing follows the answer page (feedback/answers.py).
+    #: Made by the system, never offered as a button: publishing follows the answer page (answers/services.py).
     system: bool = False
 
 
@@ -132,8 +132,6 @@ def _move(feedback, user, action, *, note="", changes=None, department=None, req
 
 def _queue_notifications(event):
     """Inside the move's transaction: the outbox rows commit with the event (feedback/notifications.py)."""
-    from feedback import notifications
-
     notifications.record(event)
 
 
@@ -219,7 +217,7 @@ def send_back(feedback, user, note):
 
 
 def approve(feedback, user, note="", answer=None):
-    changes = {}
+    changes = {"approved_at": timezone.now()}
     if answer is not None:
         if not answer.strip():
             raise TransitionError(_("The approved answer cannot be empty."))
@@ -228,7 +226,7 @@ def approve(feedback, user, note="", answer=None):
 
 
 def publish(feedback, user, note="", *, system=False):
-    """The answer is public. ``system=True`` when its answer page went live (``feedback/answers.py``):
+    """The answer is public. ``system=True`` when its answer page went live (``answers/services.py``):
     Wagtail's workflow already decided, so the user's feedback rights are not checked again."""
     return _move(feedback, user, Action.PUBLISH, note=note, changes={"closed_at": timezone.now()}, system=system)
 

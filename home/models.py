@@ -68,7 +68,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage", "feedback.AnswerIndexPage"]
+    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage", "answers.AnswerIndexPage"]
     max_count = 1
 
     class Meta:
@@ -104,7 +104,7 @@ class StandardPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
-    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage", "feedback.AnswerIndexPage"]
+    subpage_types = ["home.StandardPage", "procedures.ProcedureIndexPage", "answers.AnswerIndexPage"]
 
     class Meta:
         verbose_name = _("information page")
@@ -156,7 +156,7 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
     )
     # --- Public answers ---
     answers_index = models.ForeignKey(
-        "feedback.AnswerIndexPage",
+        "answers.AnswerIndexPage",
         verbose_name=_("answers page"),
         null=True,
         blank=True,

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from benchlib import add_database_arguments, positive_int, use_bench_database  # noqa: E402 - scripts/ is on the path when run
 
 DEFAULT_SQLITE = ROOT / ".cache" / "bench-statistics.sqlite3"
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CODE_PREFIX = "BS"
 FIELDS = [
     "Hộ tịch",
@@ -157,9 +157,9 @@ def generate(count, seed):
 
     from anyascii import anyascii
 
-    from feedback import statistics as feedback_statistics
-    from feedback.models import Department, Feedback
+    from feedback.models import Department, Feedback, FeedbackEvent
     from procedures.models import FieldOfActivity
+    from reports import statistics as feedback_statistics
 
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
@@ -177,6 +177,16 @@ def generate(count, seed):
             for name in FIELDS
         ]
         departments = [Department.objects.get_or_create(name=name)[0] for name in DEPARTMENTS]
+
+        def save(items):
+            """The items, and each rating as the RATE event the statistics count (``ratings_in``)."""
+            Feedback.objects.bulk_create(items)
+            FeedbackEvent.objects.bulk_create(
+                FeedbackEvent(feedback=item, action="rate", rating=item.rating, at=item.rated_at)
+                for item in items
+                if item.rating is not None
+            )
+
         batch = []
         for number in range(count):
             received = received_time(rng, now, zone)
@@ -208,6 +218,8 @@ def generate(count, seed):
                 item.due_date = item.forwarded_at.astimezone(zone).date() + datetime.timedelta(days=rng.randint(7, 20))
             if status in {"answered", *RESOLVED}:
                 item.answered_at = item.forwarded_at + datetime.timedelta(days=answer_days)
+            if status in RESOLVED:
+                item.approved_at = min(item.answered_at + datetime.timedelta(hours=rng.uniform(1, 72)), now)
             if status in RESOLVED and rng.random() < 0.4:
                 item.rating = weighted(rng, [(1, 5), (2, 7), (3, 15), (4, 35), (5, 38)])
                 item.rated_at = min(item.answered_at + datetime.timedelta(days=rng.uniform(0, 10)), now)
@@ -215,10 +227,10 @@ def generate(count, seed):
                 item.closed_at = min(item.answered_at + datetime.timedelta(days=rng.uniform(0, 3)), now)
             batch.append(item)
             if len(batch) == 5000:
-                Feedback.objects.bulk_create(batch)
+                save(batch)
                 batch = []
         if batch:
-            Feedback.objects.bulk_create(batch)
+            save(batch)
         Feedback.objects.filter(tracking_code=f"{CODE_PREFIX}{count - 1:07d}").update(
             tracking_code=marker_code(count, seed)
         )
@@ -236,13 +248,13 @@ def measure(client, url, repeat, mode):
 
     ``mode``: "cold" (no cached figures), "warm" (current cached figures) or
     "changed" (cached figures outdated by a change: shown while a refresh is
-    queued, see feedback/statistics.py).
+    queued, see reports/statistics.py).
     """
     from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from feedback import statistics as feedback_statistics
+    from reports import statistics as feedback_statistics
 
     times, queries = [], 0
     if mode != "cold":
@@ -268,7 +280,7 @@ def measure_refresh(repeat):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from feedback import statistics as feedback_statistics
+    from reports import statistics as feedback_statistics
 
     period = feedback_statistics.preset_period(feedback_statistics.DEFAULT_PRESET)
     times, queries = [], 0

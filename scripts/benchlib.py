@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 def percentile(values, share):
     """The ``share`` (0..1) percentile of a non-empty list, interpolated between the closest ranks: the
-    definition of the public statistics (feedback/statistics.py), PostgreSQL's percentile_cont and Excel's
+    definition of the public statistics (reports/statistics.py), PostgreSQL's percentile_cont and Excel's
     PERCENTILE.INC, so every script's p95 means the same."""
     values = list(values)
     if len(values) == 1:

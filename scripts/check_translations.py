@@ -33,7 +33,7 @@ MAKEMESSAGES = [
 ]
 
 ENTRY_RE = re.compile(
-    r'(?P<flags>(?:#,[^\n]*\n)?)(?:#[^\n]*\n)*(?:msgctxt (?P<ctx>(?:"[^\n]*"\n)+))?'
+    r'(?P<comments>(?:#[^\n]*\n)*)(?:msgctxt (?P<ctx>(?:"[^\n]*"\n)+))?'
     r'msgid (?P<id>(?:"[^\n]*"\n)+)(?:msgid_plural (?P<plural>(?:"[^\n]*"\n)+))?'
     r'(?P<strs>(?:msgstr(?:\[\d\])? (?:"[^\n]*"\n)+)+)'
 )
@@ -51,7 +51,8 @@ def parse(text):
         if not msgid:
             continue
         strs = [_join(s) for s in re.findall(r'msgstr(?:\[\d\])? ((?:"[^\n]*"\n)+)', match["strs"])]
-        entries[(_join(match["ctx"]), msgid)] = ("fuzzy" in match["flags"], strs)
+        flags = [line for line in match["comments"].splitlines() if line.startswith("#,")]
+        entries[(_join(match["ctx"]), msgid)] = (any("fuzzy" in line for line in flags), strs)
     return entries
 
 

@@ -18,6 +18,8 @@ from pytest_django.plugin import blocking_manager_key
 
 from home.health import search_engine_name
 
+pytest_plugins = ["tests.staff"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

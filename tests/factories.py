@@ -122,7 +122,7 @@ def make_feedback(**kwargs):
     return submit_feedback(data)
 
 
-# --- Answer pages (feedback/models/pages.py) ---
+# --- Answer pages (answers/models.py) ---
 
 ORIGINAL_TEXT = "Tôi là Nguyễn Văn Bình ở thôn 7, đường trước nhà tôi ngập sâu mỗi khi mưa, xã có sửa không?"
 APPROVED_ANSWER = "Ngày 15/11, UBND xã đã nạo vét 120 m cống dọc đường liên thôn 7; đường đã hết ngập."
@@ -131,7 +131,7 @@ REWRITTEN = "Đường liên thôn 7 bị ngập sau mưa lớn: xã có kế ho
 
 def make_answers_index(parent, title="Hỏi đáp", **kwargs):
     """A published answers section ("Hỏi đáp") under ``parent``."""
-    from feedback.models import AnswerIndexPage
+    from answers.models import AnswerIndexPage
 
     kwargs.setdefault("slug", "hoi-dap")
     index = AnswerIndexPage(title=title, **kwargs)
@@ -143,7 +143,7 @@ def make_answers_index(parent, title="Hỏi đáp", **kwargs):
 
 def make_answer(index, title, question="Câu hỏi đã biên tập?", answer="<p>Câu trả lời.</p>", **kwargs):
     """A published answer page without a feedback item (as for FAQs)."""
-    from feedback.models import AnswerPage
+    from answers.models import AnswerPage
 
     procedures = kwargs.pop("procedures", ())
     kwargs.setdefault("slug", f"tra-loi-{AnswerPage.objects.count() + 1}")

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "home",
     "procedures",
     "feedback",
+    "answers",
+    "reports",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic.edit import FormView
 
+from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.models import Site
 from wagtail_modeladmin.views import IndexView, InspectView, WMABaseView
 
-from feedback import answers, deadlines, export, permissions, privacy, services, workflow
+from feedback import deadlines, export, permissions, privacy, services, workflow
 from feedback.admin.forms import (
     MOVE_FORMS,
     BulkMoveForm,
@@ -48,6 +48,13 @@ INDEX_URL_NAME = "feedback_feedback_modeladmin_index"
 #: Attachment types shown in the page itself; everything else is only downloaded.
 INLINE_TYPES = {"image/jpeg", "image/png"}
 SERVED_TYPES = INLINE_TYPES | {"application/pdf"}
+
+
+def item_panels(request, feedback):
+    """Panels other apps add to an item's page (``register_feedback_item_panel`` hooks, e.g. its public
+    answer page): each hook returns a component for this request's user, or None."""
+    panels = (hook(request, feedback) for hook in hooks.get_hooks("register_feedback_item_panel"))
+    return [panel for panel in panels if panel is not None]
 
 
 def inspect_url(feedback):
@@ -178,7 +185,7 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
         feedback, user = self.instance, self.request.user
         moves = []
         for move in workflow.available_moves(feedback, user):
-            if move.system:  # publishing follows the answer page (see the "Public answer page" section)
+            if move.system:  # publishing follows the public answer page (answers/wagtail_hooks.py)
                 continue
             form = MOVE_FORMS[move.action](feedback=feedback, user=user)
             moves.append(
@@ -199,7 +206,7 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
                 "forward_due_date": deadlines.due_date_for(feedback) if forward_possible else None,
                 "note_form": NoteForm(),
                 "index_url": self.index_url,
-                **answer_page_context(feedback, user),
+                "item_panels": item_panels(self.request, feedback),
             }
         )
         context["deadline"] = deadline_html(context["days_left"])
@@ -255,35 +262,6 @@ class MoveView(ItemViewMixin, View):
             _("%(code)s: “%(move)s” done.") % {"code": self.feedback.tracking_code, "move": form.move.label},
         )
         return self.back_to_item()
-
-
-def answer_page_context(feedback, user):
-    """The item's public answer page, or whether this user may prepare it now."""
-    page = answers.answer_page_for(feedback) if feedback.status in Feedback.ANSWER_GIVEN else None
-    return {
-        "answer_page": page,
-        "answer_page_edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]) if page else "",
-        "can_prepare_answer_page": page is None and answers.can_prepare(user, feedback),
-    }
-
-
-class PrepareAnswerPageView(ItemViewMixin, View):
-    """POST: create the draft answer page of an approved item, then open it in Wagtail's page editor."""
-
-    def post(self, request):
-        if not permissions.can_publish(request.user):
-            raise PermissionDenied(_("You may not prepare the public answer page of this item."))
-        try:
-            # The answers index of the site this admin is served for (its commune settings).
-            page = answers.prepare_answer_page(self.feedback, request.user, site=Site.find_for_request(request))
-        except (TransitionError, answers.NoAnswerIndex) as exc:
-            messages.error(request, exc.message)
-            return redirect(inspect_url(self.feedback))
-        messages.success(
-            request,
-            _("Draft answer page prepared. Rewrite the question without personal data, then submit it for approval."),
-        )
-        return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 class NoteView(ItemViewMixin, View):

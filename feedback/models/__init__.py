@@ -1,8 +1,8 @@
-"""Feedback register models, split by kind (see HOUSE_STYLE §1)."""
+"""Feedback register models, split by kind (see HOUSE_STYLE §1). Answer pages are in ``answers/models.py``,
+the leaders' summaries in ``reports/models.py``."""
 
 from feedback.models.organisation import CommuneDayOff, Department, FeedbackSettings, FieldTimeLimit
 from feedback.models.outbox import Notification
-from feedback.models.pages import AnswerDocument, AnswerIndexPage, AnswerPage
 from feedback.models.register import (
     Feedback,
     FeedbackAttachment,
@@ -11,12 +11,8 @@ from feedback.models.register import (
     IdentityView,
     SubmissionAttempt,
 )
-from feedback.models.reports import WeeklySummary
 
 __all__ = [
-    "AnswerDocument",
-    "AnswerIndexPage",
-    "AnswerPage",
     "CommuneDayOff",
     "Department",
     "Feedback",
@@ -28,5 +24,4 @@ __all__ = [
     "IdentityView",
     "Notification",
     "SubmissionAttempt",
-    "WeeklySummary",
 ]

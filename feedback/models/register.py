@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.crypto import EncryptedTextField
+from feedback.permissions import can_see_all
 from feedback.tracking import new_tracking_code
 from home.storage import PrivateStorage
 
@@ -26,8 +27,6 @@ class FeedbackQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The office and leaders see everything; a department member only what was forwarded to them."""
-        from feedback.permissions import can_see_all
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if can_see_all(user):
@@ -36,6 +35,20 @@ class FeedbackQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=Feedback.Status.PUBLISHED)
+
+    # --- The figures: one definition for the public statistics, the leaders' summary and the dashboard ---
+
+    def received_in(self, period):
+        """Received in ``period`` (``feedback/periods.py``), except the items rejected (spam, invalid, duplicate)."""
+        start, after = period.bounds()
+        return self.exclude(status=Feedback.Status.REJECTED).filter(received_at__gte=start, received_at__lt=after)
+
+    def resolved_in(self, period):
+        """Whose answer the commune approved in ``period`` and still stands behind (approved, published or
+        closed): counted at the last approval, which does not change after the fact. A reopened item leaves
+        the count until its new answer is approved."""
+        start, after = period.bounds()
+        return self.filter(status__in=Feedback.ANSWER_GIVEN, approved_at__gte=start, approved_at__lt=after)
 
     def awaiting_moderation(self):
         return self.filter(status=Feedback.Status.ANSWERED)
@@ -138,6 +151,9 @@ class Feedback(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
     answer = models.TextField(_("answer"), blank=True, help_text=_("The official answer the citizen reads."))
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    approved_at = models.DateTimeField(
+        _("approved"), null=True, blank=True, help_text=_("When the commune last approved the answer.")
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     # --- The citizen's rating (once) ---
@@ -189,6 +205,12 @@ class Feedback(models.Model):
 class FeedbackEventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def ratings_in(self, period):
+        """The ratings citizens gave in ``period``: every one, also those that reopened their item
+        ("not satisfied"), which ``Feedback.rating`` no longer holds."""
+        start, after = period.bounds()
+        return self.filter(action=FeedbackEvent.Action.RATE, rating__isnull=False, at__gte=start, at__lt=after)
 
     def update(self, **kwargs):
         raise ValidationError(_("The feedback event log is append-only."))

@@ -6,8 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from feedback import answers
-from feedback.models import AnswerPage, Feedback
+from answers import services as answer_services
+from answers.models import AnswerPage
+from feedback.models import Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
 from tests.factories import (
@@ -30,8 +31,9 @@ def ensure_migrated_data():
     """
     from importlib import import_module
 
-    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     # Not the migration's own function: it toggles the app configs, which real apps must keep.
     for name, grants in import_module("feedback.migrations.0002_feedback_groups").GROUPS.items():
@@ -39,8 +41,11 @@ def ensure_migrated_data():
         if created:
             for app_label, codename in grants:
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    if answers.answer_workflow() is None:
-        import_module("feedback.migrations.0007_answer_approval_workflow").create_workflow(apps, None)
+    if answer_services.answer_workflow() is None:
+        # With the models as that migration knew them (answer pages were then the feedback app's).
+        migration = ("feedback", "0007_answer_approval_workflow")
+        historical = MigrationLoader(connection).project_state(migration).apps
+        import_module("feedback.migrations.0007_answer_approval_workflow").create_workflow(historical, None)
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +65,7 @@ def test_chairman_approves_in_the_workflow_and_a_citizen_finds_the_answer(live_s
     item = approved_item(office, chairman, member, department, field=make_field("Giao thông"))
 
     # --- The office prepares the page, rewrites the question and submits it for approval ---
-    draft = answers.prepare_answer_page(item, office)
+    draft = answer_services.prepare_answer_page(item, office)
     draft.question, draft.wording_confirmed = QUESTION, True
     draft.save_revision(user=office)
     draft.get_workflow().start(draft, office)
@@ -108,7 +113,7 @@ def test_chairman_previews_the_answer_in_review_before_approving(live_server, br
     catalogue = make_procedure_index(home_page)
     road = make_procedure(catalogue, "1.003141", "Thủ tục cấp phép đào đường", field=make_field("Giao thông"))
     item = approved_item(office, chairman, member, department, procedure=road)
-    draft = answers.prepare_answer_page(item, office)
+    draft = answer_services.prepare_answer_page(item, office)
     draft.question, draft.wording_confirmed = QUESTION, True
     draft.save_revision(user=office)
     draft.get_workflow().start(draft, office)

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from feedback.models import AnswerPage, Feedback
+from answers.models import AnswerPage
+from feedback.models import Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.browser.conftest import assert_accessible, assert_fits_phone, staff_page
 from tests.browser.test_answers_browser import ensure_migrated_data

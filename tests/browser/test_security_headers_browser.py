@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from feedback.models import AnswerIndexPage
+from answers.models import AnswerIndexPage
 from tests.browser.conftest import PHONE, staff_page
 from tests.factories import make_feedback, make_standard_page, make_user, refresh_search_index
 

@@ -14,11 +14,14 @@ from django.utils import timezone
 from wagtail.log_actions import LogContext
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
-from feedback import answers, statistics, workflow
+from answers import services as answer_services
+from feedback import workflow
 from feedback.models import Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
+from reports import statistics
 from tests.browser.conftest import assert_accessible, assert_fits_phone
 from tests.browser.test_answers_browser import ensure_migrated_data
 from tests.factories import (
@@ -132,10 +135,11 @@ def test_statistics_on_a_phone_without_javascript(live_server, phone_without_js,
     old_month = statistics.add_months(today.replace(day=1), -4)
     zone = statistics.commune_zone()
     received = datetime.datetime.combine(old_month.replace(day=10), datetime.time(9), tzinfo=zone)
-    on_time = _resolved(office, chairman, member, department, land, rating=5)
-    late = _resolved(office, chairman, member, department, land, rating=3)
-    waiting = _submitted()
     answered = received + datetime.timedelta(days=2)
+    with time_machine.travel(answered, tick=False):  # answered, approved and rated that day
+        on_time = _resolved(office, chairman, member, department, land, rating=5)
+        late = _resolved(office, chairman, member, department, land, rating=3)
+    waiting = _submitted()
     Feedback.objects.filter(pk=on_time.pk).update(
         received_at=received, answered_at=answered, due_date=old_month.replace(day=15)
     )
@@ -241,9 +245,9 @@ def test_statistics_on_a_phone_without_javascript(live_server, phone_without_js,
 def test_answers_index_filters_on_a_phone_without_javascript(
     live_server, phone_without_js, phone, home_page, commune_settings, monkeypatch
 ):
-    import feedback.models.pages
+    import answers.models
 
-    monkeypatch.setattr(feedback.models.pages, "ANSWERS_PER_PAGE", 1)  # three answers make three pages
+    monkeypatch.setattr(answers.models, "ANSWERS_PER_PAGE", 1)  # three answers make three pages
     office = make_user("vanphong", groups=[GROUP_OFFICE])
     chairman = make_user("chutich", groups=[GROUP_CHAIRMAN])
     member = make_user("diachinh", groups=[GROUP_DEPARTMENT_STAFF])
@@ -255,7 +259,7 @@ def test_answers_index_filters_on_a_phone_without_javascript(
 
     # This year: a citizen's complaint, answered, approved and published as an answer page.
     item = approved_item(office, chairman, member, cadastre, field=roads)
-    flood = answers.prepare_answer_page(item, office)
+    flood = answer_services.prepare_answer_page(item, office)
     flood.question = "Đường liên thôn 7 bị ngập sau mưa lớn: xã có kế hoạch khơi thông cống không?"
     flood.wording_confirmed = True
     with LogContext(user=chairman):

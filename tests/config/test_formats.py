@@ -8,7 +8,8 @@ from django.utils import formats, translation
 
 import pytest
 
-from feedback.models import AnswerPage, CommuneDayOff
+from answers.models import AnswerPage
+from feedback.models import CommuneDayOff
 from home.dates import DayFirstDateField, DayFirstDateTimeField
 
 

@@ -9,9 +9,10 @@ from django.utils.translation import gettext
 import pytest
 from bs4 import BeautifulSoup
 
+from answers.models import AnswerPage
 from feedback import deadlines, workflow
 from feedback.admin.forms import MOVE_FORMS
-from feedback.models import AnswerPage, Feedback, FeedbackEvent
+from feedback.models import Feedback, FeedbackEvent
 from tests.factories import edit_url, editor_data, make_answers_index, make_feedback, make_field, prefer_english
 
 INDEX = "/admin/feedback/feedback/"
@@ -96,7 +97,7 @@ def test_standard_process_through_the_admin(client, office, member, chairman, de
     make_answers_index(home_page)
     client.force_login(office)
     assert offered_moves(client, item) == {"close"}
-    response = client.post(reverse("feedback_admin:prepare_answer_page", args=[item.pk]))
+    response = client.post(reverse("answers_admin:prepare", args=[item.pk]))
     answer_page = AnswerPage.objects.get(feedback=item)
     assert response.url == edit_url(answer_page)
     client.force_login(chairman)

@@ -18,11 +18,13 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
-from feedback import deadlines, export, statistics, workflow
-from feedback.dashboard import FeedbackSummaryPanel
+from feedback import deadlines, export, workflow
 from feedback.models import CommuneDayOff, Feedback
+from feedback.periods import Period
 from feedback.reminders import late_items, send_reminders
-from feedback.summary import build_summary
+from reports import statistics
+from reports.dashboard import FeedbackSummaryPanel
+from reports.summary import build_summary
 from tests.factories import make_feedback
 
 pytestmark = pytest.mark.django_db
@@ -118,11 +120,9 @@ def test_late_by_one_working_day_everywhere_on_the_first_working_day_after(clien
 
 def answered(department, due, answered_on, title):
     item = make_feedback(title=title)
+    moment = datetime(answered_on.year, answered_on.month, answered_on.day, 10, tzinfo=HANOI)
     Feedback.objects.filter(pk=item.pk).update(
-        status=Feedback.Status.APPROVED,
-        department=department,
-        due_date=due,
-        answered_at=datetime(answered_on.year, answered_on.month, answered_on.day, 10, tzinfo=HANOI),
+        status=Feedback.Status.APPROVED, department=department, due_date=due, answered_at=moment, approved_at=moment
     )
     return Feedback.objects.get(pk=item.pk)
 
@@ -134,7 +134,7 @@ def test_a_saturday_answer_to_a_friday_deadline_is_on_time_in_the_statistics_and
     answered(department, date(2026, 2, 10), date(2026, 2, 11), "Trả lời trễ thứ Tư")  # a weekday: late
     answered(department, date(2026, 2, 10), date(2026, 2, 10), "Trả lời đúng hạn")
 
-    totals = statistics.compute(statistics.Period(date(2026, 2, 1), date(2026, 2, 28))).totals
+    totals = statistics.compute(Period(date(2026, 2, 1), date(2026, 2, 28))).totals
     assert (totals.resolved, totals.with_due_date, totals.on_time) == (5, 5, 3)
 
     assert exported_days_late() == {

@@ -22,8 +22,9 @@ from django.urls import reverse
 import pytest
 from PIL import Image
 
+from answers.models import AnswerPage
 from feedback import workflow
-from feedback.models import AnswerPage, Feedback, FeedbackEvent
+from feedback.models import Feedback, FeedbackEvent
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_LEADERS, GROUP_OFFICE
 from feedback.services import submit_feedback
 from feedback.uploads import process_upload
@@ -237,7 +238,7 @@ ACTIONS = {
     "move: publish": _move("publish", "approved", "published"),
     "prepare answer page": (
         lambda client, items: (
-            client.post(reverse("feedback_admin:prepare_answer_page", args=[items["approved"].pk])),
+            client.post(reverse("answers_admin:prepare", args=[items["approved"].pk])),
             items["approved"],
         ),
         lambda item: AnswerPage.objects.filter(feedback=item).exists(),

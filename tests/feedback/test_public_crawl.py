@@ -18,8 +18,9 @@ from django.core.management import call_command
 import pytest
 from bs4 import BeautifulSoup
 
-from feedback import answers
-from feedback.models import AnswerPage, Feedback
+from answers import services as answer_services
+from answers.models import AnswerPage
+from feedback.models import Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from tests.factories import REWRITTEN, approved_item, make_department, make_feedback, make_user, refresh_search_index
 
@@ -134,7 +135,7 @@ def site_with_answers(clean_search_index):
         if not title:
             Feedback.objects.filter(pk=item.pk).update(title="")
             item.refresh_from_db()
-        page = answers.prepare_answer_page(item, office)
+        page = answer_services.prepare_answer_page(item, office)
         page.question, page.wording_confirmed = f"{REWRITTEN} ({number})", True
         page.save_revision(user=office).publish(user=chairman)
     make_feedback(submitter_name="Trần Thị Hoa", submitter_phone="0987654321", submitter_email="hoa@example.vn")

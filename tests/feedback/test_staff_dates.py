@@ -7,8 +7,8 @@ from django.utils import timezone
 
 import pytest
 
-from feedback.admin.summaries import SummaryRangeForm
 from feedback.models import Feedback
+from reports.admin import SummaryRangeForm
 from tests.factories import prefer_english
 
 CREATE = "/admin/feedback/feedback/create/"

@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
-from feedback.models import AnswerIndexPage
+from answers.models import AnswerIndexPage
 from home.models import HomePage, StandardPage
 from procedures.models import ProcedureIndexPage
 from tests.factories import make_standard_page

@@ -24,7 +24,7 @@ from wagtail.documents import get_document_model
 
 import pytest
 
-from feedback.models import AnswerIndexPage, AnswerPage
+from answers.models import AnswerIndexPage, AnswerPage
 from tests.factories import make_feedback, make_standard_page
 from tests.security.conftest import FUZZ_REPORT
 

@@ -1,7 +1,7 @@
 """Create a demo commune: settings, home page, a few information pages, the
 procedure catalogue (the real national records of ``tests/data/national/`` that a commune carries out,
 and the hand-written ``procedures/demo/procedures.json`` for common ones they lack), a
-feedback register with staff in every role (``feedback/demo.py``) and the public answers page, and an
+feedback register with staff in every role (``answers/demo.py``) and the public answers page, and an
 administrator account. Search synonyms and referrals come with the migrations (``search/vocabulary.py``,
 ``search/referrals.py``).
 
@@ -23,8 +23,8 @@ from django.db import transaction
 
 from wagtail.models import Site
 
-from feedback.demo import ensure_demo_feedback
-from feedback.models import AnswerIndexPage
+from answers.demo import ensure_demo_feedback
+from answers.models import AnswerIndexPage
 from home.models import CommuneSettings, StandardPage
 from home.setup import ensure_home_page
 from procedures.importer import import_procedures
@@ -223,7 +223,7 @@ class Command(BaseCommand):
     def _ensure_answers_index(self, home, site):
         """The site's public answers page, chosen in its commune settings (new answers go there).
 
-        It gets the "Answer approval" workflow and the groups' rights from feedback/signals.py.
+        It gets the "Answer approval" workflow and the groups' rights from answers/signals.py.
         """
         settings_obj, _ = CommuneSettings.objects.get_or_create(site=site)
         if settings_obj.answers_index_id:

@@ -1,0 +1,209 @@
+"""A demo feedback register: departments, staff in each role and a dozen items at every stage.
+
+Loaded by ``load_demo_data`` (idempotent: nothing is added once departments
+exist). Items move through ``feedback.workflow`` like real ones, so their
+timelines and e-mails are the real thing. Staff accounts get random
+passwords printed once, like the admin account.
+"""
+
+import datetime
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from answers.services import NoAnswerIndex, prepare_answer_page
+from feedback import permissions, workflow
+from feedback.models import Department, Feedback
+from feedback.services import register_feedback, submit_feedback
+
+DEPARTMENTS = [
+    ("Địa chính – Xây dựng – Môi trường", 10, "diachinh"),
+    ("Văn hóa – Xã hội", 10, "vanhoa"),
+    ("Tư pháp – Hộ tịch", 7, "tuphap"),
+    ("Tài chính – Kế toán", 10, None),
+]
+
+STAFF = [
+    ("chutich", "Nguyễn Văn Chủ", permissions.GROUP_CHAIRMAN),
+    ("vanphong", "Trần Thị Văn", permissions.GROUP_OFFICE),
+    ("phochutich", "Lê Văn Phó", permissions.GROUP_LEADERS),
+    ("diachinh", "Phạm Văn Địa", permissions.GROUP_DEPARTMENT_STAFF),
+    ("vanhoa", "Hoàng Thị Hóa", permissions.GROUP_DEPARTMENT_STAFF),
+    ("tuphap", "Đỗ Văn Pháp", permissions.GROUP_DEPARTMENT_STAFF),
+]
+
+# (kind, title, text, identity, source tag, department index, how far it goes)
+ITEMS = [
+    (
+        "complaint",
+        "Đường liên thôn 7 ngập sau mưa",
+        "Đoạn đường từ nhà văn hóa thôn 7 ra quốc lộ ngập sâu mỗi khi mưa lớn, "
+        "học sinh đi học rất nguy hiểm. Đề nghị xã khơi thông cống thoát nước.",
+        {"submitter_name": "Nguyễn Văn Bình", "submitter_phone": "0912345678"},
+        "thon-7",
+        0,
+        "published",
+    ),
+    (
+        "question",
+        "Làm lại giấy khai sinh bị mất cần gì?",
+        "Con tôi bị mất bản chính giấy khai sinh. Xin hỏi thủ tục cấp bản sao trích lục cần mang theo giấy tờ gì?",
+        {"submitter_email": "phuhuynh@example.vn"},
+        "mot-cua",
+        2,
+        "closed",
+    ),
+    (
+        "suggestion",
+        "Lắp đèn chiếu sáng ngõ 12 thôn 3",
+        "Ngõ 12 thôn 3 chưa có đèn, buổi tối rất tối. Bà con sẵn sàng góp công lắp đặt.",
+        {},
+        "thon-3",
+        0,
+        "forwarded",
+    ),
+    (
+        "complaint",
+        "Tiếng ồn từ xưởng gỗ sau 22 giờ",
+        "Xưởng gỗ ở cuối thôn 5 chạy máy đến nửa đêm nhiều ngày liền.",
+        {"submitter_name": "Trần Thị Hoa", "submitter_address": "Thôn 5"},
+        "thon-5",
+        0,
+        "overdue",
+    ),
+    (
+        "question",
+        "Thời gian nhận hồ sơ trợ cấp người cao tuổi",
+        "Bố tôi tròn 80 tuổi tháng này, xin hỏi khi nào nộp hồ sơ hưởng trợ cấp và nộp ở đâu?",
+        {"submitter_phone": "0987654321"},
+        "",
+        1,
+        "answered",
+    ),
+    (
+        "misconduct",
+        "Cán bộ thu thêm tiền khi chứng thực",
+        "Khi chứng thực bản sao tôi bị thu thêm 20.000 đồng ngoài lệ phí niêm yết và không có biên lai.",
+        {},
+        "mot-cua",
+        2,
+        "classified",
+    ),
+    (
+        "suggestion",
+        "Mở thêm giờ tiếp dân sáng thứ Bảy",
+        "Nhiều người đi làm công ty không thể đến xã trong giờ hành chính.",
+        {},
+        "",
+        None,
+        "checked",
+    ),
+    ("question", "Quảng cáo vay tiền nhanh", "Vay tiền nhanh lãi suất thấp, liên hệ ngay.", {}, "", None, "spam"),
+    (
+        "question",
+        "Lịch tiêm phòng dại cho chó mèo năm nay",
+        "Xin hỏi khi nào xã tổ chức tiêm phòng dại cho chó mèo?",
+        {},
+        "thon-7",
+        None,
+        "received",
+    ),
+]
+
+ANSWERS = {
+    0: "Ngày 15/11, UBND xã đã cử tổ công tác nạo vét 120 m cống dọc đường liên thôn 7; đường đã hết ngập. "
+    "Xã sẽ đưa tuyến cống này vào kế hoạch cải tạo năm sau.",
+    1: "Ông/bà mang căn cước đến bộ phận một cửa để được cấp bản sao trích lục khai sinh từ sổ hộ tịch; "
+    "lệ phí 8.000 đồng/bản, nhận ngay trong ngày.",
+    4: "Hồ sơ nộp tại bộ phận một cửa từ ngày 1 đến ngày 10 hằng tháng, gồm tờ khai và bản sao căn cước.",
+}
+
+# The questions as staff rewrote them for the public answer page (no name, no phone number).
+PUBLIC_QUESTIONS = {
+    0: "Đoạn đường liên thôn 7 ra quốc lộ bị ngập sâu mỗi khi mưa lớn. "
+    "Xã có kế hoạch khơi thông cống thoát nước không?",
+}
+
+
+def _user(username, full_name, group_name, passwords):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, _, last = full_name.rpartition(" ")
+        password = secrets.token_urlsafe(9)
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            email=f"{username}@xa-demo.example.vn",
+            first_name=last,
+            last_name=first,
+        )
+        passwords.append((username, group_name, password))
+    user.groups.add(Group.objects.get(name=group_name))
+    return User.objects.get(pk=user.pk)
+
+
+def _publish_answer_page(item, office, chairman, question):
+    """The office prepares the answer page, the chairman publishes it: the item becomes "published"."""
+    from wagtail.log_actions import LogContext
+
+    try:
+        page = prepare_answer_page(item, office)
+    except NoAnswerIndex:
+        workflow.publish(item, office)  # no answers index to put it under: published without a page
+        return
+    page.question, page.wording_confirmed = question, True
+    revision = page.save_revision(user=office)
+    with LogContext(user=chairman):
+        revision.publish(user=chairman)
+
+
+def ensure_demo_feedback():
+    """Create the demo register unless departments exist. Returns (items created, [(user, group, password)])."""
+    if Department.objects.exists():
+        return 0, []
+    passwords = []
+    users = {username: _user(username, name, group, passwords) for username, name, group in STAFF}
+    departments = []
+    for name, days, member in DEPARTMENTS:
+        department = Department.objects.create(name=name, time_limit_days=days, email="")
+        if member:
+            department.members.add(users[member])
+        departments.append(department)
+    office, chairman = users["vanphong"], users["chutich"]
+    for number, (kind, title, text, identity, source, dept, stage) in enumerate(ITEMS):
+        data = {"kind": kind, "title": title, "text": text, "source_tag": source, **identity}
+        if number == 1:
+            item = register_feedback(office, data, channel=Feedback.Channel.IN_PERSON)
+        else:
+            item = submit_feedback(data)
+        if stage == "received":
+            continue
+        if stage == "spam":
+            workflow.reject(item, office, Feedback.RejectReason.SPAM, note="Quảng cáo")
+            continue
+        workflow.check(item, office)
+        if stage == "checked":
+            continue
+        workflow.classify(item, office, kind=kind, field=None, department=departments[dept])
+        if stage == "classified":
+            continue
+        workflow.forward(item, office)
+        if stage == "overdue":
+            # Forwarded three weeks ago and still unanswered: shows as late in the register.
+            Feedback.objects.filter(pk=item.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=7))
+            continue
+        if stage == "forwarded":
+            continue
+        member = departments[dept].members.first()
+        workflow.answer(item, member, ANSWERS[number])
+        if stage == "answered":
+            continue
+        workflow.approve(item, chairman)
+        if stage == "published":
+            _publish_answer_page(item, office, chairman, PUBLIC_QUESTIONS[number])
+        elif stage == "closed":
+            workflow.close(item, office)
+    return len(ITEMS), passwords
