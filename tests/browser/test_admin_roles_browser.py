@@ -193,7 +193,7 @@ def test_each_role_sees_and_opens_only_its_screens_in_vietnamese(browser, live_s
                 continue
             assert page.url != live_server.url + "/admin/", f"{role} should open {screen}"
             assert_speaks_vietnamese(page, screen)
-            # The same screens for every role but the menu: axe (~25 s a page here) runs once, as the superuser,
+            # The same screens for every role but the menu: axe runs once, as the superuser,
             # on the screens this project builds (the import, the office form, the procedure form's panels).
             if role == "superuser" and screen in {"import", "office_add", "procedure", "referral_add", "life_event"}:
                 assert_accessible(page)
