@@ -16,7 +16,7 @@ from wagtail.admin import messages
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from answers import admin, services
+from answers import admin, demo, services
 from answers.models import AnswerIndexPage
 from answers.rights import may_manage_answer_indexes
 
@@ -73,3 +73,7 @@ def only_the_office_and_chairman_copy_answers(request, page):
     if not may_manage_answer_indexes(request.user) and services.holds_answers(page):
         return _refuse_answers_management(request, page.get_parent())
     return None
+
+
+# The demo commune (home/demo.py): after the catalogue and the information pages.
+hooks.register("load_demo_data", demo.answers_and_register, order=30)

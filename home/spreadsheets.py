@@ -10,6 +10,8 @@ mark makes Excel read the Vietnamese text as UTF-8.
 
 import csv
 
+from django.utils import translation
+
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,3 +35,27 @@ class SafeWriter:
     def writerows(self, rows):
         for row in rows:
             self.writerow(row)
+
+
+class SafeExportMixin:
+    """For Wagtail's ``SpreadsheetExportMixin`` views: the same guard on their CSV, and the BOM.
+
+    Wagtail already stores XLSX text cells as text; its CSV writes them as they are.
+    """
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return safe_cell(value) if export_format == self.FORMAT_CSV else value
+
+    def stream_csv(self, queryset):
+        # The response streams after the view has returned and the user's admin
+        # language is no longer active: the headings keep it.
+        rows = super().stream_csv(queryset)
+        language = translation.get_language()
+
+        def stream():
+            yield BOM
+            with translation.override(language):
+                yield from rows
+
+        return stream()

@@ -2,6 +2,7 @@
 
 from wagtail import hooks
 
+from home.demo import information_pages
 from home.slugs import fill_ascii_slug, register_slug_widget
 
 # Before any page form is built (Wagtail loads this module with the admin's URLs).
@@ -20,3 +21,7 @@ def ascii_slug_for_edited_pages(request, page):
     parent = page.get_parent()
     if parent is not None:
         fill_ascii_slug(request, parent, page=page)
+
+
+# The demo commune (home/demo.py): the information pages come after the catalogue in the menu.
+hooks.register("load_demo_data", information_pages, order=20)

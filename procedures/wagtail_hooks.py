@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from procedures import demo_catalogue
 from procedures.admin_views import importer as import_views
 from procedures.admin_views import posters as poster_views
 from procedures.admin_views import reports as report_views
@@ -88,3 +89,7 @@ def completeness_report_menu_item():
         icon_name="warning",
         order=200,
     )
+
+
+# The demo commune (home/demo.py): the catalogue first, then the information pages and the answers.
+hooks.register("load_demo_data", demo_catalogue.catalogue, order=10)

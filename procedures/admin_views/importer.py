@@ -15,6 +15,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +24,9 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_required
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
 
+from home.listings import ListingTable
 from home.spreadsheets import BOM, SafeWriter
 from procedures.import_jobs import ImportAlreadyRunning, is_stalled, start_import
 from procedures.importer import MAX_FILE_SIZE, ImportAborted, detect_format, read_rows
@@ -173,11 +177,45 @@ def import_view(request):
         "procedures/admin/import.html",
         {
             "form": form,
-            "recent_imports": visible_imports(request.user)[:RECENT],
+            "recent_imports": import_history_table(visible_imports(request.user)[:RECENT]),
             "has_catalogue": ProcedureIndexPage.objects.exists(),
             "max_size_mb": MAX_FILE_SIZE // (1024 * 1024),
             "templates_available": templates_available(),
         },
+    )
+
+
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user else "—"
+
+
+def _job_status(job):
+    status = job.get_status_display()
+    return f"{status} ({job.done}/{job.total})" if job.is_active else status
+
+
+def import_history_table(jobs):
+    """The recent imports as a Wagtail table (a row carries ``data-import``: the job's id)."""
+    jobs = list(jobs)
+    return ListingTable(
+        [
+            TitleColumn(
+                "file_name",
+                label=_("File"),
+                accessor=lambda job: f"{job.file_name} ({_('dry run')})" if job.dry_run else job.file_name,
+                url_name="procedures_import_detail",
+            ),
+            Column("created_by", label=_("Imported by"), accessor=lambda job: _name(job.created_by)),
+            Column(
+                "created_at",
+                label=_("Uploaded at"),
+                accessor=lambda job: date_format(timezone.localtime(job.created_at), "SHORT_DATETIME_FORMAT"),
+            ),
+            Column("status", label=_("Status"), accessor=_job_status),
+        ],
+        jobs,
+        attrs={"id": "recent-imports", "aria-labelledby": "recent-imports-title"},
+        row_attrs=lambda job: {"data-import": job.pk},
     )
 
 

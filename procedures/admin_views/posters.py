@@ -14,15 +14,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+import django_filters
+
+from home.listings import ListingTable, ListingView
 from home.vietnamese import sort_key
 from procedures.models import FieldOfActivity, PosterBatch, ProcedurePage
 from procedures.posters import poster_for, record_prints, render_posters, start_poster_batch, with_print_status
@@ -54,56 +62,103 @@ class ProcedureEditorRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class PosterFilterForm(forms.Form):
+class PosterFilterSet(WagtailFilterSet):
     STATUS_CHOICES = [
-        ("", gettext_lazy("All")),
         ("reprint", gettext_lazy("Needs reprint")),
         ("never", gettext_lazy("Never printed")),
         ("current", gettext_lazy("Up to date")),
     ]
-    field = forms.ModelChoiceField(
-        FieldOfActivity.objects.all(), required=False, label=gettext_lazy("Field"), empty_label=gettext_lazy("All")
+    STATUS_FILTERS = {
+        "reprint": {"needs_reprint": True},
+        "never": {"last_printed_at__isnull": True},
+        "current": {"last_printed_at__isnull": False, "needs_reprint": False},
+    }
+    field = django_filters.ModelChoiceFilter(
+        queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field"), empty_label=gettext_lazy("All")
     )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, label=gettext_lazy("Poster"))
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, label=gettext_lazy("Poster"), empty_label=gettext_lazy("All"), method="with_status"
+    )
+
+    class Meta:
+        model = ProcedurePage
+        fields = ["field", "status"]
+
+    def with_status(self, queryset, name, value):
+        return queryset.filter(**self.STATUS_FILTERS[value])
 
 
-class PosterIndexView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+def _local(moment):
+    return date_format(timezone.localtime(moment), "d/m/Y H:i") if moment else ""
+
+
+class PrintStatusColumn(Column):
+    cell_template_name = "procedures/admin/cells/print_status.html"
+
+
+class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
     """Every published (and public) procedure the editor may edit, with its last printed
     poster; posters older than the procedure's last publication are marked for reprint."""
 
-    template_name = "procedures/admin/poster_index.html"
     page_title = gettext_lazy("QR posters")
     header_icon = "doc-full"
+    results_template_name = "procedures/admin/poster_index_results.html"
+    index_url_name = "procedure_posters:index"
+    index_results_url_name = "procedure_posters:index_results"
+    filterset_class = PosterFilterSet
+    paginate_by = 100
+    columns = [
+        Column("code", label=gettext_lazy("Code")),
+        TitleColumn("title", label=gettext_lazy("Procedure"), url_name="wagtailadmin_pages:edit"),
+        Column("field", label=gettext_lazy("Field"), accessor="field_name"),
+        Column("changed", label=gettext_lazy("Last change"), accessor=lambda page: _local(page.changed_at)),
+        PrintStatusColumn("printed", label=gettext_lazy("Last printed"), accessor=lambda p: _local(p.last_printed_at)),
+        TitleColumn(
+            "poster",
+            label=gettext_lazy("Poster"),
+            accessor=lambda page: _("Print poster"),
+            url_name="procedure_posters:print",
+            link_attrs={"target": "_blank", "rel": "noopener"},
+        ),
+    ]
+    list_export = ["code", "title", "field_name", "changed_at", "last_printed_at", "poster_status"]
+    export_headings = {
+        "code": gettext_lazy("Code"),
+        "title": gettext_lazy("Procedure"),
+        "field_name": gettext_lazy("Field"),
+        "changed_at": gettext_lazy("Last change"),
+        "last_printed_at": gettext_lazy("Last printed"),
+        "poster_status": gettext_lazy("Poster"),
+    }
+    export_filename = "ap-phich-qr"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = PosterFilterForm(self.request.GET or None)
-        procedures = with_print_status(editable_procedures(self.request.user).live().public())
-        procedures = procedures.select_related("field")
-        counts = {
+    @property
+    def header_buttons(self):
+        return [HeaderButton(_("Print a batch"), url=reverse("procedure_posters:batches"), icon_name="download")]
+
+    def get_row_attrs(self, page):
+        stale = " poster-row--stale" if page.needs_reprint else ""
+        return {"class": "poster-row" + stale, "data-code": page.code}
+
+    def get_queryset(self):
+        procedures = with_print_status(editable_procedures(self.request.user).live().public()).select_related("field")
+        self.counts = {
             "reprint": procedures.filter(needs_reprint=True).count(),
             "never": procedures.filter(last_printed_at__isnull=True).count(),
         }
-        if form.is_valid():
-            if form.cleaned_data["field"]:
-                procedures = procedures.filter(field=form.cleaned_data["field"])
-            status = form.cleaned_data["status"]
-            if status == "reprint":
-                procedures = procedures.filter(needs_reprint=True)
-            elif status == "never":
-                procedures = procedures.filter(last_printed_at__isnull=True)
-            elif status == "current":
-                procedures = procedures.filter(last_printed_at__isnull=False, needs_reprint=False)
-        context.update(
-            {
-                "form": form,
-                # Reprints first, then in Vietnamese alphabetical order.
-                "procedures": sorted(procedures, key=lambda page: (not page.needs_reprint, sort_key(page.sort_title))),
-                "counts": counts,
-                "reprint_url": reverse("procedure_posters:index") + "?status=reprint",
-            }
-        )
-        return context
+        statuses = dict(PosterFilterSet.STATUS_CHOICES)
+        procedures = list(self.filter_queryset(procedures))
+        for page in procedures:
+            page.changed_at = page.poster_changed_at or page.last_published_at
+            page.field_name = page.field.name if page.field else ""
+            state = "reprint" if page.needs_reprint else "never" if not page.last_printed_at else "current"
+            page.print_state, page.poster_status = state, statuses[state]
+        # Reprints first, then in Vietnamese alphabetical order.
+        return sorted(procedures, key=lambda page: (not page.needs_reprint, sort_key(page.sort_title)))
+
+    def get_context_data(self, **kwargs):
+        reprint_url = reverse("procedure_posters:index") + "?status=reprint"
+        return super().get_context_data(counts=self.counts, reprint_url=reprint_url, **kwargs)
 
 
 class PosterPrintView(ProcedureEditorRequiredMixin, View):
@@ -149,6 +204,33 @@ class BatchForm(forms.Form):
     )
 
 
+class BatchCellColumn(Column):
+    """A batch's status, progress or files, drawn by ``procedures/admin/cells/batch_<name>.html``."""
+
+    @property
+    def cell_template_name(self):
+        return f"procedures/admin/cells/batch_{self.name}.html"
+
+
+def _requested(batch):
+    by = f" · {batch.created_by.get_full_name() or batch.created_by.get_username()}" if batch.created_by else ""
+    return _local(batch.created_at) + by
+
+
+def batch_table(batches):
+    return ListingTable(
+        [
+            Column("requested", label=_("Requested"), accessor=_requested),
+            Column("scope_label", label=_("Scope")),
+            BatchCellColumn("status", label=_("Status")),
+            BatchCellColumn("progress", label=_("Progress")),
+            BatchCellColumn("files", label=_("Files")),
+        ],
+        batches,
+        row_attrs=lambda batch: {"class": "batch-row", "data-batch": batch.pk, "data-status": batch.status},
+    )
+
+
 class BatchListView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     """Start a batch (POST) and follow the batches' progress (refreshes itself while one runs)."""
 
@@ -175,7 +257,7 @@ class BatchListView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, Tem
         context.setdefault("form", BatchForm())
         context.update(
             {
-                "batches": batches,
+                "batches": batch_table(batches),
                 "any_active": any(batch.is_active for batch in batches),
                 "refresh_seconds": self.refresh_seconds,
             }
@@ -231,6 +313,7 @@ class BatchPrintView(BatchMixin, View):
 
 urlpatterns = [
     path("", PosterIndexView.as_view(), name="index"),
+    path("results/", PosterIndexView.as_view(results_only=True), name="index_results"),
     path("<int:page_id>/", PosterPrintView.as_view(), name="print"),
     path("batches/", BatchListView.as_view(), name="batches"),
     path("batches/<int:pk>/status/", BatchStatusView.as_view(), name="batch_status"),

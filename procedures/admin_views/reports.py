@@ -10,18 +10,20 @@ but cannot get the form). Each row links to the page's edit view.
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db.models import Prefetch
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
 
+import django_filters
+
+from home.listings import ListingView
 from home.vietnamese import sort_key
 from procedures.admin_views.posters import ProcedureEditorRequiredMixin, editable_procedures
-from procedures.models import ProcedureDocument, ProcedurePage
+from procedures.models import FieldOfActivity, ProcedureDocument, ProcedurePage
 
 app_name = "procedure_reports"
 
@@ -43,6 +45,14 @@ class Gap:
     @property
     def keys(self):
         return set(self.problems)
+
+    @property
+    def status(self):
+        return _("Published") if self.page.live else _("Draft")
+
+    @property
+    def problem_list(self):
+        return "; ".join(self.problems.values())
 
 
 def _form_file_missing(document):
@@ -88,33 +98,76 @@ def find_gaps(pages):
     return gaps
 
 
-class CompletenessFilterForm(forms.Form):
-    problem = forms.ChoiceField(
-        choices=[("", gettext_lazy("Any gap")), *PROBLEMS.items()],
-        required=False,
+class CompletenessFilterSet(WagtailFilterSet):
+    field = django_filters.ModelChoiceFilter(
+        queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field"), empty_label=gettext_lazy("All")
+    )
+    # A gap is found by reading the documents and the storage (find_gaps), not
+    # by a query: the view keeps the gaps of the chosen kind.
+    problem = django_filters.ChoiceFilter(
+        choices=list(PROBLEMS.items()),
         label=gettext_lazy("Missing"),
+        empty_label=gettext_lazy("Any gap"),
+        method="gaps",
     )
 
+    class Meta:
+        model = ProcedurePage
+        fields = ["field", "problem"]
 
-class CompletenessReportView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    def gaps(self, queryset, name, value):
+        return queryset
+
+
+class ProblemsColumn(Column):
+    cell_template_name = "procedures/admin/cells/problems.html"
+
+
+class CompletenessReportView(ProcedureEditorRequiredMixin, ListingView):
     """Procedures the editor can edit (published or draft) that miss something."""
 
-    template_name = "procedures/admin/completeness.html"
     page_title = gettext_lazy("Incomplete procedures")
     header_icon = "warning"
+    results_template_name = "procedures/admin/completeness_results.html"
+    index_url_name = "procedure_reports:completeness"
+    index_results_url_name = "procedure_reports:completeness_results"
+    filterset_class = CompletenessFilterSet
+    paginate_by = 100
+    columns = [
+        Column("code", label=gettext_lazy("Code"), accessor="page.code"),
+        TitleColumn(
+            "title",
+            label=gettext_lazy("Procedure"),
+            accessor="page.title",
+            get_url=lambda gap: reverse("wagtailadmin_pages:edit", args=[gap.page.pk]),
+        ),
+        Column("status", label=gettext_lazy("Status")),
+        ProblemsColumn("problems", label=gettext_lazy("Missing")),
+    ]
+    list_export = ["page.code", "page.title", "status", "problem_list"]
+    export_headings = {
+        "page.code": gettext_lazy("Code"),
+        "page.title": gettext_lazy("Procedure"),
+        "status": gettext_lazy("Status"),
+        "problem_list": gettext_lazy("Missing"),
+    }
+    export_filename = "thu-tuc-thieu-thong-tin"
+
+    def get_row_attrs(self, gap):
+        return {"class": "gap-row", "data-code": gap.page.code}
+
+    def get_queryset(self):
+        pages = self.filter_queryset(editable_procedures(self.request.user).select_related("field"))
+        gaps = sorted(find_gaps(pages.order_by("title", "code")), key=lambda gap: sort_key(gap.page.sort_title))
+        self.checked, self.total = pages.count(), len(gaps)
+        problem = self.filters.form.cleaned_data.get("problem") if self.filters.is_valid() else ""
+        return [gap for gap in gaps if problem in gap.problems] if problem else gaps
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        form = CompletenessFilterForm(self.request.GET or None)
-        pages = editable_procedures(self.request.user).select_related("field").order_by("title", "code")
-        gaps = sorted(find_gaps(pages), key=lambda gap: sort_key(gap.page.sort_title))
-        total = len(gaps)
-        if form.is_valid() and form.cleaned_data["problem"]:
-            gaps = [gap for gap in gaps if form.cleaned_data["problem"] in gap.problems]
-        context.update({"form": form, "gaps": gaps, "total": total, "checked": pages.count()})
-        return context
+        return super().get_context_data(checked=self.checked, total=self.total, **kwargs)
 
 
 urlpatterns = [
     path("", CompletenessReportView.as_view(), name="completeness"),
+    path("results/", CompletenessReportView.as_view(results_only=True), name="completeness_results"),
 ]

@@ -26,7 +26,7 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     imported = re.search(r"Procedures \(.+?\): (\d+) created, 0 updated, 0 unchanged, (\d+) rejected", first.getvalue())
     assert imported, first.getvalue()
     assert int(imported.group(1)) >= 200 and imported.group(2) == "0"
-    from home.management.commands.load_demo_data import NATIONAL_RECORDS
+    from procedures.demo_catalogue import NATIONAL_RECORDS
     from procedures.models import ProcedurePage
 
     real = [r for r in json.loads(NATIONAL_RECORDS.read_text("utf-8")) if "cấp xã" in r["Cấp thực hiện"].casefold()]

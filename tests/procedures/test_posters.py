@@ -176,6 +176,39 @@ def test_a_change_after_printing_marks_the_poster_for_reprint_until_printed_agai
 
 
 @pytest.mark.django_db
+def test_poster_list_exports_what_to_reprint_in_the_communes_time_and_the_editors_language(client, editor, catalogue):
+    birth = make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh")
+    make_procedure(catalogue, "1.004227", "Thủ tục đăng ký khai tử")
+    client.force_login(editor)  # no language preference: the admin speaks Vietnamese
+    client.post(_print_url(birth))
+    birth.refresh_from_db()
+    birth.title = "Thủ tục đăng ký khai sinh cho trẻ em"
+    birth.save_revision().publish()
+    printed = timezone.localtime(PosterPrint.objects.get().printed_at)
+
+    response = client.get(reverse("procedure_posters:index"), {"status": "reprint", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    with translation.override("vi"):
+        headings = [translation.gettext(text) for text in ("Code", "Procedure", "Last printed", "Poster")]
+        reprint = translation.gettext("Needs reprint")
+    assert [rows[0][0], rows[0][1], rows[0][4], rows[0][5]] == headings
+    assert len(rows) == 2
+    assert rows[1][0:2] == ["1.001193", "Thủ tục đăng ký khai sinh cho trẻ em"]
+    assert rows[1][4:] == [f"{printed:%d/%m/%Y %H:%M}", reprint]
+
+
+@pytest.mark.django_db
+def test_poster_list_refreshes_its_results_alone_when_a_filter_changes(client, english_admin, catalogue, civil):
+    make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=civil)
+    make_procedure(catalogue, "2.000100", "Thủ tục hòa giải đất đai", field=make_field("Đất đai"))
+    client.force_login(english_admin)
+    fragment = client.get(reverse("procedure_posters:index_results"), {"field": civil.pk})
+    assert b"<html" not in fragment.content
+    assert set(_rows(fragment)) == {"1.001193"}
+    assertContains(fragment, "2 procedures have never been printed.")
+
+
+@pytest.mark.django_db
 def test_poster_index_filters_by_field_and_costs_a_fixed_number_of_queries(
     client, english_admin, catalogue, civil, django_assert_max_num_queries
 ):

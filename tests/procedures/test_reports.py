@@ -1,5 +1,8 @@
 """The completeness report: which procedures miss what a citizen needs, with a link to fix each."""
 
+import csv
+import io
+
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -8,10 +11,11 @@ from wagtail.documents.models import Document
 
 import pytest
 from bs4 import BeautifulSoup
+from openpyxl import load_workbook
 
 from procedures.admin_views.reports import find_gaps
 from procedures.models import ProcedureDocument, ProcedurePage
-from tests.factories import make_procedure
+from tests.factories import make_field, make_procedure
 
 REPORT = "/admin/procedures/report/"
 
@@ -91,7 +95,8 @@ def test_report_lists_each_missing_item_and_links_to_the_editor(client, english_
     assert rows["1.000006"]["problems"] == {"agency": "No implementing agency"}
     assert rows["1.000007"]["problems"] == {"form_file": "Form file missing: Tờ khai"}
     assert set(rows["1.000008"]["problems"]) == {"documents", "processing_time", "fee", "agency"}
-    assert "draft" in rows["1.000008"]["text"]
+    assert "Draft" in rows["1.000008"]["text"]
+    assert "Published" in rows["1.000003"]["text"]
     for code, row in rows.items():
         page = ProcedurePage.objects.get(code=code)
         assert row["edit"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
@@ -103,6 +108,40 @@ def test_report_filters_by_missing_item(client, english_admin, procedures):
     client.force_login(english_admin)
     assert set(_rows(client.get(REPORT, {"problem": "fee"}))) == {"1.000005", "1.000008"}
     assert set(_rows(client.get(REPORT, {"problem": "form_file"}))) == {"1.000007"}
+
+
+@pytest.mark.django_db
+def test_report_filters_by_field_and_its_results_alone_refresh_the_listing(client, english_admin, procedures):
+    land = make_field("Đất đai")
+    ProcedurePage.objects.filter(code__in=["1.000005", "1.000006"]).update(field=land)
+    client.force_login(english_admin)
+    assert set(_rows(client.get(REPORT, {"field": land.pk}))) == {"1.000005", "1.000006"}
+    both = client.get(REPORT + "results/", {"field": land.pk, "problem": "agency"})
+    assert set(_rows(both)) == {"1.000006"}
+    assert b"<html" not in both.content  # the fragment Wagtail swaps in when a filter changes
+    assert "2 of 2 procedures miss something citizens need." in both.content.decode()
+
+
+@pytest.mark.django_db
+def test_report_exports_the_gaps_as_a_spreadsheet(client, english_admin, procedures):
+    client.force_login(english_admin)
+    response = client.get(REPORT, {"problem": "fee", "export": "csv"})
+    assert response["Content-Type"] == "text/csv"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads the Vietnamese as UTF-8
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["Code", "Procedure", "Status", "Missing"]
+    assert sorted(rows[1:]) == [
+        ["1.000005", "Thủ tục không lệ phí", "Published", "No fee statement"],
+        [
+            "1.000008",
+            "Thủ tục nháp trống",
+            "Draft",
+            "No required documents; No processing time; No fee statement; No implementing agency",
+        ],
+    ]
+    workbook = load_workbook(io.BytesIO(client.get(REPORT, {"export": "xlsx"}).getvalue()))
+    assert workbook.active.max_row == 1 + 6
 
 
 @pytest.mark.django_db
