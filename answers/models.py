@@ -162,7 +162,7 @@ class AnswerSectionPermissionTester(PagePermissionTester):
     office, the chairman and the leaders by ``answers.services.setup_answer_index``,
     or to any group an administrator adds in Settings → Groups) count.
     Superusers keep every right. Moving an answers index or an answer is for the
-    office and the chairman only (``answers.services.may_manage_answer_indexes``).
+    office and the chairman only (``answers.rights.may_manage_answer_indexes``).
     """
 
     def __init__(self, user, page):

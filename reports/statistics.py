@@ -621,7 +621,6 @@ __all__ = [
     "MIN_SOURCE_TAG_ITEMS",
     "PRESETS",
     "Figures",
-    "Period",
     "Row",
     "bump_version",
     "compute",

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_safe
 
 from feedback.forms import error_summary
 from feedback.models import Feedback
+from feedback.periods import Period, add_months, commune_zone
 from home.spreadsheets import BOM, SafeWriter
 from reports import statistics
-from reports.statistics import DEFAULT_PRESET, MAX_MONTHS, Period, preset_period
+from reports.statistics import DEFAULT_PRESET, MAX_MONTHS, preset_period
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 PRESET_LABELS = {
@@ -97,7 +98,7 @@ class PeriodForm(forms.Form):
         if end is None:
             end = max(start, self.today)
         if start is None:
-            start = statistics.add_months(end.replace(day=1), -11)
+            start = add_months(end.replace(day=1), -11)
         if start > end:
             raise ValidationError(_("The start date is after the end date."), code="reversed")
         if start < EARLIEST:
@@ -309,7 +310,7 @@ def statistics_json(request):
     if refusal is not None:
         return refusal
     data = {
-        "period": {"from": period.start, "to": period.end, "time_zone": str(statistics.commune_zone())},
+        "period": {"from": period.start, "to": period.end, "time_zone": str(commune_zone())},
         "computed_at": figures.computed_at,
         "definitions": {
             "received": _("Items received in the period, except rejected ones (spam, invalid, duplicate)."),

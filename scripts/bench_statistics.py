@@ -158,12 +158,12 @@ def generate(count, seed):
     from anyascii import anyascii
 
     from feedback.models import Department, Feedback, FeedbackEvent
+    from feedback.periods import commune_zone
     from procedures.models import FieldOfActivity
-    from reports import statistics as feedback_statistics
 
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
-    zone = feedback_statistics.commune_zone()
+    zone = commune_zone()
     now = timezone.now()
     with transaction.atomic():
         # The benchmark's own database is emptied in SQL: the event log is append-only through the ORM, and

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from answers import services as answer_services
 from feedback import workflow
 from feedback.models import Feedback
+from feedback.periods import add_months, commune_zone
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
 from reports import statistics
 from tests.browser.conftest import assert_accessible, assert_fits_phone
@@ -107,7 +108,7 @@ def _submitted():
 
 
 def _month_end(day):
-    return statistics.add_months(day.replace(day=1), 1) - datetime.timedelta(days=1)
+    return add_months(day.replace(day=1), 1) - datetime.timedelta(days=1)
 
 
 # --- Statistics ---
@@ -132,8 +133,8 @@ def test_statistics_on_a_phone_without_javascript(live_server, phone_without_js,
     # Four months ago (inside the last 12 months, outside this month): three received on the 10th, two of them
     # resolved on the 12th, one before its due date (15th, rated 5) and one after it (11th, rated 3).
     today = timezone.localdate()
-    old_month = statistics.add_months(today.replace(day=1), -4)
-    zone = statistics.commune_zone()
+    old_month = add_months(today.replace(day=1), -4)
+    zone = commune_zone()
     received = datetime.datetime.combine(old_month.replace(day=10), datetime.time(9), tzinfo=zone)
     answered = received + datetime.timedelta(days=2)
     with time_machine.travel(answered, tick=False):  # answered, approved and rated that day
