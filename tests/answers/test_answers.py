@@ -3,10 +3,8 @@ item following its page, rights, the public index (filters, pages, feed), JSON-L
 
 import datetime
 import json
-from io import StringIO
 
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -449,21 +447,6 @@ def test_procedure_page_lists_its_answers_in_constant_queries(client, index, cat
     assert without == with_answers
     links = [a.get_text() for a in BeautifulSoup(response.content, "html.parser").select("#answers-title + ul a")]
     assert sorted(links) == ["Khai sinh cho con 0", "Khai sinh cho con 1", "Khai sinh cho con 2"]
-
-
-def test_the_demo_publishes_its_answer_through_a_live_answer_page(client):
-    call_command("load_demo_data", stdout=StringIO())
-    index = AnswerIndexPage.objects.get()
-    assert WorkflowPage.objects.filter(page=index).exists()
-    [page] = AnswerPage.objects.live()
-    assert page.feedback.status == "published" and page.wording_confirmed
-    assert page.feedback.events.get(action="publish").actor.username == "chutich"
-    assert page.title in client.get(index.url).content.decode()
-    content = client.get(page.url).content.decode()
-    assert "Nguyễn Văn Bình" not in content and "0912345678" not in content
-
-    call_command("load_demo_data", stdout=StringIO())  # idempotent
-    assert (AnswerIndexPage.objects.count(), AnswerPage.objects.count()) == (1, 1)
 
 
 # --- Addresses: no tracking code, no words of the citizen ---

@@ -1,4 +1,8 @@
-"""`load_demo_data` builds the demo commune once and prints working admin credentials once."""
+"""`load_demo_data` builds the demo commune once and prints working admin credentials once.
+
+The demo takes half a minute to build, so one test builds it twice and looks at every app's part:
+the catalogue, the register, the answers page, the information pages and the accounts.
+"""
 
 import json
 import re
@@ -6,12 +10,17 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from wagtail.models import Revision, Site, WorkflowPage
+
 import pytest
 from pytest_django.asserts import assertContains
 
+from answers.models import AnswerIndexPage, AnswerPage
 from feedback import deadlines
 from feedback.models import Feedback, FeedbackEvent
 from home.models import StandardPage
+from procedures.demo_catalogue import NATIONAL_RECORDS
+from procedures.models import ProcedureIndexPage, ProcedurePage
 
 
 @pytest.mark.django_db
@@ -26,15 +35,16 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     imported = re.search(r"Procedures \(.+?\): (\d+) created, 0 updated, 0 unchanged, (\d+) rejected", first.getvalue())
     assert imported, first.getvalue()
     assert int(imported.group(1)) >= 200 and imported.group(2) == "0"
-    from procedures.demo_catalogue import NATIONAL_RECORDS
-    from procedures.models import ProcedurePage
-
     real = [r for r in json.loads(NATIONAL_RECORDS.read_text("utf-8")) if "cấp xã" in r["Cấp thực hiện"].casefold()]
     assert len(real) >= 150 and ProcedurePage.objects.filter(code__in=[r["Mã thủ tục"] for r in real]).count() == len(
         real
     )
     longest = max(real, key=lambda record: len(record["Tên thủ tục"]))
     assertContains(client.get(f"/p/{longest['Mã thủ tục']}/", follow=True), " ".join(longest["Tên thủ tục"].split()))
+    catalogue = ProcedureIndexPage.objects.get()
+    assert catalogue.show_in_menus and catalogue.live and catalogue.intro
+    assertContains(client.get(catalogue.url), "Thủ tục đăng ký khai sinh")
+    assertContains(client.get("/p/1.001193/", follow=True), "Tờ khai đăng ký khai sinh")
 
     staff = dict(re.findall(r"Staff account \(.+?\): username (\S+) password (\S+)", first.getvalue()))
     assert {"chutich", "vanphong", "phochutich", "diachinh"} <= set(staff)
@@ -43,18 +53,40 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     assert {"received", "checked", "rejected", "classified", "forwarded", "answered", "published", "closed"} <= statuses
     assert deadlines.overdue().exists()
     assert FeedbackEvent.objects.filter(action="forward").count() >= 4
-    feedback_count = Feedback.objects.count()
 
-    pages = StandardPage.objects.count()
-    assert pages >= 3
+    # The published item's answer went out through a live answer page, approved by the chairman.
+    index = AnswerIndexPage.objects.get()
+    assert WorkflowPage.objects.filter(page=index).exists()
+    [answer] = AnswerPage.objects.live()
+    assert answer.feedback.status == "published" and answer.wording_confirmed
+    assert answer.feedback.events.get(action="publish").actor.username == "chutich"
+    assert answer.title in client.get(index.url).content.decode()
+    content = client.get(answer.url).content.decode()
+    assert "Nguyễn Văn Bình" not in content and "0912345678" not in content
 
+    # A second run changes nothing and prints no password.
+    counts = (
+        StandardPage.objects.count(),
+        ProcedurePage.objects.count(),
+        Revision.objects.count(),
+        Feedback.objects.count(),
+        AnswerPage.objects.count(),
+    )
+    assert counts[0] >= 3
     second = StringIO()
     call_command("load_demo_data", stdout=second)
     assert password not in second.getvalue()
     assert "already exists" in second.getvalue()
-    assert StandardPage.objects.count() == pages
-    assert Feedback.objects.count() == feedback_count
     assert not re.search(r"Staff account", second.getvalue())
+    assert f"0 created, 0 updated, {counts[1]} unchanged, 0 rejected" in second.getvalue()
+    assert counts == (
+        StandardPage.objects.count(),
+        ProcedurePage.objects.count(),
+        Revision.objects.count(),
+        Feedback.objects.count(),
+        AnswerPage.objects.count(),
+    )
+    assert (ProcedureIndexPage.objects.count(), AnswerIndexPage.objects.count()) == (1, 1)
 
     assert client.login(username=username, password=password)
     assert client.get("/admin/").status_code == 200
@@ -66,3 +98,6 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     home = client.get("/")
     assertContains(home, "Xã Hòa Bình")
     assertContains(home, "Lịch tiếp công dân")
+    # The menu: the catalogue first, then the information pages, then the answers.
+    menu = [page.slug for page in Site.objects.get(is_default_site=True).root_page.get_children().live().in_menu()]
+    assert menu.index("thu-tuc-hanh-chinh") < menu.index("gioi-thieu") < menu.index("hoi-dap")

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from pytest_django.asserts import assertContains, assertTemplateUsed
 
 from procedures import importer
-from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage
+from procedures.models import FieldOfActivity, ProcedureDocument, ProcedurePage
 from tests.factories import make_field, make_form_document, make_procedure, make_procedure_index, make_user
 
 IMPORT_URL = "/admin/procedures/import/"
@@ -641,31 +641,6 @@ def test_admin_upload_of_a_disguised_file_shows_a_form_error(client, catalogue, 
 
 
 # --- Demo data ----------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_demo_data_loads_the_catalogue_once(client):
-    first = StringIO()
-    call_command("load_demo_data", stdout=first)
-    assert "username admin password" in first.getvalue()
-    catalogue = ProcedureIndexPage.objects.get()
-    assert catalogue.show_in_menus and catalogue.live and catalogue.intro
-    live = ProcedurePage.objects.child_of(catalogue).live()
-    assert live.count() >= 40
-    assert "0 rejected" in first.getvalue()
-    pages, revisions = ProcedurePage.objects.count(), Revision.objects.count()
-
-    second = StringIO()
-    call_command("load_demo_data", stdout=second)
-
-    assert f"0 created, 0 updated, {pages} unchanged, 0 rejected" in second.getvalue()
-    assert (ProcedurePage.objects.count(), Revision.objects.count()) == (pages, revisions)
-    assert ProcedureIndexPage.objects.count() == 1
-    response = client.get(catalogue.url)
-    assertContains(response, "Thủ tục đăng ký khai sinh")
-    birth = client.get("/p/1.001193/", follow=True)
-    assert birth.status_code == 200
-    assertContains(birth, "Tờ khai đăng ký khai sinh")
 
 
 @pytest.mark.django_db
