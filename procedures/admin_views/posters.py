@@ -92,6 +92,10 @@ def _local(moment):
     return date_format(timezone.localtime(moment), "d/m/Y H:i") if moment else ""
 
 
+class PrintLinkColumn(Column):
+    cell_template_name = "procedures/admin/cells/print_link.html"
+
+
 class PrintStatusColumn(Column):
     cell_template_name = "procedures/admin/cells/print_status.html"
 
@@ -113,13 +117,7 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
         Column("field", label=gettext_lazy("Field"), accessor="field_name"),
         Column("changed", label=gettext_lazy("Last change"), accessor=lambda page: _local(page.changed_at)),
         PrintStatusColumn("printed", label=gettext_lazy("Last printed"), accessor=lambda p: _local(p.last_printed_at)),
-        TitleColumn(
-            "poster",
-            label=gettext_lazy("Poster"),
-            accessor=lambda page: _("Print poster"),
-            url_name="procedure_posters:print",
-            link_attrs={"target": "_blank", "rel": "noopener"},
-        ),
+        PrintLinkColumn("poster", label=gettext_lazy("Poster")),
     ]
     list_export = ["code", "title", "field_name", "changed_at", "last_printed_at", "poster_status"]
     export_headings = {

@@ -8,6 +8,7 @@ from django.test import override_settings
 
 import pytest
 import zxingcpp
+from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -151,3 +152,50 @@ def test_catalogue_on_a_phone_filters_by_field_without_javascript(
     # axe-core itself needs JavaScript: check the same page in a phone that runs it.
     phone.goto(page.url)
     assert_accessible(phone)
+
+
+def _filter(page, name, **option):
+    """Choose ``option`` in the filter ``name`` of Wagtail's filter drawer (the header's sliders button)."""
+    if not page.locator(f"#drilldown-id_{name}").is_visible():
+        open_submenu = page.locator(".w-drilldown__submenu:visible")
+        if open_submenu.count():
+            open_submenu.locator(".w-drilldown__back").click()
+        elif not page.locator(".w-drilldown__menu").is_visible():
+            page.locator(".w-dropdown--drilldown > .w-dropdown__toggle").click()
+        page.locator(f"button[aria-controls=drilldown-id_{name}]").click()
+    page.locator(f"select[name={name}]").select_option(**option)
+
+
+def test_editor_filters_the_incomplete_procedures_and_the_posters_in_vietnamese(live_server, editor_page, catalogue):
+    civil, land = make_field("Hộ tịch"), make_field("Đất đai")
+    known = {"processing_time_value": 3, "processing_time_unit": "working_days", "fee": "Miễn phí", "agency": "UBND xã"}
+    make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=civil, **{**known, "fee": ""})
+    make_procedure(catalogue, "1.000894", "Thủ tục đăng ký kết hôn", field=civil, **{**known, "agency": ""})
+    make_procedure(catalogue, "2.000100", "Thủ tục hòa giải đất đai", field=land, **{**known, "fee": ""})
+    page = editor_page
+
+    page.goto(live_server.url + "/admin/procedures/report/")
+    expect(page.locator("#completeness-summary")).to_contain_text("3 trong 3 thủ tục")
+    expect(page.locator("tr.gap-row")).to_have_count(3)
+    assert_accessible(page)
+    # Wagtail's filter drawer: choosing a value redraws the results alone, and the address keeps the filter.
+    _filter(page, "problem", value="fee")
+    expect(page.locator("tr.gap-row")).to_have_count(2)
+    _filter(page, "field", label="Đất đai")
+    expect(page.locator("tr.gap-row")).to_have_count(1)
+    expect(page.locator("tr.gap-row")).to_have_attribute("data-code", "2.000100")
+    expect(page).to_have_url(re.compile(r"problem=fee"))
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/admin/procedures/posters/?status=never")
+    expect(page.locator("tr.poster-row")).to_have_count(3)
+    expect(page.locator("#poster-summary")).to_contain_text("3 thủ tục chưa được in áp phích lần nào")
+    assert_accessible(page)
+    # The header's "Download XLSX" keeps the filter: the work list of posters never printed.
+    page.locator("button.w-dropdown__toggle:has(.icon-dots-horizontal)").click()  # the header's "more" menu
+    export = page.get_by_role("link", name="Tải XLSX").get_attribute("href")
+    response = page.context.request.get(live_server.url + export)
+    assert response.headers["content-disposition"].endswith('filename="ap-phich-qr.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.body())).active
+    codes = sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert codes == ["1.000894", "1.001193", "2.000100"]
