@@ -11,7 +11,6 @@ Downloads hold figures, and tracking codes and titles of items, never a sender's
 import io
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.admin import messages
-from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput, HeaderButton
 
 from feedback.admin.views import forbidden
 from home.dates import DayFirstDateField
-from home.spreadsheets import BOM, SafeWriter
+from home.spreadsheets import BOM, SafeExportMixin, SafeWriter
 from reports.models import WeeklySummary
 from reports.summary import build_custom_summary, display_data
 
@@ -126,21 +127,93 @@ def _page(request, template, context):
     return response
 
 
-def summary_index(request):
-    if not can_view(request.user):
-        return forbidden(request)
-    queryset = WeeklySummary.objects.select_related("created_by").order_by("-period_end", "-created_at", "-pk")
-    page = Paginator(queryset, 50).get_page(request.GET.get("p"))
-    return _page(
-        request,
-        "index.html",
-        {
-            "page_title": _("Leaders' summaries"),
-            "page_obj": page,
-            "summaries": page,
-            "can_build": can_build(request.user),
+def builder_name(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def built_text(summary):
+    """ "11/05/2026 07:00 · Nguyễn Văn An": when, and by whom when built by hand."""
+    when = date_format(timezone.localtime(summary.created_at), "d/m/Y H:i")
+    return f"{when} · {builder_name(summary.created_by)}" if summary.created_by else when
+
+
+class SummaryIndexView(SafeExportMixin, ReportView):
+    """Every stored summary, newest period first; pages and downloads by Wagtail."""
+
+    template_name = "reports/summaries/index.html"
+    page_title = gettext_lazy("Leaders' summaries")
+    header_icon = "doc-full"
+    index_url_name = "feedback_summaries:index"
+    default_ordering = "-period_end"
+    permission_policy = None  # can_view decides
+    columns = [
+        TitleColumn(
+            "__str__", label=gettext_lazy("Period"), url_name="feedback_summaries:detail", sort_key="period_end"
+        ),
+        Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+        NumberColumn("new_total", label=gettext_lazy("New")),
+        NumberColumn("resolved_total", label=gettext_lazy("Resolved")),
+        NumberColumn("overdue_total", label=gettext_lazy("Late")),
+        Column("created_at", label=gettext_lazy("Built"), accessor=built_text, sort_key="created_at"),
+    ]
+    list_export = [
+        "period_start",
+        "period_end",
+        "get_kind_display",
+        "new_total",
+        "resolved_total",
+        "overdue_total",
+        "created_at",
+        "created_by",
+    ]
+    export_headings = {
+        "get_kind_display": gettext_lazy("Kind"),
+        "new_total": gettext_lazy("New"),
+        "resolved_total": gettext_lazy("Resolved"),
+        "overdue_total": gettext_lazy("Late"),
+    }
+    custom_field_preprocess = {
+        "period_start": {ReportView.FORMAT_CSV: _d},
+        "period_end": {ReportView.FORMAT_CSV: _d},
+        "created_at": {
+            ReportView.FORMAT_CSV: lambda value: date_format(timezone.localtime(value), "d/m/Y H:i"),
+            ReportView.FORMAT_XLSX: lambda value: timezone.make_naive(value),
         },
-    )
+        "created_by": {ReportView.FORMAT_CSV: builder_name, ReportView.FORMAT_XLSX: builder_name},
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view(request.user):
+            return forbidden(request)
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def order_queryset(self, queryset):
+        """The chosen column, then the latest built: the same order on every page."""
+        ties = [key for key in ("-created_at", "-pk") if key.lstrip("-") != self.ordering.lstrip("-")]
+        return queryset.order_by(self.ordering, *ties)
+
+    def get_header_buttons(self):
+        if not can_build(self.request.user):
+            return super().get_header_buttons()
+        build = HeaderButton(
+            gettext_lazy("Build a summary for a date range"),
+            url=reverse("feedback_summaries:build"),
+            icon_name="plus",
+            attrs={"id": "summary-build-link"},
+        )
+        return [build, *super().get_header_buttons()]
+
+    def get_base_queryset(self):
+        return WeeklySummary.objects.select_related("created_by")
+
+    @property
+    def no_results_message(self):
+        return _("No summary has been built yet.")
+
+    def get_filename(self):
+        return f"bao-cao-phan-anh-danh-sach-{timezone.localdate():%Y-%m-%d}"
 
 
 def summary_detail(request, pk):
@@ -194,7 +267,7 @@ def summary_build(request):
 
 
 urlpatterns = [
-    path("", summary_index, name="index"),
+    path("", SummaryIndexView.as_view(), name="index"),
     path("build/", summary_build, name="build"),
     path("<int:pk>/", summary_detail, name="detail"),
     path("<int:pk>/download/<slug:fmt>/", summary_download, name="download"),

@@ -43,3 +43,17 @@ class WeeklySummary(models.Model):
 
     def __str__(self):
         return f"{self.period_start:%d/%m/%Y} – {self.period_end:%d/%m/%Y}"
+
+    # --- The headline figures, as the admin list shows and exports them ---
+
+    @property
+    def new_total(self):
+        return self.data.get("new", {}).get("total", 0)
+
+    @property
+    def resolved_total(self):
+        return self.data.get("resolved", {}).get("total", 0)
+
+    @property
+    def overdue_total(self):
+        return self.data.get("overdue", {}).get("total", 0)

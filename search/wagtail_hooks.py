@@ -29,7 +29,14 @@ def register_search_menu():
 
 @hooks.register("register_admin_urls")
 def register_search_report_url():
-    return [path("search-queries/", SearchQueriesReportView.as_view(), name="search_queries_report")]
+    return [
+        path("search-queries/", SearchQueriesReportView.as_view(), name="search_queries_report"),
+        path(
+            "search-queries/results/",
+            SearchQueriesReportView.as_view(results_only=True),
+            name="search_queries_report_results",
+        ),
+    ]
 
 
 @hooks.register("register_search_menu_item")

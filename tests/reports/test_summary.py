@@ -9,7 +9,7 @@ due Friday 8 May → 11 = 1; due Monday 11 May → not late yet.
 import csv
 import io
 import smtplib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.mail.backends.base import BaseEmailBackend
@@ -17,6 +17,7 @@ from django.urls import reverse
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 
 from feedback.deadlines import late_cutoff
 from feedback.models import Feedback, FeedbackEvent, FeedbackSettings
@@ -25,7 +26,7 @@ from reports import tasks
 from reports.admin import SummaryRangeForm
 from reports.models import WeeklySummary
 from reports.summary import build_summary, previous_week, run_weekly_summary
-from tests.factories import make_feedback, make_user
+from tests.factories import make_feedback, make_user, prefer_english
 
 pytestmark = pytest.mark.django_db
 
@@ -305,6 +306,7 @@ ROLES = ("anonymous", "outsider", "member", "leader", "office", "chairman")
 EXPECTED = {
     #               anonymous outsider member leader office chairman
     "list":         (LOGIN,    403,     403,   200,   200,   200),
+    "list csv":     (LOGIN,    403,     403,   200,   200,   200),
     "detail":       (LOGIN,    403,     403,   200,   200,   200),
     "download csv": (LOGIN,    403,     403,   200,   200,   200),
     "download html": (LOGIN,   403,     403,   200,   200,   200),
@@ -324,6 +326,7 @@ def stored(dataset, leaders):
 def _request(client, action, summary):
     urls = {
         "list": reverse("feedback_summaries:index"),
+        "list csv": reverse("feedback_summaries:index") + "?export=csv",
         "detail": reverse("feedback_summaries:detail", args=[summary.pk]),
         "download csv": reverse("feedback_summaries:download", args=[summary.pk, "csv"]),
         "download html": reverse("feedback_summaries:download", args=[summary.pk, "html"]),
@@ -359,12 +362,41 @@ def test_who_may_read_and_build_summaries(client, roles, stored, role, action):
         assert not built.exists()
 
 
-def test_list_is_newest_first_and_detail_shows_the_figures(client, leader, stored, dataset, department):
+INDEX = "/admin/feedback/summaries/"
+
+
+def listing(response):
+    """The summaries' table as the leaders read it: the text of each cell, row by row (none without a table)."""
+    table = BeautifulSoup(response.content, "html.parser").select_one("table.listing")
+    if table is None:
+        return []
+    return [[" ".join(cell.get_text().split()) for cell in row.find_all("td")] for row in table.tbody.find_all("tr")]
+
+
+def test_list_is_newest_first_and_detail_shows_the_figures(client, leader, office, stored, dataset, department):
     with at(local(20, 9)):
         older = WeeklySummary.objects.create(kind="custom", period_start=date(2026, 4, 1), period_end=date(2026, 4, 30))
+        by_hand = WeeklySummary.objects.create(
+            kind="custom", period_start=START, period_end=END, created_by=office, data=stored.data
+        )
+    prefer_english(leader)
     client.force_login(leader)
-    html = client.get(reverse("feedback_summaries:index")).content.decode()
-    assert html.index(str(stored)) < html.index(str(older))
+    response = client.get(reverse("feedback_summaries:index"))
+    assert reverse("feedback_summaries:index") == INDEX
+    assert response["Cache-Control"].startswith("private, no-store")
+    html = response.content.decode()
+    assert "Every Monday the summary of the previous week is built and e-mailed" in html
+    late = str(stored.data["overdue"]["total"])
+    # Newest period first; of two summaries of the same period, the one built last.
+    assert listing(response) == [
+        [str(stored), "Date range (by hand)", "3", "2", late, "20/05/2026 09:00 · vanphong"],
+        [str(stored), "Weekly (automatic)", "3", "2", late, "11/05/2026 07:00"],
+        ["01/04/2026 – 30/04/2026", "Date range (by hand)", "0", "0", "0", "20/05/2026 09:00"],
+    ]
+    page = BeautifulSoup(html, "html.parser")
+    detail_links = [a["href"] for a in page.select("table.listing tbody a")]
+    assert detail_links == [reverse("feedback_summaries:detail", args=[pk]) for pk in (by_hand.pk, stored.pk, older.pk)]
+
     response = client.get(reverse("feedback_summaries:detail", args=[stored.pk]))
     html = response.content.decode()
     assert 'id="summary-new">3<' in html
@@ -374,6 +406,83 @@ def test_list_is_newest_first_and_detail_shows_the_figures(client, leader, store
     assert f"{register}?department__id__exact={department.pk}&amp;overdue=yes" in html
     for secret in (NAME, PHONE, EMAIL, ADDRESS):
         assert secret not in html
+
+
+def test_list_pages_fifty_at_a_time_newest_first(client, leader):
+    first_monday = date(2025, 1, 6)
+    with at(local(11, 7)):
+        for week in range(55):
+            start = first_monday + timedelta(weeks=week)
+            WeeklySummary.objects.create(period_start=start, period_end=start + timedelta(days=6))
+    newest, oldest = WeeklySummary.objects.latest("period_end"), WeeklySummary.objects.earliest("period_end")
+    prefer_english(leader)
+    client.force_login(leader)
+
+    first = client.get(INDEX)
+    rows = listing(first)
+    assert len(rows) == 50
+    assert rows[0][0] == str(newest)
+    ends = [datetime.strptime(row[0].split(" – ")[1], "%d/%m/%Y") for row in rows]
+    assert ends == sorted(ends, reverse=True)
+    assert "Page 1 of 2" in first.content.decode()
+
+    second = client.get(INDEX, {"p": 2})
+    assert [row[0] for row in listing(second)][-1] == str(oldest)
+    assert len(listing(second)) == 5
+    assert "Page 2 of 2" in second.content.decode()
+    # Oldest first on request, by the column's heading.
+    assert listing(client.get(INDEX, {"ordering": "period_end"}))[0][0] == str(oldest)
+
+
+def test_build_button_only_for_those_who_may_build(client, leader):
+    reader = make_user("chixem", permissions=["wagtailadmin.access_admin", "reports.view_weeklysummary"])
+    client.force_login(leader)
+    button = BeautifulSoup(client.get(INDEX).content, "html.parser").select_one("#summary-build-link")
+    assert button["href"] == reverse("feedback_summaries:build")
+    assert "Lập báo cáo theo khoảng thời gian" in button.get_text()
+
+    client.force_login(reader)
+    response = client.get(INDEX)
+    assert response.status_code == 200
+    assert "summary-build-link" not in response.content.decode()
+    assert client.get(reverse("feedback_summaries:build")).status_code == 403
+
+
+def test_an_empty_list_says_so(client, chairman):
+    prefer_english(chairman)
+    client.force_login(chairman)
+    response = client.get(INDEX)
+    assert listing(response) == []
+    assert "No summary has been built yet." in response.content.decode()
+
+
+def test_list_downloads_as_csv(client, chairman, office, stored):
+    with at(local(20, 9)):
+        WeeklySummary.objects.create(kind="custom", period_start=date(2026, 4, 1), period_end=date(2026, 4, 30))
+        WeeklySummary.objects.create(kind="custom", period_start=START, period_end=END, created_by=office)
+    client.force_login(chairman)
+    response = client.get(INDEX, {"export": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "no-store" in response["Cache-Control"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0] == ["Từ", "Đến", "Loại", "Tiếp nhận mới", "Đã giải quyết", "Trễ hạn", "Ngày lập", "Người lập"]
+    late = str(stored.data["overdue"]["total"])
+    assert rows[1:] == [
+        [
+            "04/05/2026",
+            "10/05/2026",
+            "Theo khoảng thời gian (lập thủ công)",
+            "0",
+            "0",
+            "0",
+            "20/05/2026 09:00",
+            "vanphong",
+        ],
+        ["04/05/2026", "10/05/2026", "Hằng tuần (tự động)", "3", "2", late, "11/05/2026 07:00", ""],
+        ["01/04/2026", "30/04/2026", "Theo khoảng thời gian (lập thủ công)", "0", "0", "0", "20/05/2026 09:00", ""],
+    ]
 
 
 @pytest.mark.parametrize(
