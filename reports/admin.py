@@ -22,12 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
-from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
 
 from feedback.admin.views import forbidden
 from home.dates import DayFirstDateField
-from home.spreadsheets import BOM, SafeExportMixin, SafeWriter
+from home.listings import ListingView
+from home.spreadsheets import BOM, SafeWriter
 from reports.models import WeeklySummary
 from reports.summary import build_custom_summary, display_data
 
@@ -137,7 +137,7 @@ def built_text(summary):
     return f"{when} · {builder_name(summary.created_by)}" if summary.created_by else when
 
 
-class SummaryIndexView(SafeExportMixin, ReportView):
+class SummaryIndexView(ListingView):
     """Every stored summary, newest period first; pages and downloads by Wagtail."""
 
     template_name = "reports/summaries/index.html"
@@ -173,13 +173,9 @@ class SummaryIndexView(SafeExportMixin, ReportView):
         "overdue_total": gettext_lazy("Late"),
     }
     custom_field_preprocess = {
-        "period_start": {ReportView.FORMAT_CSV: _d},
-        "period_end": {ReportView.FORMAT_CSV: _d},
-        "created_at": {
-            ReportView.FORMAT_CSV: lambda value: date_format(timezone.localtime(value), "d/m/Y H:i"),
-            ReportView.FORMAT_XLSX: lambda value: timezone.make_naive(value),
-        },
-        "created_by": {ReportView.FORMAT_CSV: builder_name, ReportView.FORMAT_XLSX: builder_name},
+        "period_start": {ListingView.FORMAT_CSV: _d},
+        "period_end": {ListingView.FORMAT_CSV: _d},
+        "created_by": {ListingView.FORMAT_CSV: builder_name, ListingView.FORMAT_XLSX: builder_name},
     }
 
     def dispatch(self, request, *args, **kwargs):

@@ -20,14 +20,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, NumberColumn, TitleColumn
-from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import Button
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
 import django_filters
 
-from home.spreadsheets import SafeExportMixin
+from home.listings import ListingView
 from search.models import Referral, SearchSynonym, ZeroResultHit
 from search.query_log import min_visitors
 from search.text import words
@@ -119,7 +118,7 @@ class RemedyColumn(ButtonsColumnMixin, Column):
         return buttons
 
 
-class SearchQueriesReportView(SafeExportMixin, ReportView):
+class SearchQueriesReportView(ListingView):
     """Every query searched in the period, what found nothing first; filters, pages and downloads by Wagtail."""
 
     template_name = "search/admin/search_queries.html"

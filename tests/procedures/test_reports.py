@@ -126,7 +126,7 @@ def test_report_filters_by_field_and_its_results_alone_refresh_the_listing(clien
 def test_report_exports_the_gaps_as_a_spreadsheet(client, english_admin, procedures):
     client.force_login(english_admin)
     response = client.get(REPORT, {"problem": "fee", "export": "csv"})
-    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")  # Excel reads the Vietnamese as UTF-8
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
