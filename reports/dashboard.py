@@ -12,8 +12,9 @@ from wagtail.admin.ui.components import Component
 
 from feedback import permissions
 from feedback.links import overdue_register_path
+from feedback.periods import Period
 from reports.admin import can_view
-from reports.summary import current_week, overdue_by_department, period_counts
+from reports.summary import overdue_by_department, period_counts
 
 
 class FeedbackSummaryPanel(Component):
@@ -26,7 +27,8 @@ class FeedbackSummaryPanel(Component):
 
     def get_context_data(self, parent_context=None):
         today = timezone.localdate()
-        start, end = current_week(today)
+        week = Period.week_so_far(today)
+        start, end = week.start, week.end
         departments = overdue_by_department(today)
         for department in departments:
             department["register_url"] = overdue_register_path(department["id"]) if department["id"] else ""

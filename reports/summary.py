@@ -70,18 +70,6 @@ LEADER_GROUPS = (GROUP_CHAIRMAN, GROUP_LEADERS)
 # --- Dates ---
 
 
-def previous_week(today):
-    """Monday and Sunday of the full week before the one ``today`` is in."""
-    week = Period.week_before(today)
-    return week.start, week.end
-
-
-def current_week(today):
-    """Monday of ``today``'s week, and ``today``."""
-    week = Period.week_so_far(today)
-    return week.start, week.end
-
-
 # --- The figures ---
 
 
@@ -303,7 +291,8 @@ def send_summary(summary, recipients):
 def run_weekly_summary(today=None):
     """Store and e-mail last week's summary, once: returns counts (also django-q2's task result)."""
     today = today or timezone.localdate()
-    start, end = previous_week(today)
+    week = Period.week_before(today)
+    start, end = week.start, week.end
     result = {"period_start": start.isoformat(), "created": False, "emailed_to": 0, "failed": False}
     if WeeklySummary.objects.filter(kind=WeeklySummary.Kind.WEEKLY, period_start=start).exists():
         logger.info("feedback weekly summary %s: already built, nothing sent", start.isoformat())

@@ -21,11 +21,12 @@ from bs4 import BeautifulSoup
 
 from feedback.deadlines import late_cutoff
 from feedback.models import Feedback, FeedbackEvent, FeedbackSettings
+from feedback.periods import Period
 from feedback.permissions import GROUP_LEADERS
 from reports import tasks
 from reports.admin import SummaryRangeForm
 from reports.models import WeeklySummary
-from reports.summary import build_summary, previous_week, run_weekly_summary
+from reports.summary import build_summary, run_weekly_summary
 from tests.factories import make_feedback, make_user, prefer_english
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +110,9 @@ def figures(**kwargs):
 
 
 def test_previous_week_and_late_cutoff():
-    assert previous_week(MONDAY) == (START, END)
-    assert previous_week(date(2026, 5, 13)) == (START, END)
-    assert previous_week(date(2026, 5, 17)) == (START, END)  # Sunday: still the week before
+    for today in (MONDAY, date(2026, 5, 13), date(2026, 5, 17)):  # Sunday 17 May: still the week before
+        week = Period.week_before(today)
+        assert (week.start, week.end) == (START, END)
     # 3 working days late on Monday 11 May: due on or before Wednesday 6 May.
     assert late_cutoff(MONDAY, 3) == date(2026, 5, 6)
 
