@@ -52,6 +52,11 @@ def can_export(user):
     return _perm(user, "export_feedback")
 
 
+def can_answer_for_department(user):
+    """Holds the department staff's right to answer what is forwarded to their department."""
+    return _perm(user, "answer_feedback")
+
+
 def is_department_member(user, department):
     if department is None or not (user and user.is_authenticated):
         return False

@@ -3,7 +3,9 @@
 * Feedback register: the list (only what the user may see), the item page
   with the workflow moves, staff registration, bulk moves and the CSV export;
 * Departments (with their members), Commune days off, Field time limits;
-* Identity log: who saw a sender's identity (the chairman only).
+* Identity log: who saw a sender's identity (the chairman only);
+* "To do" (Việc cần làm): what waits for the user, a menu item with its count and the first
+  panel of the dashboard (``feedback/admin/todo.py``).
 
 Each entry is shown only to users with the right (feedback/permissions.py).
 Views are in ``feedback/admin/views.py``; the answer pages' admin rules are in
@@ -13,18 +15,20 @@ Views are in ``feedback/admin/views.py``; the answer pages' admin rules are in
 from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.db.models import Prefetch
-from django.urls import include, path, re_path
+from django.templatetags.static import static
+from django.urls import include, path, re_path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.panels import FieldPanel
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from feedback import deadlines, permissions
-from feedback.admin import views
+from feedback.admin import todo, views
 from feedback.admin.filters import OverdueFilter
 from feedback.admin.helpers import (
     FeedbackButtonHelper,
@@ -49,15 +53,26 @@ class FeedbackAdmin(ModelAdmin):
     edit_view_class = views.DisabledView
     delete_view_class = views.DisabledView
     index_template_name = "feedback/admin/index.html"
-    list_display = ("tracking_code", "title", "kind", "status", "department", "channel_and_source", "received")
+    # The deadline next to the title: the late badge is the first thing the eye meets after the item.
+    list_display = (
+        "tracking_code",
+        "title",
+        "deadline",
+        "status",
+        "kind",
+        "department",
+        "channel_and_source",
+        "received",
+    )
     list_display_add_buttons = "tracking_code"
+    # Late first: it is the filter the office and the chairman reach for.
     list_filter = (
+        OverdueFilter,
         "status",
         "kind",
         ("field", RelatedOnlyFieldListFilter),
         ("department", RelatedOnlyFieldListFilter),
         "channel",
-        OverdueFilter,
     )
     list_select_related = ("department",)
     list_per_page = 50
@@ -68,7 +83,7 @@ class FeedbackAdmin(ModelAdmin):
         return views.visible_feedback(request.user)
 
     def get_list_display(self, request):
-        columns = (*self.list_display, "deadline")
+        columns = self.list_display
         if permissions.can_process(request.user):
             columns = ("select_box", *columns)
         return columns
@@ -91,7 +106,7 @@ class FeedbackAdmin(ModelAdmin):
             return f"{obj.get_channel_display()} · {obj.source_tag}"
         return obj.get_channel_display()
 
-    @display(description=_("deadline"))
+    @display(description=_("deadline"), ordering="due_date")
     def deadline(self, obj):
         # The list view sets days_left on its rows, reading the commune's days off once per request.
         days_left = obj.days_left if hasattr(obj, "days_left") else deadlines.working_days_left(obj)
@@ -210,3 +225,27 @@ class FeedbackGroup(ModelAdminGroup):
 
 
 modeladmin_register(FeedbackGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_todo_urls():
+    urls = [
+        path("", todo.TodoView.as_view(), name="index"),
+        path("results/", todo.TodoView.as_view(results_only=True), name="index_results"),
+    ]
+    return [path("feedback/todo/", include((urls, "feedback_todo")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_todo_menu_item():
+    return todo.TodoMenuItem(_("To do"), reverse("feedback_todo:index"), name="todo", icon_name="tasks", order=250)
+
+
+@hooks.register("construct_homepage_panels")
+def add_todo_panel(request, panels):
+    todo.add_panel(request, panels)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -347,3 +347,25 @@ def test_office_manages_departments_with_members_days_off_and_field_limits(clien
     response = client.post("/admin/feedback/fieldtimelimit/create/", {"field": field.pk, "days": 15})
     assert response.status_code == 302
     assert client.get("/admin/feedback/fieldtimelimit/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_late_items_come_first_when_asked(client, office, register):
+    """The "late" filter is the first one, the deadline column sorts, and the deadline sits next to the title."""
+    client.force_login(office)
+    html = BeautifulSoup(client.get(INDEX).content, "html.parser")
+    first_filter = html.select_one(".changelist-filter a[href*='overdue=yes']")
+    all_filter_links = html.select(".changelist-filter a[href*='=']")
+    assert first_filter is not None and "overdue=" in all_filter_links[0]["href"]
+    headers = [th.get("class", [""])[-1] for th in html.select("table.listing thead th")]
+    deadline_at = next(i for i, name in enumerate(headers) if "deadline" in name)
+    assert headers[deadline_at - 1].endswith("title")
+    sort_link = html.select("table.listing thead th")[deadline_at].select_one("a[href*='o=']")
+    assert sort_link is not None
+
+    sorted_html = BeautifulSoup(client.get(INDEX + sort_link["href"]).content, "html.parser")
+    order = [int(row["data-object-pk"]) for row in sorted_html.select("tr[data-object-pk]")]
+    due = dict(Feedback.objects.filter(pk__in=order).values_list("pk", "due_date"))
+    with_due = [pk for pk in order if due[pk]]
+    assert with_due[0] == register["complaint"].pk  # the late one, due ten days ago
+    assert [due[pk] for pk in with_due] == sorted(due[pk] for pk in with_due)
