@@ -33,3 +33,8 @@ def overdue_register_path(department_id):
 def admin_url(feedback):
     path = reverse("feedback_feedback_modeladmin_inspect", args=[feedback.pk])
     return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+
+
+def absolute_admin_url(path):
+    """An admin path as an address that works from an e-mail."""
+    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"

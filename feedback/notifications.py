@@ -33,7 +33,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from feedback import links
+from feedback import handoffs, links
 from feedback.models import Feedback, FeedbackEvent, Notification
 from feedback.queue import enqueue
 from feedback.timeline import public_label, public_status
@@ -69,7 +69,11 @@ def audiences_for(event):
 
 
 def record(event):
-    """Called inside the transaction of every workflow move: write the outbox rows, queue their task on commit."""
+    """Called inside the transaction of every workflow move: write the outbox rows, queue their task on commit.
+
+    Staff whose step the item reaches get a batched e-mail later (``feedback/handoffs.py``).
+    """
+    handoffs.record(event)
     audiences = audiences_for(event)
     if not audiences:
         return []

@@ -2,7 +2,7 @@
 the leaders' summaries in ``reports/models.py``."""
 
 from feedback.models.organisation import CommuneDayOff, Department, FeedbackSettings, FieldTimeLimit
-from feedback.models.outbox import Notification
+from feedback.models.outbox import Notification, StaffAlert
 from feedback.models.register import (
     Feedback,
     FeedbackAttachment,
@@ -23,5 +23,6 @@ __all__ = [
     "FieldTimeLimit",
     "IdentityView",
     "Notification",
+    "StaffAlert",
     "SubmissionAttempt",
 ]

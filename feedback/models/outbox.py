@@ -10,6 +10,7 @@ See ``feedback/notifications.py`` and docs/feedback.md, "Notifications".
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -76,3 +77,44 @@ class Notification(models.Model):
     def purge(cls, days=30):
         """Forget rows sent more than ``days`` ago (they only held ids and times)."""
         return cls.objects.filter(sent_at__lt=timezone.now() - timedelta(days=days)).delete()[0]
+
+
+class StaffAlert(models.Model):
+    """A hand-off still to be told by e-mail: ``feedback`` reached a step that is ``user``'s.
+
+    Written with the event that caused it, sent in batches by ``feedback/handoffs.py``: one e-mail per
+    person per run, and never twice within an hour about the same item.
+    """
+
+    #: Empty until the sender shares the hand-off out to the people whose step it is.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    #: Who made the move: not told of their own hand-off.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    feedback = models.ForeignKey(
+        "feedback.Feedback", verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(_("step"), max_length=20)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff alert")
+        verbose_name_plural = _("staff alerts")
+        indexes = [
+            models.Index(fields=["sent_at", "created_at"], name="feedback_alert_pending"),
+            models.Index(fields=["user", "feedback", "sent_at"], name="feedback_alert_recent"),
+        ]
