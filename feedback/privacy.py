@@ -21,7 +21,7 @@ from feedback.models import Feedback, IdentityView
 
 IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
 IDENTITY_LABELS = {
-    "submitter_name": gettext_lazy("Name"),
+    "submitter_name": gettext_lazy("Full name"),
     "submitter_phone": gettext_lazy("Phone"),
     "submitter_email": gettext_lazy("E-mail"),
     "submitter_address": gettext_lazy("Address"),

@@ -72,7 +72,14 @@ MOVES = {
     move.action: move
     for move in [
         Move(Action.CHECK, gettext_lazy("Mark as checked"), (Status.RECEIVED,), Status.CHECKED, _office, True),
-        Move(Action.REJECT, gettext_lazy("Reject"), (Status.RECEIVED, Status.CHECKED), Status.REJECTED, _office, True),
+        Move(
+            Action.REJECT,
+            gettext_lazy("Do not accept"),
+            (Status.RECEIVED, Status.CHECKED),
+            Status.REJECTED,
+            _office,
+            True,
+        ),
         Move(Action.RESTORE, gettext_lazy("Restore"), (Status.REJECTED,), Status.RECEIVED, _office, True),
         Move(Action.CLASSIFY, gettext_lazy("Classify"), (Status.CHECKED,), Status.CLASSIFIED, _office),
         Move(Action.FORWARD, gettext_lazy("Forward"), (Status.CLASSIFIED,), Status.FORWARDED, _office, True),

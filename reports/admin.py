@@ -104,7 +104,7 @@ def one_year_after(day):
 
 
 class SummaryRangeForm(forms.Form):
-    start = DayFirstDateField(label=gettext_lazy("From"), widget=AdminDateInput)
+    start = DayFirstDateField(label=gettext_lazy("From date"), widget=AdminDateInput)
     end = DayFirstDateField(label=gettext_lazy("To (included)"), widget=AdminDateInput)
 
     def clean(self):
@@ -151,7 +151,7 @@ class SummaryIndexView(ListingView):
             "__str__", label=gettext_lazy("Period"), url_name="feedback_summaries:detail", sort_key="period_end"
         ),
         Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
-        NumberColumn("new_total", label=gettext_lazy("New")),
+        NumberColumn("new_total", label=gettext_lazy("New items")),
         NumberColumn("resolved_total", label=gettext_lazy("Resolved")),
         NumberColumn("overdue_total", label=gettext_lazy("Late")),
         Column("created_at", label=gettext_lazy("Built"), accessor=built_text, sort_key="created_at"),
@@ -168,7 +168,7 @@ class SummaryIndexView(ListingView):
     ]
     export_headings = {
         "get_kind_display": gettext_lazy("Kind"),
-        "new_total": gettext_lazy("New"),
+        "new_total": gettext_lazy("New items"),
         "resolved_total": gettext_lazy("Resolved"),
         "overdue_total": gettext_lazy("Late"),
     }

@@ -44,14 +44,14 @@ class PeriodForm(forms.Form):
     tu = forms.DateField(
         required=False,
         input_formats=DATE_FORMATS,
-        label=gettext_lazy("From"),
+        label=gettext_lazy("From date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("The start date is not a date: write it as dd/mm/yyyy.")},
     )
     den = forms.DateField(
         required=False,
         input_formats=DATE_FORMATS,
-        label=gettext_lazy("To"),
+        label=gettext_lazy("To date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("The end date is not a date: write it as dd/mm/yyyy.")},
     )

@@ -243,7 +243,8 @@ LANGUAGES = [
     ("vi", "Tiếng Việt"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [SITE_DIR / "locale"]
+# Ours first; then the libraries' admin strings the portal translates (scripts/vendor_messages.py, docs/glossary.md).
+LOCALE_PATHS = [SITE_DIR / "locale", SITE_DIR / "locale_vendor"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True

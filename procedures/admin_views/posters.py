@@ -74,7 +74,7 @@ class PosterFilterSet(WagtailFilterSet):
         "current": {"last_printed_at__isnull": False, "needs_reprint": False},
     }
     field = django_filters.ModelChoiceFilter(
-        queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field"), empty_label=gettext_lazy("All")
+        queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field of activity"), empty_label=gettext_lazy("All")
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, label=gettext_lazy("Poster"), empty_label=gettext_lazy("All"), method="with_status"
@@ -114,7 +114,7 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
     columns = [
         Column("code", label=gettext_lazy("Code")),
         TitleColumn("title", label=gettext_lazy("Procedure"), url_name="wagtailadmin_pages:edit"),
-        Column("field", label=gettext_lazy("Field"), accessor="field_name"),
+        Column("field", label=gettext_lazy("Field of activity"), accessor="field_name"),
         Column("changed", label=gettext_lazy("Last change"), accessor=lambda page: _local(page.changed_at)),
         PrintStatusColumn("printed", label=gettext_lazy("Last printed"), accessor=lambda p: _local(p.last_printed_at)),
         PrintLinkColumn("poster", label=gettext_lazy("Poster")),
@@ -123,7 +123,7 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
     export_headings = {
         "code": gettext_lazy("Code"),
         "title": gettext_lazy("Procedure"),
-        "field_name": gettext_lazy("Field"),
+        "field_name": gettext_lazy("Field of activity"),
         "changed_at": gettext_lazy("Last change"),
         "last_printed_at": gettext_lazy("Last printed"),
         "poster_status": gettext_lazy("Poster"),

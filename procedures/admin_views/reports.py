@@ -100,7 +100,7 @@ def find_gaps(pages):
 
 class CompletenessFilterSet(WagtailFilterSet):
     field = django_filters.ModelChoiceFilter(
-        queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field"), empty_label=gettext_lazy("All")
+        queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field of activity"), empty_label=gettext_lazy("All")
     )
     # A gap is found by reading the documents and the storage (find_gaps), not
     # by a query: the view keeps the gaps of the chosen kind.

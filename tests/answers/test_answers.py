@@ -628,3 +628,18 @@ def test_migration_0011_moves_answer_pages_off_their_tracking_codes(client, home
         assert code not in client.get("/hoi-dap/").content.decode()
     finally:
         migrate(latest)
+
+
+def test_wagtails_approval_email_reaches_the_approvers_in_vietnamese(draft, office, chairman, leader):
+    """Wagtail's own "submitted for approval" e-mail, with the portal's Vietnamese for Wagtail's strings."""
+    from django.core import mail
+
+    mail.outbox.clear()
+    submitted(draft, office)
+    to_approvers = [message for message in mail.outbox if chairman.email in message.to or leader.email in message.to]
+    assert to_approvers, "the approvers were not told"
+    for message in to_approvers:
+        text = message.subject + "\n" + message.body
+        assert "submitted" not in text.lower() and "Hello" not in text
+        assert "Kính gửi" in text or "Xin chào" in text
+        assert "Nguyễn Văn Bình" not in text  # never the citizen's name

@@ -67,7 +67,7 @@ def test_an_answer_goes_to_the_approvers_and_not_to_its_author(staff, department
         workflow.answer(item, member, "Tiêm tại trạm y tế xã, 7 giờ 30 ngày 20 hằng tháng.")
         assert handoffs.send_alerts() == 2
     assert [len(mails_to(staff[p])) for p in ("chairman", "leader", "office", "member")] == [1, 1, 0, 0]
-    assert "Duyệt câu trả lời" in mails_to(staff["leader"])[0].body
+    assert "Phê duyệt câu trả lời" in mails_to(staff["leader"])[0].body
 
     # The leader approves: the office hears it is to be published; the leader, who approved, does not.
     mail.outbox.clear()
@@ -75,7 +75,7 @@ def test_an_answer_goes_to_the_approvers_and_not_to_its_author(staff, department
         workflow.approve(item, staff["leader"])
         handoffs.send_alerts()
     assert len(mails_to(staff["office"])) == 1
-    assert "Công khai hoặc đóng hồ sơ" in mails_to(staff["office"])[0].body
+    assert "Xuất bản hoặc đóng hồ sơ" in mails_to(staff["office"])[0].body
     assert mails_to(staff["leader"]) == [] and mails_to(staff["chairman"]) == []
 
 
