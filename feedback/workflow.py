@@ -68,6 +68,9 @@ def _publisher(user, feedback):
     return permissions.can_publish(user)
 
 
+#: Where an item may still be refused (spam, invalid, duplicate).
+INTAKE = (Status.RECEIVED, Status.CHECKED)
+
 MOVES = {
     move.action: move
     for move in [
