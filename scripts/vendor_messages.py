@@ -3,7 +3,8 @@
 Wagtail 8's own Vietnamese covers about 135 of its 900 admin strings, wagtail-modeladmin's 23 of 60:
 staff would read English on every screen. This script collects every msgid of the installed apps'
 catalogues, server side and JavaScript (from their English .po files, which list them all), into .po
-files kept in the repo, compiled like ours (``compilemessages``) and read after ours (``LOCALE_PATHS`` in config/settings/base.py).
+files kept in the repo, compiled like ours (``compilemessages``) and read after ours (``LOCALE_PATHS``
+in config/settings/base.py).
 
 Never overwrites a translation already in the file. A new entry starts from the library's own Vietnamese
 when it has one, unless that one is in ``REPLACED`` (wrong or at odds with the glossary, docs/glossary.md).
