@@ -10,6 +10,8 @@
   working day has passed after the due date. An item due on Friday is not
   late on Saturday or Sunday, nor on the days of Tết after it: it is late on
   the first working day after them, the day the reminders start.
+* **Expected answer date** (the citizen's receipt): the due date once forwarded;
+  before that, the office's days to check and forward plus the time limit.
 * **Working days late**: the working days after the due date up to today
   while the item waits for its department, up to the answer's date once
   answered. An answer given on a day off right after the due date (Saturday
@@ -50,6 +52,16 @@ def due_date_for(feedback, start=None, department=None):
     """The due date of an item forwarded on ``start`` (today by default) to ``department``."""
     start = start or timezone.localdate()
     return add_working_days(start, time_limit_for(feedback, department), commune_days_off())
+
+
+def expected_answer_date(feedback, days_off=None):
+    """The date a citizen may expect the answer by: the due date once forwarded; before that, the
+    office's days to check and forward (Feedback settings) plus the time limit, from the day received."""
+    if feedback.due_date is not None:
+        return feedback.due_date
+    days_off = commune_days_off() if days_off is None else days_off
+    days = FeedbackSettings.load().intake_days + time_limit_for(feedback)
+    return add_working_days(timezone.localdate(feedback.received_at), days, days_off)
 
 
 def late_cutoff(today, working_days=1, days_off=()):

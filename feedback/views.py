@@ -15,14 +15,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from feedback import throttle, workflow
+from feedback import deadlines, throttle, workflow
 from feedback.forms import FeedbackForm, RatingForm, TrackForm, clean_source_tag, live_procedure
 from feedback.links import tracking_path, tracking_url
-from feedback.models import Feedback, FeedbackEvent
+from feedback.models import Feedback, FeedbackEvent, FeedbackSettings
 from feedback.services import RateLimited, check_rate_limit, count_refused_files, submit_feedback
 from feedback.timeline import public_status, public_timeline
 from feedback.tracking import normalise_tracking_code
@@ -116,11 +117,14 @@ def sent(request, code):
     canonical = normalise_tracking_code(code)
     if canonical and canonical != code:
         return redirect("feedback:sent", code=canonical)
-    if not Feedback.objects.filter(tracking_code=canonical or "").exists():
+    feedback = Feedback.objects.filter(tracking_code=canonical or "").only("received_at", "field", "due_date").first()
+    if feedback is None:
         raise Http404("No such tracking code")
     url = tracking_url(canonical)
     context = {
         "code": canonical,
+        "expected": deadlines.expected_answer_date(feedback),
+        "intake_days": FeedbackSettings.load().intake_days,
         "code_spelled": _spell(canonical),
         "tracking_url": url,
         "tracking_path": tracking_path(canonical),
@@ -187,6 +191,19 @@ def _balance_not_found_work(request):
         RedirectMiddleware(lambda request: None).process_response(request, HttpResponseNotFound())
 
 
+def _lateness(feedback):
+    """For an item past its due date: the working days late and the last day the commune reminded the
+    department (``feedback/reminders.py``), so the citizen reads why, not just a date in the past."""
+    today = timezone.localdate()
+    if feedback.status not in Feedback.AWAITING_ANSWER or feedback.due_date is None or feedback.due_date >= today:
+        return None  # no query for the items that cannot be late
+    days_off = deadlines.commune_days_off()
+    if feedback.due_date > deadlines.late_cutoff(today, 1, days_off):
+        return None  # the days after the due date are days off: not late yet
+    reminded = feedback.reminders.filter(kind="reminder").values_list("day", flat=True).first()
+    return {"days": deadlines.days_late(feedback, today, days_off), "reminded": reminded}
+
+
 def _detail(request, code, *, rating_form=None, status=200):
     feedback, events = _find(code)
     context = {"code": code, "feedback": feedback, "track_form": TrackForm(initial={"code": code or ""})}
@@ -201,6 +218,7 @@ def _detail(request, code, *, rating_form=None, status=200):
                 "status_label": public_status(feedback),
                 "timeline": public_timeline(feedback, events),
                 "show_due_date": feedback.status in Feedback.AWAITING_ANSWER and feedback.due_date,
+                "lateness": _lateness(feedback),
                 "show_answer": feedback.status in Feedback.ANSWER_GIVEN and feedback.answer,
                 "rating_form": rating_form,
             }

@@ -102,6 +102,14 @@ class FeedbackSettings(BaseGenericSetting):
         default=10,
         help_text=_("Used when neither the field of activity nor the department sets a limit."),
     )
+    intake_days = models.PositiveSmallIntegerField(
+        _("days to check and forward (working days)"),
+        default=2,
+        help_text=_(
+            "The office's own promise: new items are checked and forwarded within this many working days. "
+            "With the time limit, it gives citizens the expected date of the answer on their receipt."
+        ),
+    )
     escalate_after_days = models.PositiveSmallIntegerField(
         _("escalate to the chairman after (working days late)"),
         default=3,
@@ -116,7 +124,12 @@ class FeedbackSettings(BaseGenericSetting):
         help_text=_("Escalations go here and to every active user with the right to read the identity log."),
     )
 
-    panels = [FieldPanel("default_time_limit_days"), FieldPanel("escalate_after_days"), FieldPanel("leaders_email")]
+    panels = [
+        FieldPanel("default_time_limit_days"),
+        FieldPanel("intake_days"),
+        FieldPanel("escalate_after_days"),
+        FieldPanel("leaders_email"),
+    ]
 
     class Meta:
         verbose_name = _("feedback deadlines")

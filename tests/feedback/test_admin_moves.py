@@ -201,7 +201,7 @@ def test_missing_reason_and_unknown_duplicate_are_refused(client, office, leader
     response = post_move(
         client, item, "reject", follow=True, reason="duplicate", duplicate_of=original.tracking_code.lower()
     )
-    assert messages_of(response) == [f"{item.tracking_code}: “Reject” done."]
+    assert messages_of(response) == [f"{item.tracking_code}: “Do not accept” done."]
     item.refresh_from_db()
     assert (item.status, item.reject_reason, item.duplicate_of) == ("rejected", "duplicate", original)
 

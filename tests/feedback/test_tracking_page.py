@@ -294,3 +294,46 @@ def test_every_state_has_a_public_phrase_in_vietnamese(status, department):
     with translation.override("vi"):
         phrase = public_status(item, status)
     assert phrase.strip()
+
+
+def test_the_receipt_says_what_happens_next_and_by_when(client):
+    """Received on Monday 16 November 2026: 2 working days to forward plus the 10-day limit, 12 working days
+    that skip two weekends and 24 November (Vietnam Culture Day, a day off from 2026): Thursday 3 December."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    item = make_feedback(title="Đèn đường thôn 3 bị hỏng")
+    Feedback.objects.filter(pk=item.pk).update(
+        received_at=datetime(2026, 11, 16, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    )
+    response = client.get(f"/gop-y/da-gui/{item.tracking_code}/")
+    assert response.status_code == 200
+    assertContains(response, "Các bước tiếp theo")
+    assertContains(response, "Trong 2 ngày làm việc")
+    assertContains(response, "Dự kiến trả lời trước ngày <strong>03/12/2026</strong>", html=False)
+
+
+def test_a_late_item_says_why_and_that_the_commune_reminded(client, roles, department):
+    import datetime
+
+    from django.utils import timezone
+
+    from feedback.models import FeedbackReminder
+
+    item = make_feedback(title="Cống thôn 4 bị tắc", **IDENTITY)
+    workflow.check(item, roles["office"])
+    workflow.classify(item, roles["office"], kind="complaint", field=None, department=department)
+    workflow.forward(item, roles["office"])
+    on_time = client.get(detail_url(item))
+    assertNotContains(on_time, 'id="fb-late"')
+
+    due = timezone.localdate() - datetime.timedelta(days=21)
+    Feedback.objects.filter(pk=item.pk).update(due_date=due)
+    reminded = timezone.localdate() - datetime.timedelta(days=1)
+    FeedbackReminder.objects.create(feedback=item, kind="reminder", day=reminded, days_late=3)
+    late = client.get(detail_url(item))
+    assertContains(late, 'id="fb-late"')
+    assertContains(late, "Câu trả lời đang chậm")
+    assertContains(late, f"Ngày {reminded:%d/%m/%Y} xã đã nhắc phòng ban phụ trách")
+    for private in IDENTITY.values():
+        assertNotContains(late, private)
