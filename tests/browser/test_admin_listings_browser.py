@@ -42,7 +42,7 @@ def test_an_editor_keeps_only_the_searches_that_found_nothing(browser, live_serv
         expect(rows.first.get_by_role("link", name="Thêm từ đồng nghĩa")).to_be_visible()
         assert_accessible(page)
 
-        page.locator("#filters-drilldown").get_by_role("button", name="Show filters").click()
+        page.locator("#filters-drilldown").get_by_role("button", name="Hiện bộ lọc").click()
         page.locator("#filters-drilldown").get_by_role("button", name="Xem").click()
         page.get_by_label("Lượt tìm không có kết quả").check()
         expect(rows).to_have_count(1)
@@ -68,7 +68,7 @@ def test_the_leaders_list_pages_newest_first(browser, live_server):
         expect(rows.first).to_contain_text("29/12/2025 – 04/01/2026")
         expect(page.locator("#summary-build-link")).to_be_visible()
         assert_accessible(page)
-        page.get_by_role("navigation", name="Pagination").get_by_role("link", name="2", exact=True).click()
+        page.get_by_role("navigation", name="Phân trang").get_by_role("link", name="2", exact=True).click()
         expect(rows).to_have_count(2)
         expect(rows.last).to_contain_text("06/01/2025 – 12/01/2025")
     finally:
