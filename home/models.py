@@ -4,14 +4,16 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from home.places import (  # noqa: F401 - the models of home.places belong to this app
@@ -186,6 +188,12 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
         InlinePanel("opening_hours", heading=_("Opening hours of the one-stop desk"), label=_("Period")),
         FieldPanel("office_hours"),
         MultiFieldPanel([FieldPanel("answers_index")], heading=_("Public answers")),
+        InlinePanel(
+            "villages",
+            heading=_("Villages and hamlets"),
+            label=_("Village or hamlet"),
+            help_text=_("Offered as an optional choice on the feedback form, in this order."),
+        ),
     ]
 
     class Meta:
@@ -217,6 +225,7 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
             instance = super().for_site(site)
             if instance.pk is not None:
                 instance._periods()  # the opening hours travel in the cache with the settings
+                instance.village_names  # and so do the villages
             cache.set(key, instance, 300)
         return instance
 
@@ -232,6 +241,13 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
         super().save(*args, **kwargs)
         cache.delete(f"commune-settings:{self.site_id}")
 
+    @cached_property
+    def village_names(self):
+        """The villages and hamlets, in the editors' order, for the feedback form."""
+        if self.pk is None:
+            return []
+        return list(self.villages.values_list("name", flat=True))
+
     @property
     def hotline_href(self):
         return tel_href(self.hotline)
@@ -239,3 +255,19 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
     @property
     def office_hours_lines(self):
         return [line.strip() for line in self.office_hours.splitlines() if line.strip()]
+
+
+class CommuneVillage(Orderable):
+    """A village (thôn) or hamlet (xóm, ấp, bản) of the commune, offered on the feedback form."""
+
+    settings = ParentalKey("home.CommuneSettings", on_delete=models.CASCADE, related_name="villages")
+    name = models.CharField(_("name"), max_length=100, help_text=_("As villagers say it, e.g. 'Thôn 7' or 'Xóm Đồng'."))
+
+    panels = [FieldPanel("name")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("village or hamlet")
+        verbose_name_plural = _("villages and hamlets")
+
+    def __str__(self):
+        return self.name

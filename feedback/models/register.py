@@ -118,6 +118,13 @@ class Feedback(models.Model):
     submitter_address = EncryptedTextField(_("address"), blank=True)
     is_anonymous = models.BooleanField(_("anonymous"), default=True, editable=False)
 
+    village = models.CharField(
+        _("village or hamlet"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the matter is, as chosen on the form from the commune's list."),
+    )
+
     # --- How it came in ---
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     source_tag = models.SlugField(
