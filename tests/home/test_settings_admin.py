@@ -30,6 +30,15 @@ def _form(**overrides):
         "opening_hours-INITIAL_FORMS": "0",
         "opening_hours-MIN_NUM_FORMS": "0",
         "opening_hours-MAX_NUM_FORMS": "1000",
+        # The villages inline: two villages, in the editor's order.
+        "villages-TOTAL_FORMS": "2",
+        "villages-INITIAL_FORMS": "0",
+        "villages-MIN_NUM_FORMS": "0",
+        "villages-MAX_NUM_FORMS": "1000",
+        "villages-0-name": "Thôn 7",
+        "villages-0-ORDER": "2",
+        "villages-1-name": "Xóm Đồng",
+        "villages-1-ORDER": "1",
     }
     data.update(overrides)
     return data
@@ -40,6 +49,7 @@ def test_editor_saves_commune_settings_and_site_shows_them(admin_client, client,
     response = admin_client.post(settings_url, _form(hotline="0912 345 678"))
     assert response.status_code == 302
     assert CommuneSettings.objects.get().hotline == "0912 345 678"
+    assert CommuneSettings.objects.get().village_names == ["Xóm Đồng", "Thôn 7"]
     assertContains(client.get("/"), 'href="tel:0912345678"')
 
 
