@@ -135,6 +135,7 @@ ITEM_URLS = [
     path("<int:pk>/move/<slug:action>/", views.MoveView.as_view(), name="move"),
     path("<int:pk>/note/", views.NoteView.as_view(), name="note"),
     path("<int:pk>/identity/", views.RevealView.as_view(), name="reveal"),
+    path("<int:pk>/receipt/", views.ReceiptView.as_view(), name="receipt"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("bulk/", views.BulkMoveView.as_view(), name="bulk"),
 ]

@@ -12,6 +12,7 @@ Wagtail's redirect to the dashboard); an item the user may not see
 (``Feedback.objects.visible_to``) is 404, as if it did not exist.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -30,7 +31,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail_modeladmin.views import IndexView, InspectView, WMABaseView
 
-from feedback import deadlines, export, permissions, privacy, services, workflow
+from feedback import deadlines, export, permissions, privacy, receipt, services, workflow
 from feedback.admin.forms import (
     MOVE_FORMS,
     BulkMoveForm,
@@ -63,6 +64,10 @@ def inspect_url(feedback):
 
 def index_url():
     return reverse(INDEX_URL_NAME)
+
+
+def receipt_url(feedback):
+    return reverse("feedback_admin:receipt", args=[feedback.pk])
 
 
 def forbidden(request, exception=None):
@@ -207,6 +212,8 @@ class FeedbackInspectView(ForbiddenResponseMixin, InspectView):
                 "note_form": NoteForm(),
                 "index_url": self.index_url,
                 "item_panels": item_panels(self.request, feedback),
+                # Header action "Print the receipt": for what staff registered (every channel but the web).
+                "receipt_url": receipt_url(feedback) if receipt.has_receipt_button(feedback) else "",
             }
         )
         context["deadline"] = deadline_html(context["days_left"])
@@ -302,6 +309,23 @@ class RevealView(ItemViewMixin, View):
         )
         add_never_cache_headers(response)
         response["Pragma"] = "no-cache"
+        return response
+
+
+class ReceiptView(ItemViewMixin, View):
+    """The printable A6 receipt (feedback/receipt.py) for whoever may see the item: a standalone page with the
+    code, dates, tracking address and QR code, never the sender's identity. Not cached: it names a code."""
+
+    def get(self, request):
+        context = {
+            "receipt": receipt.receipt_for(self.feedback),
+            "inspect_url": inspect_url(self.feedback),
+            # The sheet is for the citizen: in the site's language, whatever the admin speaks to this user.
+            "site_language": settings.LANGUAGE_CODE,
+        }
+        response = TemplateResponse(request, "feedback/admin/receipt.html", context)
+        response["Cache-Control"] = "private, no-store"  # Wagtail's admin URLs add never_cache's headers
+        response["X-Robots-Tag"] = "noindex"
         return response
 
 
@@ -408,6 +432,7 @@ class FeedbackRegisterView(ForbiddenResponseMixin, WMABaseView, FormView):
         messages.success(
             self.request,
             _("Feedback registered with tracking code %(code)s.") % {"code": feedback.tracking_code},
+            buttons=[messages.button(receipt_url(feedback), _("Print the receipt"))],
         )
         return redirect(inspect_url(feedback))
 
