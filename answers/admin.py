@@ -93,7 +93,8 @@ class AnswerPagePanel(Component):
     @classmethod
     def for_item(cls, request, feedback):
         """The section for this user, or None when there is no page and they may not prepare one."""
-        page = answer_services.answer_page_for(feedback) if feedback.status in Feedback.ANSWER_GIVEN else None
+        shows_page = feedback.status in Feedback.ANSWER_GIVEN or feedback.status in answer_services.PREPARABLE
+        page = answer_services.answer_page_for(feedback) if shows_page else None
         can_prepare = page is None and answer_services.can_prepare(request.user, feedback)
         return cls(feedback, page, can_prepare) if page is not None or can_prepare else None
 
@@ -108,7 +109,7 @@ class AnswerPagePanel(Component):
 
 
 class PrepareAnswerPageView(ItemViewMixin, View):
-    """POST: create the draft answer page of an approved item, then open it in Wagtail's page editor."""
+    """POST: create the draft answer page of an answered or approved item, then open it in Wagtail's page editor."""
 
     def post(self, request):
         if not permissions.can_publish(request.user):
@@ -119,10 +120,14 @@ class PrepareAnswerPageView(ItemViewMixin, View):
         except (TransitionError, answer_services.NoAnswerIndex) as exc:
             messages.error(request, exc.message)
             return redirect(inspect_url(self.feedback))
-        messages.success(
-            request,
-            _("Draft answer page prepared. Rewrite the question without personal data, then submit it for approval."),
-        )
+        if self.feedback.status == Feedback.Status.APPROVED:
+            # One approval: the chairman has approved the answer, the office publishes the page.
+            done = _("Draft answer page prepared. Rewrite the question without personal data, then publish it.")
+        else:
+            done = _(
+                "Draft answer page prepared. Rewrite the question without personal data, then submit it for approval."
+            )
+        messages.success(request, done)
         return redirect("wagtailadmin_pages:edit", page.pk)
 
 

@@ -38,6 +38,7 @@ from answers.identity_guard import SenderIdentity, document_texts, linked_docume
 from answers.rights import may_manage_answer_indexes
 from answers.slugs import is_answer_slug, next_answer_slug
 from feedback import permissions
+from feedback.models import Feedback
 from home.models import CommuneSettings
 from procedures.models import ProcedurePage
 
@@ -108,10 +109,11 @@ class AnswerPageForm(WagtailAdminPageForm):
                 )
             if feedback is not None:
                 self._refuse_identity(feedback, cleaned)
-                if feedback.status not in (feedback.Status.APPROVED, feedback.Status.PUBLISHED):
+                # Answered: the page goes for approval, and approving it approves the answer (one approval).
+                if feedback.status not in (feedback.Status.ANSWERED, feedback.Status.APPROVED, feedback.Status.PUBLISHED):
                     self.add_error(
                         None,
-                        _("The feedback item %(code)s is “%(status)s”: only an approved answer can be published.")
+                        _("The feedback item %(code)s is “%(status)s”: only an answered item can be published.")
                         % {"code": feedback.tracking_code, "status": feedback.get_status_display()},
                     )
         return cleaned
@@ -178,6 +180,24 @@ class AnswerSectionPermissionTester(PagePermissionTester):
     def can_move(self):
 
         return super().can_move() and may_manage_answer_indexes(self.user)
+
+    def can_publish(self):
+        """Also the office, for the page of an answer the chairman approved in the register: one approval."""
+        if super().can_publish():
+            return True
+        return (
+            isinstance(self.page, AnswerPage)
+            and self.user.is_active
+            and "change" in self.permissions
+            and self._answer_approved()
+            and permissions.can_publish(self.user)
+        )
+
+    def _answer_approved(self):
+        if not self.page.feedback_id:
+            return False
+        status = Feedback.objects.filter(pk=self.page.feedback_id).values_list("status", flat=True).first()
+        return status in (Feedback.Status.APPROVED, Feedback.Status.PUBLISHED)
 
 
 class AnswerIndexPage(RoutablePageMixin, Page):

@@ -5,13 +5,24 @@
   (``answers_index_for``). The question starts EMPTY (the citizen's words are
   shown read only in the editor, never copied); the answer starts from the
   approved answer, which is official.
-* ``setup_answer_index(index)``: the "Answer approval" workflow and the page
+* ``setup_answer_index(index)``: the approval workflow ("Phê duyệt câu trả lời công khai") and the page
   rights of the office (prepare) and the chairman and leaders (publish) on an
   answers index. Run for every new index (``answers/signals.py``).
 * ``page_went_live`` / ``page_went_offline``: the feedback item follows its
   page (``workflow.publish`` / ``workflow.unpublish`` as system moves).
+
+One approval (docs/feedback.md, "One approval"): the chairman approves an answer
+once, wherever he does it.
+
+* The office may prepare the page as soon as the department has answered, and
+  submit it for approval: approving the page in Wagtail's workflow approves the
+  item too (``page_went_live``: approve, then publish, as system moves).
+* Approving the item in the register approves its page waiting in the workflow
+  (``register_approved``), and lets the office publish a page prepared later
+  without asking again (``AnswerSectionPermissionTester.can_publish``).
 """
 
+import html
 import logging
 
 from django.contrib.auth.models import Group, Permission
@@ -20,10 +31,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
+from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.translation import gettext as _
 
-from wagtail.log_actions import get_active_log_context
+from wagtail.log_actions import LogContext, get_active_log_context
 from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -35,7 +46,7 @@ from home.models import CommuneSettings
 
 logger = logging.getLogger(__name__)
 
-WORKFLOW_NAME = "Answer approval"
+WORKFLOW_NAME = "Phê duyệt câu trả lời công khai"
 TASK_NAME = "Chủ tịch hoặc lãnh đạo UBND xã duyệt"
 #: Page rights on every answers index, per group.
 INDEX_PERMISSIONS = {
@@ -164,21 +175,25 @@ def answer_page_for(feedback):
     return AnswerPage.objects.filter(feedback=feedback).first()
 
 
+#: The item states an answer page may be prepared in: answered (awaiting approval) or approved.
+PREPARABLE = (Feedback.Status.ANSWERED, Feedback.Status.APPROVED)
+
+
 def can_prepare(user, feedback):
-    return permissions.can_publish(user) and feedback.status == Feedback.Status.APPROVED
+    return permissions.can_publish(user) and feedback.status in PREPARABLE
 
 
 def prepare_answer_page(feedback, user, site=None):
-    """The draft answer page of an approved item (the existing one if there is one)."""
+    """The draft answer page of an answered or approved item (the existing one if there is one)."""
 
     existing = answer_page_for(feedback)
     if existing is not None:
         return existing
     if not permissions.can_see(user, feedback) or not permissions.can_publish(user):
         raise PermissionDenied(_("You may not prepare the public answer page of this item."))
-    if feedback.status != Feedback.Status.APPROVED:
+    if feedback.status not in PREPARABLE:
         raise workflow.TransitionError(
-            _("Only an approved answer can become a public answer page; the item is “%(status)s”.")
+            _("Only an answered item can become a public answer page; the item is “%(status)s”.")
             % {"status": feedback.get_status_display()}
         )
     index = answers_index_for(site)
@@ -213,7 +228,7 @@ def answer_workflow():
 
 
 def setup_answer_index(index):
-    """Assign the "Answer approval" workflow and the groups' page rights to a new answers index."""
+    """Assign the answers' approval workflow and the groups' page rights to a new answers index."""
 
     approval = answer_workflow()
     if approval is not None and not WorkflowPage.objects.filter(page=index).exists():
@@ -245,10 +260,52 @@ def page_went_live(page, revision=None):
     feedback = Feedback.objects.get(pk=page.feedback_id)
     if feedback.status == Feedback.Status.PUBLISHED:
         return None  # a corrected version of a live answer
+    actor = _actor(revision)
+    if feedback.status == Feedback.Status.ANSWERED:
+        # Approved in the page's workflow (or published by the chairman): that is the approval.
+        workflow.approve(feedback, actor, note=_("Approved with its public answer page."), system=True)
     if feedback.status != Feedback.Status.APPROVED:
         logger.warning("Answer page %s went live but %s is %s", page.pk, feedback.tracking_code, feedback.status)
         return None
-    return workflow.publish(feedback, _actor(revision), system=True)
+    return workflow.publish(feedback, actor, system=True)
+
+
+def register_approved(feedback, user, event):
+    """The chairman approved the item in the register: approve its answer page waiting in the workflow.
+
+    Only when he may approve that task. If the page's answer is not the one he approved
+    (he changed it at approval, or the page was rewritten), the page's workflow is
+    cancelled instead: the office updates the page and may then publish it. Runs in
+    the approval's transaction; a failure leaves the page waiting and never undoes
+    the approval.
+    """
+    page = answer_page_for(feedback)
+    if page is None or not page.workflow_in_progress:
+        return None
+    task_state = page.current_workflow_task_state
+    if task_state is None:
+        return None
+    task = task_state.task.specific
+    if "approve" not in {name for name, *_rest in task.get_actions(page, user)}:
+        return None
+    try:
+        with transaction.atomic():
+            if _words(page.get_latest_revision_as_object().answer) != _words(feedback.answer):
+                # The page says something else than what he approved: back to the office, which
+                # updates the page and may then publish it without asking again.
+                page.current_workflow_state.cancel(user=user)
+                return None
+            with LogContext(user=user):  # the publishing that follows is his (``_actor``)
+                task.on_action(task_state.specific, user, "approve", comment=_("Approved in the register."))
+    except Exception:  # noqa: BLE001 - the approval stands; the page waits for the office or the chairman
+        logger.exception("Approving answer page %s with item %s failed", page.pk, feedback.pk)
+        return None
+    return page
+
+
+def _words(value):
+    """The words of an answer, whether rich text (the page) or plain text (the register)."""
+    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
 
 
 def page_went_offline(page):

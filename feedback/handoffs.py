@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 
 from feedback import links, todo
 from feedback.models import Feedback, StaffAlert
+from home.vietnamese import full_name
 
 logger = logging.getLogger(__name__)
 Status = Feedback.Status
@@ -143,5 +144,4 @@ def _send(user, alerts):
 
 def display_name(user):
     """Vietnamese order, family name first ("Phạm Văn Địa"), as Vietnamese staff write their names."""
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.get_username()
+    return full_name(user) or user.get_username()

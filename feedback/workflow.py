@@ -15,12 +15,18 @@ or missing input) or ``PermissionDenied`` (wrong user): never a silent no-op.
 
 A citizen who is not satisfied with the answer may reopen the item once
 (``rate(..., reopen=True)``): it goes back to "checked" for review.
+
+The chairman approves an answer once (docs/feedback.md, "One approval"): in the
+register, or by approving its public answer page in Wagtail's workflow. After
+every move ``item_moved`` is sent inside the transaction; ``answers/signals.py``
+listens to it so that the answer page follows the register's approval.
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +36,11 @@ from feedback.models import Department, Feedback, FeedbackEvent
 
 Status = Feedback.Status
 Action = FeedbackEvent.Action
+
+
+#: Sent inside the move's transaction after the event is written: ``feedback`` (up to date), ``event``,
+#: ``user`` and ``system`` (True for moves that follow an answer page).
+item_moved = Signal()
 
 
 class TransitionError(Exception):
@@ -135,8 +146,9 @@ def _move(feedback, user, action, *, note="", changes=None, department=None, req
             is_public=move.public,
         )
         _queue_notifications(event)
-    # Callers keep using their object: bring it up to date.
-    feedback.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+        # Callers keep using their object: bring it up to date.
+        feedback.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+        item_moved.send(sender=Feedback, feedback=feedback, event=event, user=user, system=system)
     return event
 
 
@@ -226,13 +238,15 @@ def send_back(feedback, user, note):
     return _move(feedback, user, Action.SEND_BACK, note=note, require_note=True)
 
 
-def approve(feedback, user, note="", answer=None):
+def approve(feedback, user, note="", answer=None, *, system=False):
+    """The answer is approved. ``system=True`` when its answer page was approved in Wagtail's workflow
+    (``answers/services.py``): that was the approval, the user's feedback rights are not checked again."""
     changes = {"approved_at": timezone.now()}
     if answer is not None:
         if not answer.strip():
             raise TransitionError(_("The approved answer cannot be empty."))
         changes["answer"] = answer.strip()
-    return _move(feedback, user, Action.APPROVE, note=note, changes=changes)
+    return _move(feedback, user, Action.APPROVE, note=note, changes=changes, system=system)
 
 
 def publish(feedback, user, note="", *, system=False):

@@ -10,6 +10,8 @@ class HomeConfig(AppConfig):
     def ready(self):
         from home import checks, signals  # noqa: F401 - system checks
         from home.dates import register_admin_date_fields
+        from home.vietnamese import use_vietnamese_name_order
 
+        use_vietnamese_name_order()  # "Phạm Văn Địa", never "Địa Phạm Văn", in every admin screen
         signals.connect()  # the menu and commune settings caches (home/signals.py)
         register_admin_date_fields()

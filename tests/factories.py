@@ -155,8 +155,9 @@ def make_answer(index, title, question="Câu hỏi đã biên tập?", answer="<
     return page
 
 
-def approved_item(office, chairman, member, department, field=None, procedure=None):
-    """A citizen's item taken through the register up to an approved answer (``APPROVED_ANSWER``)."""
+def approved_item(office, chairman, member, department, field=None, procedure=None, approve=True):
+    """A citizen's item taken through the register up to an approved answer (``APPROVED_ANSWER``);
+    ``approve=False`` stops at the department's answer, awaiting approval."""
     from feedback import workflow
     from feedback.models import Feedback
 
@@ -169,7 +170,8 @@ def approved_item(office, chairman, member, department, field=None, procedure=No
         Feedback.objects.filter(pk=item.pk).update(procedure=procedure)
     workflow.forward(item, office)
     workflow.answer(item, member, APPROVED_ANSWER)
-    workflow.approve(item, chairman)
+    if approve:
+        workflow.approve(item, chairman)
     item.refresh_from_db()
     return item
 

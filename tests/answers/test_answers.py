@@ -60,7 +60,7 @@ def draft(item, office, index):
 
 def test_every_new_answers_index_gets_the_approval_workflow_and_page_rights(index, home_page):
     assignment = WorkflowPage.objects.get(page=index)
-    assert assignment.workflow.name == "Answer approval" and assignment.workflow.active
+    assert assignment.workflow.name == "Phê duyệt câu trả lời công khai" and assignment.workflow.active
     [task] = [task.specific for task in assignment.workflow.tasks]
     assert {group.name for group in task.groups.all()} == {GROUP_CHAIRMAN, GROUP_LEADERS}
 
@@ -264,15 +264,100 @@ def test_the_chairman_approves_a_submitted_page_through_the_workflow(client, dra
     assert item.events.get(action="publish").actor == chairman
 
 
-def test_the_office_may_prepare_but_not_publish(client, draft, office, item):
+# --- One approval: the chairman approves an answer once, in the register or on its page ---
+
+
+@pytest.fixture
+def answered(office, chairman, member, department, catalogue):
+    """An item the department answered, awaiting the chairman's approval."""
+    return approved_item(office, chairman, member, department, field=make_field("Giao thông"), approve=False)
+
+
+def approvals(item):
+    """Who approved the item, once per approval."""
+    return list(item.events.filter(action="approve").values_list("actor_id", flat=True))
+
+
+def test_the_office_publishes_the_answer_the_chairman_approved_in_the_register(client, draft, office, chairman, item):
     client.force_login(office)
     data = editor_data(draft, "publish", question=REWRITTEN, wording_confirmed="on")
-    client.post(edit_url(draft), data)
+    assert client.post(edit_url(draft), data).status_code == 302
     draft.refresh_from_db()
     item.refresh_from_db()
-    assert not draft.live
-    assert item.status == "approved"
+    assert draft.live and item.status == "published"  # no second approval asked of the chairman
+    assert approvals(item) == [chairman.pk]
+    assert item.events.get(action="publish").actor == office
+
+
+def test_the_office_may_not_publish_an_answer_awaiting_approval(client, answered, office, index):
+    draft = answer_services.prepare_answer_page(answered, office)  # prepared early, while it waits
+    client.force_login(office)
+    client.post(edit_url(draft), editor_data(draft, "publish", question=REWRITTEN, wording_confirmed="on"))
+    draft.refresh_from_db()
+    answered.refresh_from_db()
+    assert not draft.live and answered.status == "answered"
     assert not draft.permissions_for_user(office).can_publish()
+
+
+def test_approving_the_page_in_the_workflow_approves_the_item_once(client, answered, office, chairman, index):
+    from feedback import todo
+
+    draft = answer_services.prepare_answer_page(answered, office)
+    client.force_login(office)
+    data = editor_data(draft, "submit", question=REWRITTEN, wording_confirmed="on")
+    assert client.post(edit_url(draft), data).status_code == 302
+    draft.refresh_from_db()
+    assert [row.pk for row in todo.items_for(chairman)] == [answered.pk]
+
+    client.force_login(chairman)
+    task_state = draft.current_workflow_state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[draft.pk, "approve", task_state.pk])
+    assert client.post(url, {"comment": ""}).status_code in (200, 302)
+    draft.refresh_from_db()
+    answered.refresh_from_db()
+    assert draft.live and answered.status == "published"
+    assert approvals(answered) == [chairman.pk]
+    assert answered.approved_at is not None
+    assert not todo.items_for(chairman).exists() and not todo.items_for(office).exists()  # nothing left
+
+
+def test_approving_in_the_register_approves_the_page_waiting_for_it(answered, office, chairman, index):
+    from feedback import workflow
+
+    page = submitted(answer_services.prepare_answer_page(answered, office), office)
+    workflow.approve(answered, chairman)
+    page.refresh_from_db()
+    answered.refresh_from_db()
+    assert page.live and not page.workflow_in_progress
+    assert answered.status == "published"
+    assert approvals(answered) == [chairman.pk]
+    assert answered.events.get(action="publish").actor == chairman
+
+
+def test_an_answer_changed_at_approval_sends_the_page_back_to_the_office(answered, office, chairman, index):
+    from feedback import workflow
+
+    page = submitted(answer_services.prepare_answer_page(answered, office), office)
+    workflow.approve(answered, chairman, answer="Xã đã nạo vét cống thôn 7 ngày 20/11.")
+    page.refresh_from_db()
+    answered.refresh_from_db()
+    assert not page.live and answered.status == "approved"
+    assert not page.workflow_in_progress  # the office may edit it again
+    assert page.permissions_for_user(office).can_publish()  # and publish it once updated
+
+
+def test_a_leader_outside_the_approvers_approving_in_the_register_leaves_the_page_waiting(
+    answered, office, chairman, index
+):
+    from feedback import workflow
+
+    page = submitted(answer_services.prepare_answer_page(answered, office), office)
+    task = page.current_workflow_state.current_task_state.task.specific
+    task.groups.clear()  # an administrator gave the page's approval to another group
+    workflow.approve(answered, chairman)
+    page.refresh_from_db()
+    answered.refresh_from_db()
+    assert answered.status == "approved" and page.workflow_in_progress and not page.live
 
 
 @pytest.mark.parametrize(

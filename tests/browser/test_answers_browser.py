@@ -46,6 +46,7 @@ def ensure_migrated_data():
         migration = ("feedback", "0007_answer_approval_workflow")
         historical = MigrationLoader(connection).project_state(migration).apps
         import_module("feedback.migrations.0007_answer_approval_workflow").create_workflow(historical, None)
+        import_module("answers.migrations.0002_vietnamese_workflow_name").rename(historical, None)
 
 
 @pytest.fixture(autouse=True)
