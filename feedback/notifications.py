@@ -1,6 +1,8 @@
-"""The e-mails a feedback event causes, through an outbox that survives a dead worker.
+"""The e-mails and SMS a feedback event causes, through an outbox that survives a dead worker.
 
 * the citizen, if they left an e-mail address, hears of each public status change;
+* so does their phone by SMS, if they left a mobile number and SMS are configured
+  (``FEEDBACK_SMS_BACKEND``, feedback/sms.py);
 * the department hears when an item is forwarded to it.
 
 How a message gets out (docs/feedback.md, "Notifications"):
@@ -16,8 +18,9 @@ How a message gets out (docs/feedback.md, "Notifications"):
 
 A sender first claims a row with a lease (``Notification.claim``, one conditional
 UPDATE), so the task and the sweep never both send it; it marks the row sent after
-``send_mail`` returns. A worker killed between the two leaves an expired lease, and
-the sweep sends the row again: at least once, never twice by two live senders.
+``send_mail`` (or the SMS gateway) returns. A worker killed between the two leaves an
+expired lease, and the sweep sends the row again: at least once, never twice by two
+live senders.
 
 Messages carry the tracking code, the public status and links, never the
 submitter's identity or internal notes. Logs hold ids and counts only.
@@ -33,7 +36,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from feedback import handoffs, links
+from feedback import handoffs, links, sms
 from feedback.models import Feedback, FeedbackEvent, Notification
 from feedback.queue import enqueue
 from feedback.timeline import public_label, public_status
@@ -63,6 +66,12 @@ def audiences_for(event):
     audiences = []
     if event.is_public and event.feedback.submitter_email:
         audiences.append(Audience.CITIZEN)
+    if event.is_public and sms.is_enabled() and event.feedback.submitter_phone:
+        if sms.normalise_phone(event.feedback.submitter_phone):
+            audiences.append(Audience.CITIZEN_SMS)
+        else:
+            # The item's id only: never the number.
+            logger.info("feedback %s: the phone is not a Vietnamese mobile number, no SMS", event.feedback_id)
     if event.action == Action.FORWARD and event.department_id:
         audiences.append(Audience.DEPARTMENT)
     return audiences
@@ -173,16 +182,23 @@ def _send_one(pk, raise_errors=False):
             raise
         return 0
     Notification.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None, last_error="")
-    # Ids and the count only: never addresses or names.
-    logger.info("feedback event %s (%s): %s, %d e-mail(s) sent", row.event_id, row.event.action, row.audience, sent)
+    # Ids and the count only: never addresses, numbers or names.
+    unit = "SMS" if row.audience == Audience.CITIZEN_SMS else "e-mail(s)"
+    logger.info("feedback event %s (%s): %s, %d %s sent", row.event_id, row.event.action, row.audience, sent, unit)
     return sent
 
 
 def _deliver(row):
-    """Render and send the e-mail of one outbox row, reading the recipients now. Returns 0 or 1."""
+    """Render and send the e-mail or SMS of one outbox row, reading the recipients now. Returns 0 or 1."""
     event = row.event
     feedback = event.feedback
     with translation.override("vi"):
+        if row.audience == Audience.CITIZEN_SMS:
+            if not sms.is_enabled() or not sms.normalise_phone(feedback.submitter_phone):
+                return 0  # SMS switched off since, or the number erased (privacy request)
+            # The row and the attempt: the provider's records can be matched with our log lines.
+            reference = f"notification-{row.pk}-{row.attempts}"
+            return sms.send_sms(feedback.submitter_phone, sms_text(event), reference=reference)
         if row.audience == Audience.CITIZEN:
             if not feedback.submitter_email:
                 return 0  # erased since (privacy request)
@@ -207,3 +223,34 @@ def _deliver(row):
         subject = render_to_string("feedback/email/forwarded_subject.txt", context).strip()
         body = render_to_string("feedback/email/forwarded_body.txt", context)
         return send_mail(subject, body, None, recipients)
+
+
+def sms_text(event):
+    """The SMS of a public event: the commune, the tracking code, the public wording and the tracking page.
+
+    Vietnamese, one line, without accents unless ``FEEDBACK_SMS_ASCII`` is off. Longer than one SMS
+    (160 characters), it drops the commune's name. Never the sender's identity or an internal note.
+    """
+    feedback = event.feedback
+    with translation.override("vi"):
+        context = {
+            "commune": commune_name(),
+            "code": feedback.tracking_code,
+            "label": public_label(event),
+            "tracking_url": links.tracking_url(feedback.tracking_code),
+        }
+        text = sms.prepare_text(render_to_string("feedback/sms/status.txt", context))
+        if len(text) > sms.SMS_LENGTH and context["commune"]:
+            context["commune"] = ""
+            text = sms.prepare_text(render_to_string("feedback/sms/status.txt", context))
+    return text
+
+
+def commune_name():
+    """The default site's commune name (Settings › Commune settings); empty while it is still the bare "Xã"."""
+    from home.models import CommuneSettings
+
+    name = (
+        CommuneSettings.objects.filter(site__is_default_site=True).values_list("commune_name", flat=True).first() or ""
+    ).strip()
+    return "" if name in {"", "Xã"} else name

@@ -396,6 +396,32 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigurationError("Set only one of EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465).")
 
+# --- SMS to citizens (feedback/sms.py; docs/feedback.md, "SMS") ---
+# Off unless a backend is named, e.g. feedback.sms.EsmsBackend (eSMS.vn's JSON API).
+FEEDBACK_SMS_BACKEND = env_str("FEEDBACK_SMS_BACKEND")
+FEEDBACK_SMS_URL = env_str(
+    "FEEDBACK_SMS_URL", "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+)
+FEEDBACK_SMS_API_KEY = env_str("FEEDBACK_SMS_API_KEY")
+FEEDBACK_SMS_SECRET_KEY = env_str("FEEDBACK_SMS_SECRET_KEY")
+# The sender name shown on the phone, registered with the provider beforehand.
+FEEDBACK_SMS_BRANDNAME = env_str("FEEDBACK_SMS_BRANDNAME")
+# eSMS message type: 2 = customer care (tin CSKH).
+FEEDBACK_SMS_TYPE = env_str("FEEDBACK_SMS_TYPE", "2")
+# The provider checks the request but neither delivers nor charges it.
+FEEDBACK_SMS_SANDBOX = env_bool("FEEDBACK_SMS_SANDBOX", False)
+# Without accents (đ -> d): 160 characters per SMS instead of 70.
+FEEDBACK_SMS_ASCII = env_bool("FEEDBACK_SMS_ASCII", True)
+# Seconds to connect and to get the answer; well under FEEDBACK_NOTIFICATION_LEASE.
+FEEDBACK_SMS_TIMEOUT = env_int("FEEDBACK_SMS_TIMEOUT", 10)
+if FEEDBACK_SMS_BACKEND == "feedback.sms.EsmsBackend" and not (
+    FEEDBACK_SMS_API_KEY and FEEDBACK_SMS_SECRET_KEY and FEEDBACK_SMS_BRANDNAME
+):
+    raise ConfigurationError(
+        "FEEDBACK_SMS_BACKEND=feedback.sms.EsmsBackend needs FEEDBACK_SMS_API_KEY, FEEDBACK_SMS_SECRET_KEY "
+        "and FEEDBACK_SMS_BRANDNAME."
+    )
+
 # --- Citizen feedback ---
 # Fernet keys for the submitter's identity, comma-separated, newest first
 # (rotate with `manage.py rotate_identity_key`). Production requires them;

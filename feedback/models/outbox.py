@@ -1,4 +1,4 @@
-"""The notification outbox: the e-mails a workflow event owes, until they are sent.
+"""The notification outbox: the e-mails and SMS a workflow event owes, until they are sent.
 
 A row is written in the same transaction as its ``FeedbackEvent`` (the event
 log itself stays append-only). A django-q2 task sends it right after commit;
@@ -30,6 +30,8 @@ class Notification(models.Model):
     class Audience(models.TextChoices):
         CITIZEN = "citizen", _("Citizen")
         DEPARTMENT = "department", _("Department")
+        #: A text message to the citizen's phone (feedback/sms.py), when SMS are configured.
+        CITIZEN_SMS = "citizen_sms", _("Citizen (SMS)")
 
     event = models.ForeignKey(
         "feedback.FeedbackEvent", on_delete=models.CASCADE, related_name="notifications", verbose_name=_("event")
