@@ -46,6 +46,8 @@ STEP_OF_STATUS = {
 }
 #: At most one e-mail about the same item to the same person within this time.
 QUIET = timedelta(hours=1)
+#: Sent alerts are kept this long (longer than ``QUIET``), then deleted by the sender.
+KEEP_SENT = timedelta(days=2)
 FEEDBACK_RIGHTS = ("process_feedback", "approve_feedback", "publish_feedback")
 
 
@@ -91,6 +93,8 @@ def share_out():
 def send_alerts(now=None):
     """Send each person one e-mail with their new items. Returns the number of e-mails."""
     now = now or timezone.now()
+    # Sent alerts only matter for the quiet hour: older ones go.
+    StaffAlert.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     share_out()
     pending = list(
         StaffAlert.objects.filter(sent_at__isnull=True, user__isnull=False)
@@ -100,7 +104,7 @@ def send_alerts(now=None):
     if not pending:
         return 0
     recent = set(StaffAlert.objects.filter(sent_at__gte=now - QUIET).values_list("user_id", "feedback_id").distinct())
-    moved_on = [alert.pk for alert in pending if STEP_OF_STATUS.get(alert.feedback.status) != alert.step]
+    moved_on = {alert.pk for alert in pending if STEP_OF_STATUS.get(alert.feedback.status) != alert.step}
     StaffAlert.objects.filter(pk__in=moved_on).delete()
     waiting = defaultdict(dict)  # user -> {feedback id: alert}
     for alert in pending:
@@ -112,10 +116,19 @@ def send_alerts(now=None):
         if not user.is_active or not user.email:
             continue
         items = sorted(alerts.values(), key=lambda alert: alert.created_at)
-        sent += _send(user, items)
-        StaffAlert.objects.filter(
+        # Claim before sending: a second sender running at the same time (two clusters) finds nothing
+        # left to claim and sends nothing. A failed send gives the claim back for the next run.
+        claim = StaffAlert.objects.filter(
             user=user, feedback_id__in=list(alerts), sent_at__isnull=True, created_at__lte=now
-        ).update(sent_at=now)
+        )
+        claimed = list(claim.values_list("pk", flat=True))
+        if not StaffAlert.objects.filter(pk__in=claimed, sent_at__isnull=True).update(sent_at=now):
+            continue
+        try:
+            sent += _send(user, items)
+        except Exception:
+            StaffAlert.objects.filter(pk__in=claimed, sent_at=now).update(sent_at=None)
+            raise
     # Ids and counts only: never addresses or names.
     logger.info("hand-off alerts: %d pending, %d e-mail(s) sent", len(pending), sent)
     return sent

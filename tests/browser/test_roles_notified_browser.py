@@ -3,7 +3,8 @@
 A citizen sends a complaint from a 360 px phone. The office, the department member, the chairman and the
 office again each sign in to the Vietnamese admin, find the item in "Việc cần làm", act from it, and the
 next person's e-mail arrives (Django's mail outbox; the hand-off e-mails are sent by the same function the
-5-minute schedule runs). The citizen hears of every public step. The chairman approves once: the office
+5-minute schedule runs). The citizen hears of every public step by e-mail and by SMS (the real eSMS
+backend, posting to a local HTTP server that records the messages: ``tests/feedback/test_sms.py``). The chairman approves once: the office
 then publishes the answer page without a second approval. Time moves two hours between roles, as a real
 day does, so the rule "one e-mail per item per person per hour" lets each hand-off through.
 """
@@ -25,6 +26,7 @@ from tests.browser.conftest import assert_accessible, staff_page
 from tests.browser.test_answers_browser import ensure_migrated_data
 from tests.browser.test_todo_browser import open_from_dashboard
 from tests.factories import make_answers_index
+from tests.feedback.test_sms import gateway  # noqa: F401 - the SMS recorder fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,18 +65,25 @@ def handed_off(people, step_label, item):
     mail.outbox.clear()
 
 
-def citizen_heard(status_words, item):
+def citizen_heard(status_words, item, gateway, sms_words):
+    """One e-mail and one SMS reached the citizen about this step, in Vietnamese (the SMS without accents)."""
     (message,) = mails_to(CITIZEN_EMAIL)
     assert item.tracking_code in message.subject
     assert status_words in message.body
     assert message.body.startswith("Xin chào")
     mail.outbox.remove(message)
+    (sms,) = gateway.bodies[gateway.seen :]
+    gateway.seen = len(gateway.bodies)
+    assert sms["Phone"] == "0912345678"
+    assert item.tracking_code in sms["Content"] and sms_words in sms["Content"]
+    assert "Nguyen Thi Lan" not in sms["Content"]
 
 
 def test_each_role_acts_from_its_list_and_the_next_one_is_told(
-    live_server, browser, phone, home_page, worker, office, member, chairman, leader, department
+    live_server, browser, phone, home_page, worker, gateway, office, member, chairman, leader, department
 ):
     make_answers_index(home_page)
+    gateway.seen = 0
     with time_machine.travel(MONDAY_MORNING, tick=True) as clock:
         # --- The citizen, on a phone ---
         phone.goto(live_server.url + "/gop-y/")
@@ -87,7 +96,7 @@ def test_each_role_acts_from_its_list_and_the_next_one_is_told(
         phone.locator("button.fb-submit").click()
         expect(phone).to_have_url(re.compile(r"/gop-y/da-gui/PA-"))
         item = Feedback.objects.get(tracking_code=re.search(r"PA-[A-Z0-9]{4}-[A-Z0-9]{4}", phone.url).group(0))
-        citizen_heard("Đã tiếp nhận", item)
+        citizen_heard("Đã tiếp nhận", item, gateway, "Da tiep nhan")
 
         # --- The office: told, checks, classifies and forwards from its list ---
         clock.shift(timedelta(minutes=10))
@@ -98,16 +107,16 @@ def test_each_role_acts_from_its_list_and_the_next_one_is_told(
         open_from_dashboard(desk, live_server, item)
         desk.locator('form[data-move="check"] button[type=submit]').click()
         expect(desk.locator("#feedback-status")).to_have_text("Đã kiểm tra")
+        citizen_heard("Đang xem xét", item, gateway, "Dang xem xet")
         open_from_dashboard(desk, live_server, item)
         desk.locator("#id_classify-kind").select_option("complaint")
         desk.locator("#id_classify-department").select_option(str(department.pk))
         desk.locator('form[data-move="classify"] button[type=submit]').click()
-        mail.outbox.clear()
         desk.locator('form[data-move="forward"] button[type=submit]').click()
         expect(desk.locator("#feedback-status")).to_have_text("Đã chuyển xử lý")
         (forwarded,) = mails_to(member.email)  # the department hears at once
         assert item.tracking_code in forwarded.subject and "chuyển" in forwarded.subject
-        citizen_heard(department.name, item)
+        citizen_heard(department.name, item, gateway, "Da chuyen")
         desk.context.close()
 
         # --- The department member answers from its list; the approvers are told ---
@@ -131,7 +140,7 @@ def test_each_role_acts_from_its_list_and_the_next_one_is_told(
         desk.goto(live_server.url + "/admin/feedback/todo/")
         expect(desk.locator(f'tr[data-code="{item.tracking_code}"]')).to_have_count(0)
         desk.context.close()
-        citizen_heard(ANSWER, item)  # the approved answer, by e-mail
+        citizen_heard(ANSWER, item, gateway, "Da tra loi")  # the approved answer, by e-mail
         clock.shift(timedelta(minutes=5))
         handed_off([office], "Xuất bản hoặc đóng hồ sơ", item)
 
@@ -153,6 +162,6 @@ def test_each_role_acts_from_its_list_and_the_next_one_is_told(
     assert item.status == "published"
     assert AnswerPage.objects.live().filter(feedback=item).count() == 1
     assert list(item.events.filter(action="approve").values_list("actor", flat=True)) == [chairman.pk]
-    citizen_heard("công khai", item)
+    citizen_heard("công khai", item, gateway, "cong khai")
     for person in (office, member, chairman, leader):
         assert not todo.items_for(person).exists()

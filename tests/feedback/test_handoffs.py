@@ -139,3 +139,25 @@ def test_a_submission_costs_the_same_whatever_the_staff(staff):
     handoffs.send_alerts()
     assert StaffAlert.objects.filter(user__isnull=True).count() == 0
     assert StaffAlert.objects.filter(sent_at__isnull=False).count() == 2 * 8
+
+
+def test_sent_alerts_are_purged_after_two_days_and_a_failed_send_is_retried(staff, monkeypatch):
+    with at(START):
+        item = make_feedback(title="Rác thải ven kênh thôn 2")
+        assert handoffs.send_alerts() == 2
+    assert StaffAlert.objects.filter(sent_at__isnull=False).count() == 2
+    with at(START + timedelta(days=3)):
+        handoffs.send_alerts()
+    assert not StaffAlert.objects.exists()  # the quiet hour is long past: nothing kept
+
+    mail.outbox.clear()
+    with at(START + timedelta(days=3, hours=1)):
+        workflow.check(item, staff["chairman"])  # back to the office's list at the next step
+        monkeypatch.setattr(handoffs, "send_mail", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("smtp down")))
+        with pytest.raises(OSError):
+            handoffs.send_alerts()
+    assert StaffAlert.objects.filter(sent_at__isnull=True).exists()  # not lost
+    monkeypatch.undo()
+    with at(START + timedelta(days=3, hours=1, minutes=5)):
+        assert handoffs.send_alerts() >= 1
+    assert mails_to(staff["office"]) or mails_to(staff["office_2"])
