@@ -36,8 +36,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from feedback import handoffs, links, sms
-from feedback.models import Feedback, FeedbackEvent, Notification
+from feedback import deadlines, handoffs, links, sms
+from feedback.models import Feedback, FeedbackEvent, FeedbackSettings, Notification
 from feedback.queue import enqueue
 from feedback.timeline import public_label, public_status
 
@@ -212,6 +212,10 @@ def _deliver(row):
                 "answer": feedback.answer if status in Feedback.ANSWER_GIVEN else "",
                 "tracking_url": links.tracking_url(feedback.tracking_code),
             }
+            if status == Feedback.Status.RECEIVED:
+                # The receipt by e-mail says what comes next and by when, as the receipt page does.
+                context["intake_days"] = FeedbackSettings.load().intake_days
+                context["expected"] = deadlines.expected_answer_date(feedback)
             subject = render_to_string("feedback/email/status_subject.txt", context).strip()
             body = render_to_string("feedback/email/status_body.txt", context)
             return send_mail(subject, body, None, [feedback.submitter_email])

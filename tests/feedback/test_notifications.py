@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from feedback import notifications, workflow
+from feedback import deadlines, notifications, workflow
 from feedback.models import Notification
 from tests.factories import make_feedback
 
@@ -72,6 +72,10 @@ def test_citizen_hears_of_every_public_change_and_nothing_else(
     assert received.subject == f"[{code}] Phản ánh của bạn: Đã tiếp nhận"
     assert "Đã tiếp nhận" in received.body
     assert f"/gop-y/theo-doi/{code}/" in received.body
+    # What comes next and by when, as on the receipt page (working days from the day received).
+    assert "Các bước tiếp theo" in received.body
+    expected = deadlines.expected_answer_date(feedback).strftime("%d/%m/%Y")
+    assert f"Dự kiến trả lời trước ngày {expected}" in received.body
 
     [checked] = to_citizen(run(workflow.check, feedback, office, note=NOTE))
     assert checked.subject == f"[{code}] Phản ánh của bạn: Đang xem xét"
