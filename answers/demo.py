@@ -162,6 +162,10 @@ def _publish_answer_page(item, office, chairman, question):
         revision.publish(user=chairman)
 
 
+#: The village of the posters the demo items came from (home/demo.py lists the commune's villages).
+DEMO_VILLAGES = {"thon-3": "Thôn 3", "thon-5": "Thôn 5", "thon-7": "Thôn 7"}
+
+
 def ensure_demo_feedback():
     """Create the demo register unless departments exist. Returns (items created, [(user, group, password)])."""
     if Department.objects.exists():
@@ -177,6 +181,7 @@ def ensure_demo_feedback():
     office, chairman = users["vanphong"], users["chutich"]
     for number, (kind, title, text, identity, source, dept, stage) in enumerate(ITEMS):
         data = {"kind": kind, "title": title, "text": text, "source_tag": source, **identity}
+        data["village"] = DEMO_VILLAGES.get(source, "")  # as a villager at that poster would choose it
         if number == 1:
             item = register_feedback(office, data, channel=Feedback.Channel.IN_PERSON)
         else:

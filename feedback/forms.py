@@ -53,6 +53,28 @@ def error_summary(form):
     return items
 
 
+def village_field(villages):
+    """The optional "Thôn/xóm" select: an empty choice, then the commune's ``CommuneSettings.village_names``."""
+    return forms.ChoiceField(
+        label=_("Village or hamlet"),
+        required=False,
+        choices=[("", _("Choose your village or hamlet")), *((name, name) for name in villages)],
+        help_text=_("Where the matter is. Only the commune staff see it; it is never published."),
+        error_messages={"invalid_choice": _("Choose a village or hamlet from the list, or leave it empty.")},
+    )
+
+
+def add_village_field(form, villages, *, after):
+    """Add ``village`` to ``form`` right after the field ``after`` when the commune lists villages; else nothing."""
+    villages = [name for name in villages or () if name]
+    if not villages:
+        return
+    form.fields["village"] = village_field(villages)
+    order = [name for name in form.fields if name != "village"]
+    order.insert(order.index(after) + 1, "village")
+    form.order_fields(order)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
     template_name = "django/forms/widgets/file.html"  # no "clear" checkbox: nothing is ever pre-filled
@@ -161,10 +183,11 @@ class FeedbackForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure_page = None
         self._files_examined = False
+        add_village_field(self, villages, after="text")
         limit = max_upload_mb()
         count = settings.FEEDBACK_MAX_ATTACHMENTS
         self.fields["attachments"].help_text = _(

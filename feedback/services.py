@@ -10,7 +10,7 @@ from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 from feedback.workflow import _queue_notifications
 
 IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
-CONTENT_FIELDS = ("kind", "field", "procedure", "title", "text", "source_tag")
+CONTENT_FIELDS = ("kind", "field", "procedure", "title", "text", "source_tag", "village")
 
 
 class RateLimited(Exception):

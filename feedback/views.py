@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from wagtail.models import Site
+
 from feedback import deadlines, throttle, workflow
 from feedback.forms import FeedbackForm, RatingForm, TrackForm, clean_source_tag, live_procedure
 from feedback.links import tracking_path, tracking_url
@@ -27,6 +29,7 @@ from feedback.models import Feedback, FeedbackEvent, FeedbackSettings
 from feedback.services import RateLimited, check_rate_limit, count_refused_files, submit_feedback
 from feedback.timeline import public_status, public_timeline
 from feedback.tracking import normalise_tracking_code
+from home.models import CommuneSettings
 from procedures.qr import qr_svg
 
 REDIRECT_MIDDLEWARE = "wagtail.contrib.redirects.middleware.RedirectMiddleware"
@@ -58,15 +61,23 @@ def _no_store(response):
 # --- Sending ---
 
 
+def village_names(request):
+    """The villages and hamlets of the request's site (cached with its commune settings); [] without a site."""
+    if Site.find_for_request(request) is None:
+        return []
+    return CommuneSettings.for_request(request).village_names
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
     status, retry_after = 200, None
+    villages = village_names(request)
     if request.method == "POST":
         client = throttle.client_key(request)
         try:
             check_rate_limit(client)
             # Files are decoded only once the rest of the form is valid (FeedbackForm.clean).
-            form = FeedbackForm(request.POST, request.FILES)
+            form = FeedbackForm(request.POST, request.FILES, villages=villages)
             if form.is_valid():
                 feedback = submit_feedback(form.submission_data(), form.cleaned_data["attachments"], client=client)
                 return redirect("feedback:sent", code=feedback.tracking_code)
@@ -74,7 +85,7 @@ def submit(request):
                 count_refused_files(client)
         except RateLimited as limited:
             # Keep what was typed, but do not spend work on the files.
-            form = FeedbackForm(request.POST)
+            form = FeedbackForm(request.POST, villages=villages)
             form.is_valid()
             form.add_error(None, _rate_limited_error(limited.retry_after))
             status, retry_after = 429, limited.retry_after
@@ -83,12 +94,13 @@ def submit(request):
     else:
         procedure = live_procedure(request.GET.get("procedure"))
         form = FeedbackForm(
+            villages=villages,
             initial={
                 "procedure": procedure.code if procedure else "",
                 "source_tag": clean_source_tag(request.GET.get("src")),
                 "title": (request.GET.get("q") or "").strip()[:200],
                 "field": procedure.field_id if procedure else None,
-            }
+            },
         )
         files_lost = False
     context = {"form": form, "procedure": procedure, "files_lost": files_lost}

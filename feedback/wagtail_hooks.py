@@ -29,7 +29,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 
 from feedback import deadlines, permissions
 from feedback.admin import todo, views
-from feedback.admin.filters import OverdueFilter
+from feedback.admin.filters import OverdueFilter, VillageFilter
 from feedback.admin.helpers import (
     FeedbackButtonHelper,
     FeedbackPermissionHelper,
@@ -72,6 +72,7 @@ class FeedbackAdmin(ModelAdmin):
         "kind",
         ("field", RelatedOnlyFieldListFilter),
         ("department", RelatedOnlyFieldListFilter),
+        VillageFilter,
         "channel",
     )
     list_select_related = ("department",)

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from wagtail import hooks
 from wagtail.models import Site
 
-from home.models import CommuneSettings, HomePage, StandardPage
+from home.models import CommuneSettings, CommuneVillage, HomePage, StandardPage
 from home.setup import ensure_home_page
 
 
@@ -47,6 +47,9 @@ COMMUNE = {
     "longitude": Decimal("108.458313"),
     "zalo_url": "https://zalo.me/0000000000",
 }
+
+#: The villages and hamlets offered on the feedback form ("Thôn/xóm"), in this order.
+VILLAGES = ["Thôn Trung Tâm", "Thôn 3", "Thôn 5", "Thôn 7", "Thôn Hòa Lạc", "Xóm Đồng", "Xóm Bến"]
 
 HOME_INTRO = (
     "Tra cứu thủ tục hành chính, chuẩn bị đúng giấy tờ trước khi đến Bộ phận một cửa, "
@@ -99,6 +102,10 @@ def load_demo_data(say, tell, admin_username="admin"):
         settings_obj.full_clean()
         settings_obj.save()
         say(f"Commune settings: {settings_obj.commune_name}")
+    if settings_obj.pk is not None and not CommuneVillage.objects.filter(settings=settings_obj).exists():
+        for order, name in enumerate(VILLAGES):
+            CommuneVillage.objects.create(settings=settings_obj, name=name, sort_order=order)
+        say(f"Villages and hamlets: {len(VILLAGES)}")
     if not home.intro:
         home.intro = HOME_INTRO
         home.save_revision().publish()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from feedback import workflow
-from feedback.forms import MultipleFileField, MultipleFileInput
+from feedback.forms import MultipleFileField, MultipleFileInput, add_village_field
 from feedback.models import Department, Feedback, FeedbackEvent
 from feedback.privacy import PURPOSE_MAX_LENGTH
 from feedback.tracking import normalise_tracking_code
@@ -366,8 +366,9 @@ class StaffRegistrationForm(forms.Form):
         label=_("Attachments"), required=False, widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
+        add_village_field(self, villages, after="text")
         self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
         self.fields["attachments"].help_text = _("Up to %(count)s files: photos or PDF, at most %(limit)s MB each.") % {
             "count": settings.FEEDBACK_MAX_ATTACHMENTS,

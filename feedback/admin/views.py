@@ -42,6 +42,7 @@ from feedback.admin.forms import (
 )
 from feedback.models import Feedback, FeedbackEvent
 from feedback.timeline import public_status
+from feedback.views import village_names
 from feedback.workflow import TransitionError
 
 INSPECT_URL_NAME = "feedback_feedback_modeladmin_inspect"
@@ -420,6 +421,11 @@ class FeedbackRegisterView(ForbiddenResponseMixin, WMABaseView, FormView):
 
     def get_template_names(self):
         return ["feedback/admin/register.html"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["villages"] = village_names(self.request)
+        return kwargs
 
     def form_valid(self, form):
         feedback = services.register_feedback(
