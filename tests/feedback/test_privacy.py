@@ -174,7 +174,7 @@ def test_the_chairman_reads_the_identity_log_and_the_office_does_not(client, cha
     response = client.get("/admin/feedback/identityview/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Hoa Phạm" in html
+    assert "Phạm Hoa" in html  # family name first
     assert item.tracking_code in html
     assert "Xác minh địa chỉ hiện trường" in html
     _assert_no_identity(html)
