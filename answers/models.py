@@ -110,7 +110,11 @@ class AnswerPageForm(WagtailAdminPageForm):
             if feedback is not None:
                 self._refuse_identity(feedback, cleaned)
                 # Answered: the page goes for approval, and approving it approves the answer (one approval).
-                if feedback.status not in (feedback.Status.ANSWERED, feedback.Status.APPROVED, feedback.Status.PUBLISHED):
+                if feedback.status not in (
+                    feedback.Status.ANSWERED,
+                    feedback.Status.APPROVED,
+                    feedback.Status.PUBLISHED,
+                ):
                     self.add_error(
                         None,
                         _("The feedback item %(code)s is “%(status)s”: only an answered item can be published.")

@@ -297,7 +297,7 @@ def register_approved(feedback, user, event):
                 return None
             with LogContext(user=user):  # the publishing that follows is his (``_actor``)
                 task.on_action(task_state.specific, user, "approve", comment=_("Approved in the register."))
-    except Exception:  # noqa: BLE001 - the approval stands; the page waits for the office or the chairman
+    except Exception:  # the approval stands; the page waits for the office or the chairman
         logger.exception("Approving answer page %s with item %s failed", page.pk, feedback.pk)
         return None
     return page

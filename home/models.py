@@ -225,7 +225,7 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
             instance = super().for_site(site)
             if instance.pk is not None:
                 instance._periods()  # the opening hours travel in the cache with the settings
-                instance.village_names  # and so do the villages
+                instance.village_names  # noqa: B018 - and so do the villages (a cached property)
             cache.set(key, instance, 300)
         return instance
 

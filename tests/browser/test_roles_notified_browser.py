@@ -3,10 +3,11 @@
 A citizen sends a complaint from a 360 px phone. The office, the department member, the chairman and the
 office again each sign in to the Vietnamese admin, find the item in "Việc cần làm", act from it, and the
 next person's e-mail arrives (Django's mail outbox; the hand-off e-mails are sent by the same function the
-5-minute schedule runs). The citizen hears of every public step by e-mail and by SMS (the real eSMS
-backend, posting to a local HTTP server that records the messages: ``tests/feedback/test_sms.py``). The chairman approves once: the office
-then publishes the answer page without a second approval. Time moves two hours between roles, as a real
-day does, so the rule "one e-mail per item per person per hour" lets each hand-off through.
+5-minute schedule runs). The citizen hears of every public step by e-mail and by SMS (the real
+eSMS backend, posting to a local HTTP server that records the messages: ``tests/feedback/test_sms.py``).
+The chairman approves once: the office then publishes the answer page without a second approval. Time
+moves two hours between roles, as a real day does, so the rule "one e-mail per item per person per hour"
+lets each hand-off through.
 """
 
 import re
@@ -65,7 +66,7 @@ def handed_off(people, step_label, item):
     mail.outbox.clear()
 
 
-def citizen_heard(status_words, item, gateway, sms_words):
+def citizen_heard(status_words, item, gateway, sms_words):  # noqa: F811 - the fixture's value
     """One e-mail and one SMS reached the citizen about this step, in Vietnamese (the SMS without accents)."""
     (message,) = mails_to(CITIZEN_EMAIL)
     assert item.tracking_code in message.subject
@@ -80,7 +81,17 @@ def citizen_heard(status_words, item, gateway, sms_words):
 
 
 def test_each_role_acts_from_its_list_and_the_next_one_is_told(
-    live_server, browser, phone, home_page, worker, gateway, office, member, chairman, leader, department
+    live_server,
+    browser,
+    phone,
+    home_page,
+    worker,
+    gateway,  # noqa: F811 - the SMS recorder fixture
+    office,
+    member,
+    chairman,
+    leader,
+    department,
 ):
     make_answers_index(home_page)
     gateway.seen = 0
