@@ -225,7 +225,6 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
             instance = super().for_site(site)
             if instance.pk is not None:
                 instance._periods()  # the opening hours travel in the cache with the settings
-                instance.village_names  # noqa: B018 - and so do the villages (a cached property)
             cache.set(key, instance, 300)
         return instance
 
@@ -243,7 +242,8 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
 
     @cached_property
     def village_names(self):
-        """The villages and hamlets, in the editors' order, for the feedback form."""
+        """The villages and hamlets, in the editors' order, for the feedback form (read there only, so the
+        settings every page reads cost no query for them)."""
         if self.pk is None:
             return []
         return list(self.villages.values_list("name", flat=True))

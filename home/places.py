@@ -233,7 +233,7 @@ class CommuneOpeningHours(OpeningHours):
 
 
 def forget_cached_commune_settings(sender, instance, raw=False, **kwargs):
-    """The cached commune settings carry their opening hours and villages: drop them when a row changes."""
+    """The cached commune settings carry their opening hours: drop them when a row changes."""
     from django.core.cache import cache
 
     site_id = (

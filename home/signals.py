@@ -7,7 +7,7 @@ beside the code they keep up to date.
 
 from django.db.models.signals import post_delete, post_save
 
-from home import models, navigation, places
+from home import navigation, places
 
 
 def connect():
@@ -15,15 +15,10 @@ def connect():
     for signal in navigation.MENU_SIGNALS:
         signal.connect(navigation.invalidate_menu, dispatch_uid=f"navigation-{signal!r}")
     post_delete.connect(navigation.page_deleted, dispatch_uid="navigation-page-deleted")
-    # The cached commune settings carry their opening hours and villages.
+    # The cached commune settings carry their opening hours.
     for signal in (post_save, post_delete):
         signal.connect(
             places.forget_cached_commune_settings,
             sender=places.CommuneOpeningHours,
             dispatch_uid=f"commune-hours-{signal!r}",
-        )
-        signal.connect(
-            places.forget_cached_commune_settings,
-            sender=models.CommuneVillage,
-            dispatch_uid=f"commune-villages-{signal!r}",
         )
