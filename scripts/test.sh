@@ -39,9 +39,19 @@ log "Django checks and migrations"
 "$PY" manage.py makemigrations --check --dry-run
 "$PY" scripts/check_translations.py
 
-log "Pass 1: SQLite + Wagtail database search"
-"$PY" -m pytest "$@"
-SUMMARY+=("pass 1: SQLite + database search backend: passed")
+# The browser tests drive the whole stack as citizens and staff do; they run
+# once, on the production parts of pass 2 (or on SQLite when those parts are
+# missing on a developer's machine), so CI stays well inside its time budget.
+# With arguments (`bash scripts/test.sh tests/browser/...`) every pass runs them.
+PASS1=("$@")
+PASS1_NOTE=""
+if [ $# -eq 0 ]; then
+    PASS1=(--ignore=tests/browser)
+    PASS1_NOTE=", all but tests/browser"
+fi
+log "Pass 1: SQLite + Wagtail database search$PASS1_NOTE"
+"$PY" -m pytest "${PASS1[@]}"
+SUMMARY+=("pass 1: SQLite + database search backend$PASS1_NOTE: passed")
 
 log "Pass 2: PostgreSQL + OpenSearch"
 if start_services; then
@@ -52,6 +62,11 @@ elif in_ci; then
 else
     warn "skipped pass 2 (PostgreSQL + OpenSearch): $SERVICES_ERROR"
     SUMMARY+=("pass 2: PostgreSQL + OpenSearch: SKIPPED ($SERVICES_ERROR)")
+    if [ $# -eq 0 ]; then
+        log "Browser tests on SQLite + database search instead"
+        "$PY" -m pytest tests/browser
+        SUMMARY+=("browser tests on SQLite + database search backend: passed")
+    fi
 fi
 
 log "Pass 3: PostgreSQL + Elasticsearch $ELASTICSEARCH_VERSION (tests/search)"

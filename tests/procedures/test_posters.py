@@ -379,6 +379,11 @@ def test_batch_is_queued_and_built_by_a_real_task_cluster(client, home_page, com
     assert (batch.done, batch.total) == (2, 2)
     from django_q.models import Task
 
+    # The worker marks the batch done from inside the task; the cluster's monitor
+    # process saves the task's own result row a moment later.
+    while not Task.objects.filter(id=batch.task_id).exists():
+        assert time.monotonic() < deadline, "the task cluster never saved the task's result"
+        time.sleep(0.3)
     task = Task.objects.get(id=batch.task_id)
     assert task.success and task.func == "procedures.tasks.build_poster_batch"
     assert set(_zip_contents(batch)) == {"1.001193.svg", "1.000894.svg", "index.csv"}
