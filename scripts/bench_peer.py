@@ -1,4 +1,4 @@
-"""Search throughput beside wagtail/bakerydemo on the same machine (docs/search.md, "Speed").
+"""Throughput beside wagtail/bakerydemo on the same machine: search (docs/search.md, "Speed") and pages.
 
 Prints figures; not a test. Sets up once, cached under ``.cache/peer/``:
 
@@ -7,17 +7,33 @@ Prints figures; not a test. Sets up once, cached under ``.cache/peer/``:
   run in its own venv (``venv-bakery/``: Django 5.2, Wagtail 7.4, gunicorn) with its production
   settings, SQLite and ``load_initial_data``. Nothing of its code is copied into this repository.
 - ``portal.sqlite3``: this portal with ``migrate``, ``load_demo_data`` and ``update_index`` under
-  ``config.settings.production`` (SQLite, database search backend).
+  ``config.settings.production`` (SQLite, database search backend; the page cache's files in
+  ``portal-pages/``, emptied at each start).
 - ``floor/floor_app.py``: a one-file Django app answering a fixed JSON body: the floor.
 
-Then it starts one gunicorn per target (same settings: ``--workers 2``, sync) on private ports,
-warms them, and runs interleaved rounds (portal API, portal HTML, bakerydemo, floor) of N
-requests from C client threads (``http.client``), printing requests/s and p50/p95 per target per
-round, the median over rounds and the ratios. Every server is stopped on exit.
+Then it starts one gunicorn per server needed (same settings: ``--workers 2``, sync) on private
+ports, warms them, and runs interleaved rounds of N requests per target from C client threads
+(``http.client``), printing requests/s and p50/p95 per target per round, the median over rounds
+and the ratios. Every server is stopped on exit. ``--targets`` chooses the groups:
+
+- ``search``: the portal's search API (answers kept, and computed: ``SEARCH_KEEP_RESULTS`` off),
+  its search page, bakerydemo's search page (``bakery-search``);
+- ``pages``: the portal's procedure page, the biggest demo procedure and a typical one (median
+  size), each ``-cached`` (a plain anonymous GET, which the anonymous page cache,
+  home/page_cache.py, serves after the first) and ``-uncached`` (the same GET with the cookie
+  ``sessionid=bench``: the page cache skips any request carrying the session cookie, so the page is
+  rendered each time), beside bakerydemo's bread page (``bakery-bread``, a bread of its demo data)
+  and its search page;
+- ``all`` (the default): both. The floor is in every group.
+
+Ratios with the targets of the "fast at peak" work: cached procedure / floor >= 0.50, uncached
+procedure / bakerydemo bread >= 2, search API / bakerydemo search >= 3. A ``-cached`` target not
+answered from the page cache (``X-Page-Cache: hit``) is reported.
 
 The portal's queries come from the dev split of ``tests/data/search/queries.json`` ONLY.
 
     .venv/bin/python scripts/bench_peer.py --rounds 5 --requests 400 --concurrency 4
+    .venv/bin/python scripts/bench_peer.py --targets pages --rounds 3 --requests 200
 """
 
 import argparse
@@ -25,6 +41,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -35,12 +52,15 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from benchlib import dev_queries  # noqa: E402
+
 PEER = ROOT / ".cache" / "peer"
 BAKERY = PEER / "bakerydemo"
 BAKERY_VENV = PEER / "venv-bakery"
 PORTAL_DB = PEER / "portal.sqlite3"
 FLOOR = PEER / "floor"
-QUERIES = ROOT / "tests" / "data" / "search" / "queries.json"
 # Words from bakerydemo's bread and blog titles (its fixtures): what its visitors would type.
 BAKERY_QUERIES = [
     "bread",
@@ -82,12 +102,6 @@ application = get_wsgi_application()
 """
 
 
-def dev_queries():
-    """The dev split only: the test split is never looked at."""
-    items = json.loads(QUERIES.read_text(encoding="utf-8"))
-    return [item["query"] for item in items if item.get("split") == "dev"]
-
-
 def portal_env():
     env = dict(os.environ)
     for name in ("SEARCH_URL", "DATABASE_URL", "REDIS_URL"):
@@ -110,6 +124,7 @@ def portal_env():
         DJANGO_STATIC_ROOT=str(PEER / "portal-static"),
         DJANGO_MEDIA_ROOT=str(PEER / "portal-media"),
         FEEDBACK_PRIVATE_ROOT=str(PEER / "portal-private"),
+        PAGE_CACHE_DIR=str(PEER / "portal-pages"),
         LOG_LEVEL="WARNING",
     )
     return env
@@ -213,12 +228,12 @@ def start(name, gunicorn, app, cwd, env, port, workers):
     return proc
 
 
-def wait_up(port, path, timeout=60):
+def wait_up(port, path, headers=None, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", path, headers=HEADERS)
+            conn.request("GET", path, headers={**HEADERS, **(headers or {})})
             status = conn.getresponse().status
             conn.close()
             return status
@@ -227,9 +242,12 @@ def wait_up(port, path, timeout=60):
     raise RuntimeError(f"nothing answers on port {port}")
 
 
-def load(port, paths, total, concurrency):
-    """``total`` GETs over ``paths`` from ``concurrency`` threads, one keep-alive-less connection each."""
+def load(port, paths, total, concurrency, headers=None):
+    """``total`` GETs over ``paths`` from ``concurrency`` threads, a new connection per request (as
+    before: the sync workers close each one). Also counts the answers' ``X-Page-Cache`` header."""
+    headers = {**HEADERS, **(headers or {})}
     latencies, errors, lock = [], [], threading.Lock()
+    page_cache = {}
     counter = iter(range(total))
 
     def worker():
@@ -239,11 +257,13 @@ def load(port, paths, total, concurrency):
             if i is None:
                 return
             started = time.perf_counter()
+            cache_state = None
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", paths[i % len(paths)], headers=HEADERS)
+                conn.request("GET", paths[i % len(paths)], headers=headers)
                 response = conn.getresponse()
                 response.read()
+                cache_state = response.getheader("X-Page-Cache") or "none"
                 conn.close()
                 ok = response.status == 200
             except OSError:
@@ -251,6 +271,8 @@ def load(port, paths, total, concurrency):
             elapsed = time.perf_counter() - started
             with lock:
                 (latencies if ok else errors).append(elapsed)
+                if cache_state:
+                    page_cache[cache_state] = page_cache.get(cache_state, 0) + 1
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started = time.perf_counter()
@@ -264,7 +286,68 @@ def load(port, paths, total, concurrency):
     def pct(p):
         return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else float("nan")
 
-    return {"rps": len(latencies) / wall, "p50": pct(0.50), "p95": pct(0.95), "errors": len(errors)}
+    return {
+        "rps": len(latencies) / wall,
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "errors": len(errors),
+        "page_cache": page_cache,
+    }
+
+
+def portal_procedures():
+    """(biggest, typical) procedure page paths of the portal's demo data: the biggest record and the one
+    of median size (text of the page, its documents and steps, as scripts/load_pages.py measures it)."""
+    code = (
+        "import json, sys\n"
+        "sys.path.insert(0, 'scripts')\n"
+        "from load_pages import load_catalogue\n"
+        "catalogue = load_catalogue(None, load=False)  # django.setup() too\n"
+        "from procedures.models import ProcedurePage\n"
+        "picked = [catalogue[0][0], catalogue[len(catalogue) // 2][0]]\n"
+        "urls = [ProcedurePage.objects.live().get(code=c).get_url(None) for c in picked]\n"
+        "print(json.dumps({'codes': picked, 'urls': urls}))\n"
+    )
+    out = subprocess.run(
+        [ROOT / ".venv" / "bin" / "python", "-c", code],
+        cwd=ROOT,
+        env=portal_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    paths = [urllib.parse.urlsplit(url).path for url in found["urls"]]
+    return list(zip(found["codes"], paths, strict=True))
+
+
+def bakery_bread_path():
+    """A bread page of bakerydemo's demo data (from its database): the Bagel if it is there, else the first."""
+    import sqlite3
+
+    db = sqlite3.connect(PEER / "bakery.sqlite3")
+    try:
+        rows = db.execute(
+            "SELECT p.title, p.url_path FROM wagtailcore_page p JOIN breads_breadpage b ON b.page_ptr_id = p.id "
+            "WHERE p.live ORDER BY p.path"
+        ).fetchall()
+    finally:
+        db.close()
+    if not rows:
+        raise RuntimeError("bakerydemo's database has no live bread page")
+    title, url_path = next((row for row in rows if row[0].lower() == "bagel"), rows[0])
+    # url_path starts with the site's root page ("/home/breads/bagel/"): the URL drops that first segment.
+    return "/" + url_path.strip("/").split("/", 1)[1] + "/"
+
+
+def ratio_line(med, top, bottom, target=None):
+    if top not in med or bottom not in med:
+        return
+    value = med[top]["rps"] / med[bottom]["rps"]
+    verdict = ""
+    if target is not None:
+        verdict = f"   (target >= {target:g}: {'met' if value >= target else 'NOT met'})"
+    print(f"  {top} / {bottom}: {value:.2f}x{verdict}")
 
 
 def main():
@@ -273,71 +356,81 @@ def main():
     parser.add_argument("--requests", type=int, default=400, help="requests per target per round")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per target")
+    parser.add_argument(
+        "--targets",
+        choices=["search", "pages", "all"],
+        default="all",
+        help="search: the search targets; pages: procedure pages (cached and not) beside bakerydemo's bread "
+        "and search pages; all: both. The floor is in every group.",
+    )
     args = parser.parse_args()
     setup()
+    shutil.rmtree(PEER / "portal-pages", ignore_errors=True)  # the page cache's files: start empty
+    groups = {"search", "pages"} if args.targets == "all" else {args.targets}
 
-    queries = dev_queries()
+    queries = dev_queries(ROOT)
     quote = urllib.parse.quote
-    targets = {
-        "portal-api": (8611, [f"/api/search/?q={quote(q)}" for q in queries]),
+    # name: (server, paths, extra headers)
+    targets = {}
+    if "search" in groups:
+        targets["portal-api"] = ("portal", [f"/api/search/?q={quote(q)}" for q in queries], {})
         # The same, every answer computed (SEARCH_KEEP_RESULTS off): the search itself.
-        "portal-api-computed": (8614, [f"/api/search/?q={quote(q)}" for q in queries]),
-        "portal-html": (8611, [f"/search/?q={quote(q)}" for q in queries]),
-        "bakerydemo": (8612, [f"/search/?q={quote(q)}" for q in BAKERY_QUERIES]),
-        "floor": (8613, [f"/floor/?q={quote(q)}" for q in queries]),
-    }
-    procs = [
-        start(
-            "portal",
-            ROOT / ".venv" / "bin" / "gunicorn",
-            "config.wsgi:application",
-            ROOT,
-            portal_env(),
-            8611,
-            args.workers,
-        ),
-        start(
-            "portal-computed",
-            ROOT / ".venv" / "bin" / "gunicorn",
+        targets["portal-api-computed"] = ("portal-computed", [f"/api/search/?q={quote(q)}" for q in queries], {})
+        targets["portal-html"] = ("portal", [f"/search/?q={quote(q)}" for q in queries], {})
+    if groups & {"search", "pages"}:
+        targets["bakery-search"] = ("bakery", [f"/search/?q={quote(q)}" for q in BAKERY_QUERIES], {})
+    if "pages" in groups:
+        (big_code, big_path), (typical_code, typical_path) = portal_procedures()
+        print(f"procedure pages: biggest {big_code} {big_path}\n                 typical {typical_code} {typical_path}")
+        # The anonymous page cache (home/page_cache.py) skips any request carrying the session cookie.
+        uncached = {"Cookie": "sessionid=bench"}
+        targets["proc-big-cached"] = ("portal", [big_path], {})
+        targets["proc-big-uncached"] = ("portal", [big_path], uncached)
+        targets["proc-typical-cached"] = ("portal", [typical_path], {})
+        targets["proc-typical-uncached"] = ("portal", [typical_path], uncached)
+        bread = bakery_bread_path()
+        print(f"bakerydemo bread page: {bread}")
+        targets["bakery-bread"] = ("bakery", [bread], {})
+    targets["floor"] = ("floor", [f"/floor/?q={quote(q)}" for q in queries], {})
+
+    gunicorn = ROOT / ".venv" / "bin" / "gunicorn"
+    servers = {
+        "portal": (8611, gunicorn, "config.wsgi:application", ROOT, portal_env()),
+        "portal-computed": (
+            8614,
+            gunicorn,
             "config.wsgi:application",
             ROOT,
             {**portal_env(), "SEARCH_KEEP_RESULTS": "false"},
-            8614,
-            args.workers,
         ),
-        start(
-            "bakery",
-            BAKERY_VENV / "bin" / "gunicorn",
-            "bakerydemo.wsgi:application",
-            BAKERY,
-            bakery_env(),
-            8612,
-            args.workers,
-        ),
-        start(
-            "floor",
-            ROOT / ".venv" / "bin" / "gunicorn",
-            "floor_app:application",
-            FLOOR,
-            {**os.environ, "PYTHONPATH": str(FLOOR)},
-            8613,
-            args.workers,
-        ),
+        "bakery": (8612, BAKERY_VENV / "bin" / "gunicorn", "bakerydemo.wsgi:application", BAKERY, bakery_env()),
+        "floor": (8613, gunicorn, "floor_app:application", FLOOR, {**os.environ, "PYTHONPATH": str(FLOOR)}),
+    }
+    needed = {server for server, _, _ in targets.values()}
+    procs = [
+        start(name, binary, app, cwd, env, port, args.workers)
+        for name, (port, binary, app, cwd, env) in servers.items()
+        if name in needed
     ]
     try:
-        for name, (port, paths) in targets.items():
-            status = wait_up(port, paths[0])
+        for name, (server, paths, headers) in targets.items():
+            port = servers[server][0]
+            status = wait_up(port, paths[0], headers)
             if status != 200:
                 raise RuntimeError(f"{name} answers {status} on {paths[0]}")
-            load(port, paths, 2 * len(paths) if name != "bakerydemo" else 60, args.concurrency)  # warm
+            warm = 60 if server == "bakery" else max(60, 2 * len(paths))
+            load(port, paths, warm, args.concurrency, headers)
         results = {name: [] for name in targets}
         for r in range(1, args.rounds + 1):
-            for name, (port, paths) in targets.items():
-                res = load(port, paths, args.requests, args.concurrency)
+            for name, (server, paths, headers) in targets.items():
+                res = load(servers[server][0], paths, args.requests, args.concurrency, headers)
                 results[name].append(res)
+                cache = ""
+                if name.startswith("proc-"):
+                    cache = "  page cache " + ", ".join(f"{k} {v}" for k, v in sorted(res["page_cache"].items()))
                 print(
-                    f"round {r} {name:12} {res['rps']:8.1f} req/s  p50 {res['p50']:7.1f} ms  "
-                    f"p95 {res['p95']:7.1f} ms  errors {res['errors']}",
+                    f"round {r} {name:22} {res['rps']:8.1f} req/s  p50 {res['p50']:7.1f} ms  "
+                    f"p95 {res['p95']:7.1f} ms  errors {res['errors']}{cache}",
                     flush=True,
                 )
         print(
@@ -348,16 +441,30 @@ def main():
         for name, rows in results.items():
             med[name] = {k: statistics.median(row[k] for row in rows) for k in ("rps", "p50", "p95")}
             print(
-                f"  {name:12} {med[name]['rps']:8.1f} req/s  p50 {med[name]['p50']:7.1f} ms  "
+                f"  {name:22} {med[name]['rps']:8.1f} req/s  p50 {med[name]['p50']:7.1f} ms  "
                 f"p95 {med[name]['p95']:7.1f} ms"
             )
-        print(f"  portal-api / bakerydemo  {med['portal-api']['rps'] / med['bakerydemo']['rps']:.2f}x")
-        print(
-            f"  portal-api-computed / bakerydemo  {med['portal-api-computed']['rps'] / med['bakerydemo']['rps']:.2f}x"
-        )
-        print(f"  portal-html / bakerydemo {med['portal-html']['rps'] / med['bakerydemo']['rps']:.2f}x")
-        for name in ("portal-api", "portal-api-computed", "portal-html", "bakerydemo"):
-            print(f"  {name} / floor {med[name]['rps'] / med['floor']['rps']:.2f}")
+        print("\nratios (req/s):")
+        ratio_line(med, "proc-big-cached", "floor", 0.50)
+        ratio_line(med, "proc-typical-cached", "floor", 0.50)
+        ratio_line(med, "proc-big-uncached", "bakery-bread", 2)
+        ratio_line(med, "proc-typical-uncached", "bakery-bread", 2)
+        ratio_line(med, "portal-api", "bakery-search", 3)
+        ratio_line(med, "portal-api-computed", "bakery-search", 3)
+        ratio_line(med, "portal-html", "bakery-search")
+        for name in ("portal-api", "portal-api-computed", "portal-html", "bakery-search", "bakery-bread"):
+            ratio_line(med, name, "floor")
+        errors = sum(row["errors"] for rows in results.values() for row in rows)
+        not_cached = [
+            name
+            for name, rows in results.items()
+            if name.endswith("-cached") and any(set(row["page_cache"]) - {"hit"} for row in rows)
+        ]
+        if not_cached:
+            print(f"\nWARNING: not every answer of {', '.join(not_cached)} came from the page cache "
+                  "(X-Page-Cache: hit): is home/page_cache.py in this checkout and enabled?")  # fmt: skip
+        if errors:
+            print(f"\nWARNING: {errors} requests failed or did not answer 200")
     finally:
         for proc in procs:
             if proc.poll() is None:

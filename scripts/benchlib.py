@@ -81,3 +81,15 @@ def run_in_threads(work, count):
     for thread in threads:
         thread.join()
     return time.perf_counter() - started
+
+
+def dev_queries(root):
+    """The search queries of the DEV split of tests/data/search/queries.json (under ``root``), in file order.
+
+    The test split is never looked at: benchmarks must not tune anything on the queries the quality
+    figures are measured with.
+    """
+    import json
+
+    items = json.loads((Path(root) / "tests" / "data" / "search" / "queries.json").read_text(encoding="utf-8"))
+    return [item["query"] for item in items if item.get("split") == "dev"]

@@ -198,15 +198,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def server_env(args):
-    """The environment of the server and of this script's database checks (same database, same keys)."""
+def server_env(args, fresh=True):
+    """The environment of the server and of this script's database checks (same database, same keys).
+
+    With ``fresh`` (the default) the SQLite file is deleted first."""
     from cryptography.fernet import Fernet
 
     env = dict(os.environ)
     if args.database == "sqlite":
         path = args.sqlite_path.resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        for suffix in ("", "-wal", "-shm", "-journal") if fresh else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
     env.update(

@@ -53,9 +53,13 @@ from load_feedback import (  # noqa: E402
 )
 
 
-def load_catalogue(env):
-    """Run load_demo_data; return [(code, text size)] of the live procedures, biggest first."""
-    subprocess.run([sys.executable, "manage.py", "load_demo_data"], cwd=ROOT, env=env, check=True, capture_output=True)
+def load_catalogue(env, load=True):
+    """Run load_demo_data (unless ``load`` is false); return [(code, text size)] of the live procedures,
+    biggest first."""
+    if load:
+        subprocess.run(
+            [sys.executable, "manage.py", "load_demo_data"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     import django
 
     django.setup()
