@@ -26,6 +26,7 @@ from home.places import (  # noqa: F401 - the models of home.places belong to th
     map_url_field,
     validate_phone,
 )
+from home.serving import QuickServeMixin
 
 ZALO_HOSTS = {"zalo.me", "oa.zalo.me", "chat.zalo.me"}
 
@@ -46,7 +47,7 @@ def tel_href(phone):
     return "tel:" + re.sub(r"[^0-9+]", "", phone or "")
 
 
-class HomePage(Page):
+class HomePage(QuickServeMixin, Page):
     """The commune portal's front page: the site root."""
 
     # --- Introduction ---
@@ -79,14 +80,19 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from wagtail.models import Site
+
         from home.navigation import menu_pages
 
-        site = self.get_site()
+        # The request's site, already read to route it (get_site() reads it again).
+        site = Site.find_for_request(request)
+        if site is None or site.root_page_id != self.pk:
+            site = self.get_site()
         context["menu_pages"] = menu_pages(site) if site else []
         return context
 
 
-class StandardPage(Page):
+class StandardPage(QuickServeMixin, Page):
     """A simple information page: about the commune, reception schedule, contact."""
 
     # --- Content ---
