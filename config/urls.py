@@ -6,6 +6,8 @@ model staff work with, and one sign-in page is one place to lock out.
 
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -26,7 +28,9 @@ urlpatterns = [
     path("p/<str:code>/", procedure_views.short_link, name="procedure_short_link"),
     path("gop-y/", include("feedback.urls")),
     path("thong-ke/", include("reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch in every page's footer: no CSRF token, so the page stays cacheable
+    # (home/page_cache.py). A forged request can only change a visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
 
 if settings.DEBUG:

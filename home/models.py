@@ -225,7 +225,10 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
         """Cached per site: these details are on every page (dropped on save)."""
         from django.core.cache import cache
 
-        key = f"commune-settings:{site.pk}"
+        from home.page_cache import generation
+
+        # Keyed by the shared page-cache generation: a change saved in another process is seen here.
+        key = f"commune-settings:{site.pk}:{generation()}"
         instance = cache.get(key)
         if instance is None:
             instance = super().for_site(site)
@@ -235,7 +238,6 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
         return instance
 
     def save(self, *args, **kwargs):
-        from django.core.cache import cache
 
         if self.answers_index_id is not None:
             from wagtail.models import Page
@@ -243,8 +245,7 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
             # A cached instance may still name an answers index deleted since (the database set it to NULL).
             if not Page.objects.filter(pk=self.answers_index_id).exists():
                 self.answers_index = None
-        super().save(*args, **kwargs)
-        cache.delete(f"commune-settings:{self.site_id}")
+        super().save(*args, **kwargs)  # home.page_cache.content_changed drops the cached copies
 
     @cached_property
     def village_names(self):

@@ -230,16 +230,3 @@ class OfficeOpeningHours(OpeningHours):
 
 class CommuneOpeningHours(OpeningHours):
     settings = ParentalKey("home.CommuneSettings", on_delete=models.CASCADE, related_name="opening_hours")
-
-
-def forget_cached_commune_settings(sender, instance, raw=False, **kwargs):
-    """The cached commune settings carry their opening hours: drop them when a row changes."""
-    from django.core.cache import cache
-
-    site_id = (
-        sender.settings.field.related_model.objects.filter(pk=instance.settings_id)
-        .values_list("site_id", flat=True)
-        .first()
-    )
-    if site_id is not None:
-        cache.delete(f"commune-settings:{site_id}")

@@ -7,18 +7,14 @@ beside the code they keep up to date.
 
 from django.db.models.signals import post_delete, post_save
 
-from home import navigation, places
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from home import page_cache
 
 
 def connect():
-    # The cached menu: a page published, unpublished, moved, renamed or deleted.
-    for signal in navigation.MENU_SIGNALS:
-        signal.connect(navigation.invalidate_menu, dispatch_uid=f"navigation-{signal!r}")
-    post_delete.connect(navigation.page_deleted, dispatch_uid="navigation-page-deleted")
-    # The cached commune settings carry their opening hours.
+    # The anonymous page cache: anything a public page can show changed (home/page_cache.py).
     for signal in (post_save, post_delete):
-        signal.connect(
-            places.forget_cached_commune_settings,
-            sender=places.CommuneOpeningHours,
-            dispatch_uid=f"commune-hours-{signal!r}",
-        )
+        signal.connect(page_cache.content_changed, dispatch_uid=f"page-cache-{signal!r}")
+    for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+        signal.connect(page_cache.bump, dispatch_uid=f"page-cache-{signal!r}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wagtail.models import Revision, Site
 
+from home.page_cache import page_served_from_cache
 from procedures.models import ProcedurePage
 from procedures.posters import POSTER_COMMUNE_FIELDS, poster_content
 
@@ -77,3 +78,12 @@ def connect():
     pre_save.connect(note_poster_change_on_publish, sender=ProcedurePage, dispatch_uid="procedures.poster_publish")
     pre_save.connect(note_poster_change_on_new_address, sender=Site, dispatch_uid="procedures.poster_site_address")
     pre_save.connect(_note_commune_change, sender=CommuneSettings, dispatch_uid="procedures.poster_commune_change")
+    # A procedure page served from the anonymous page cache is still a view.
+    page_served_from_cache.connect(count_cached_view, dispatch_uid="procedures.count_cached_view")
+
+
+def count_cached_view(sender, page_id, **kwargs):
+    if sender == ProcedurePage._meta.label:
+        from procedures.view_counts import count_view
+
+        count_view(page_id)

@@ -20,8 +20,12 @@ What it does:
    ``SEARCH_URL`` says (unset: the database backend);
 3. warms up for ``--warmup`` seconds (4 phones, figures thrown away);
 4. ``--phones`` simulated phones (threads, one keep-alive ``http.client``
-   connection each, their own X-Forwarded-For address) loop for ``--seconds``
-   without pause; each loop is one visitor who scanned a poster:
+   connection each, their own X-Forwarded-For address) loop for ``--seconds``;
+   between two requests a phone waits ``--think`` seconds on average (drawn
+   between half and one and a half times it: a person reading the page,
+   typing a search; default 1 s, far quicker than people read; ``--think 0``
+   sends without pause, which measures how much the server can take rather
+   than what phones see). Each loop is one visitor who scanned a poster:
 
    - GET /p/<code>/ (the short link on the poster, 302) and its redirect
      target, the procedure page;
@@ -170,7 +174,7 @@ class Recorder:
         return location
 
 
-def run_phones(port, phones, seconds, codes, queries, seed=0):
+def run_phones(port, phones, seconds, codes, queries, seed=0, think=0.0):
     """``phones`` threads loop over the scenario for ``seconds``; returns (recorder, wall seconds, reconnects)."""
     recorder = Recorder()
     reconnects = []
@@ -181,6 +185,11 @@ def run_phones(port, phones, seconds, codes, queries, seed=0):
         phone = Phone(port, f"198.51.{100 + index // 250}.{index % 250 + 1}")
         mine = codes[index % len(codes) :: phones] or codes
         turn = 0
+
+        def pause():
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
         while time.monotonic() < deadline:
             code = mine[turn % len(mine)]
             turn += 1
@@ -191,9 +200,13 @@ def run_phones(port, phones, seconds, codes, queries, seed=0):
             else:
                 with recorder.lock:
                     recorder.errors.append(f"short link /p/{code}/: no redirect")
+            pause()
             recorder.timed(phone, "qr.svg", f"/p/{quote(code)}/qr.svg")
+            pause()
             recorder.timed(phone, "search", f"/search/?q={quote(rng.choice(queries))}")
+            pause()
             recorder.timed(phone, "feedback form", FORM_PATH)
+            pause()
             with recorder.lock:
                 recorder.loops += 1
         phone.close()
@@ -208,7 +221,8 @@ def report(recorder, elapsed, args, reconnects):
     total = sum(len(values) for values in recorder.latencies.values())
     every = [value for values in recorder.latencies.values() for value in values]
     print()
-    print(f"{args.phones} phones for {elapsed:.1f} s: {recorder.loops} scans (loops), {total} requests")
+    print(f"{args.phones} phones for {elapsed:.1f} s, {args.think:g} s between requests on average: "
+          f"{recorder.loops} scans (loops), {total} requests")  # fmt: skip
     print(f"throughput      {total / elapsed:8.1f} requests/s   {recorder.loops / elapsed:7.1f} scans/s")
     print(f"{'latency ms':16}{'count':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}")
     for kind in (*KINDS, "overall"):
@@ -230,6 +244,9 @@ def main():
     parser.add_argument("--seconds", type=positive_int, default=60, help="length of the measured run")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up (4 phones), 0 for none")
     parser.add_argument("--redis-url", default="", help="REDIS_URL for the server's cache (default: none)")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a phone waits between requests (0: no pause)"
+    )
     parser.add_argument(
         "--reuse-database",
         action="store_true",
@@ -279,7 +296,9 @@ def main():
                 warm, _, _ = run_phones(args.port, 4, args.warmup, codes[::7], queries, seed=1)
                 warm_errors = [f"warm-up: {message}" for message in warm.errors]
                 print(f"warm-up         {warm.loops} scans, {len(warm.errors)} errors", flush=True)
-            recorder, elapsed, reconnects = run_phones(args.port, args.phones, args.seconds, codes, queries)
+            recorder, elapsed, reconnects = run_phones(
+                args.port, args.phones, args.seconds, codes, queries, think=args.think
+            )
         finally:
             stop(server)
 

@@ -110,6 +110,15 @@ def fresh_search_state():
 
 
 @pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Cached pages and the per-process menu and settings belong to one test: its database rolls back."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(request, settings, tmp_path):
     """Every test writes uploads and generated files to its own folder.
 

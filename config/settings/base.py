@@ -62,7 +62,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous page views from the shared cache, with the headers the middleware below gave
+    # them when they were rendered; a hit runs nothing else (home/page_cache.py).
+    "home.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every other GET answer, 304 when the browser has it (QR images, documents' pages).
+    "django.middleware.http.ConditionalGetMiddleware",
     "home.security.ContentSecurityPolicyMiddleware",
     "home.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,12 +141,32 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
         "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_shared_cache"},
+        # Files, not the database: a page stored after a change never waits for SQLite's write lock.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(env_str("PAGE_CACHE_DIR") or BASE_DIR / ".cache" / "pages")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+
+# Anonymous page cache (home/page_cache.py): seconds an entry lives at most (0 = off),
+# whether entries keep a gzip copy for clients that accept one.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_GZIP = env_bool("PAGE_CACHE_GZIP", True)
+# Each process also keeps the entries it read, up to this many bytes (always checked against the shared generation).
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/documents/", "/search/", "/api/", "/gop-y/", "/thong-ke/", "/i18n/", "/p/")
 
 # --- Security headers, sign-in lockout, CSRF page (docs/deployment.md, "Security") ---
 

@@ -10,7 +10,7 @@ import os
 from config.env import derive_key, env_str
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, Q_CLUSTER, WAGTAILSEARCH_BACKENDS
+from .base import BASE_DIR, CACHES, DATABASES, Q_CLUSTER, WAGTAILSEARCH_BACKENDS
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789"  # noqa: S105
@@ -44,3 +44,6 @@ Q_CLUSTER = {**Q_CLUSTER, "name": "commune-portal-test", "workers": 1}
 FEEDBACK_IDENTITY_KEYS = [derive_key(SECRET_KEY)]
 FEEDBACK_PRIVATE_ROOT = BASE_DIR / ".cache" / "test-private"
 PROCEDURE_IMPORT_ROOT = FEEDBACK_PRIVATE_ROOT / "procedure-imports"
+
+# The anonymous page cache is on, as in production, in one process's memory.
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}

@@ -1,6 +1,7 @@
 """Settings come from the environment with safe defaults; production refuses unsafe ones."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -199,12 +200,18 @@ def test_public_pages_have_a_strict_content_security_policy(client, home_page):
 
 
 @pytest.mark.django_db
-def test_inline_blocks_of_public_templates_carry_the_nonce_of_the_header(client, birth):
-    response = client.get(birth.url)
-    nonce = next(s for s in _directives(response["Content-Security-Policy"])["script-src"] if s.startswith("'nonce-"))
-    html = response.content.decode()
-    assert f'<script nonce="{nonce[7:-1]}">' in html
-    assert "<script>" not in html
+def test_public_pages_have_no_inline_blocks_and_no_nonce_so_they_can_be_cached(client, home_page, birth):
+    """Scripts and styles are files: the policy forbids inline code without a per-response nonce,
+    which a cached page could not carry (home/page_cache.py)."""
+    for url in ("/", birth.url, birth.get_parent().url):
+        response = client.get(url)
+        policy = _directives(response["Content-Security-Policy"])
+        assert "'unsafe-inline'" not in policy["script-src"] + policy["style-src"]
+        assert not any(source.startswith("'nonce-") for source in policy["script-src"] + policy["style-src"])
+        html = response.content.decode()
+        assert "<style" not in html
+        code = re.findall(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", html)
+        assert code == [], url  # structured data (JSON-LD) is not code
 
 
 @pytest.mark.django_db
