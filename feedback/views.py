@@ -11,12 +11,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -29,6 +33,7 @@ from feedback.models import Feedback, FeedbackEvent, FeedbackSettings
 from feedback.services import RateLimited, check_rate_limit, count_refused_files, submit_feedback
 from feedback.timeline import public_status, public_timeline
 from feedback.tracking import normalise_tracking_code
+from home import page_cache
 from home.models import CommuneSettings
 from procedures.qr import qr_svg
 
@@ -93,11 +98,14 @@ def submit(request):
         files_lost = bool(request.FILES.getlist("attachments"))
     else:
         procedure = live_procedure(request.GET.get("procedure"))
+        source_tag = clean_source_tag(request.GET.get("src"))
+        if not request.GET.get("q"):
+            return _no_store(_blank_form(request, procedure, source_tag, villages))
         form = FeedbackForm(
             villages=villages,
             initial={
                 "procedure": procedure.code if procedure else "",
-                "source_tag": clean_source_tag(request.GET.get("src")),
+                "source_tag": source_tag,
                 "title": (request.GET.get("q") or "").strip()[:200],
                 "field": procedure.field_id if procedure else None,
             },
@@ -108,6 +116,41 @@ def submit(request):
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+#: Stands for the visitor's CSRF token in a kept blank form (no token looks like it).
+TOKEN_PLACEHOLDER = "csrf-token-placeholder-4c1d9e"  # noqa: S105 - not a secret
+BLANK_FORM_SECONDS = 600
+
+
+def _blank_form(request, procedure, source_tag, villages):
+    """The empty form (the page a poster's QR opens), rendered once per process and generation.
+
+    Every visitor of the blank form sees the same page but for the CSRF token: the
+    rendering is kept in the default cache under the page cache's generation (what
+    the form shows, fields of activity, villages, the procedure, the commune, changes
+    it: home/page_cache.py) and each request gets its own token put in.
+    """
+    key = "feedback-form:" + ":".join(
+        (page_cache.generation(), get_language(), request.get_host(), procedure.code if procedure else "", source_tag)
+    )
+    html = cache.get(key)
+    if html is None:
+        initial = {
+            "procedure": procedure.code if procedure else "",
+            "source_tag": source_tag,
+            "title": "",
+            "field": procedure.field_id if procedure else None,
+        }
+        context = {
+            "form": FeedbackForm(villages=villages, initial=initial),
+            "procedure": procedure,
+            "files_lost": False,
+            "csrf_token": TOKEN_PLACEHOLDER,
+        }
+        html = render_to_string("feedback/submit.html", context, request=request)
+        cache.set(key, html, BLANK_FORM_SECONDS)
+    return HttpResponse(html.replace(TOKEN_PLACEHOLDER, get_token(request)))
 
 
 def _rate_limited_error(retry_after):

@@ -27,7 +27,7 @@ def search(request):
     params = form.params()
     # A new search, not paging or narrowing one, counts for the editors' report.
     new_search = params.page == 1 and not params.kind and not params.field
-    outcome = run_search(params, request=request, site=Site.find_for_request(request))
+    outcome = _outcome(request, params, Site.find_for_request(request))
     if params.query and new_search:
         record_query(params.query, outcome.total, visitor=visitor_key(request))
     return TemplateResponse(
@@ -80,6 +80,23 @@ def _page_links(outcome, params):
     }
 
 
+def _key(request, params, site):
+    return (site.pk if site else None, get_language(), request.get_host(), *astuple(params))
+
+
+def _outcome(request, params, site):
+    """The search's outcome; the same searches come again and again (the same few procedures, every
+    keystroke of the autocomplete): kept per process until anything search shows changes (search/cache.py)."""
+    keep = settings.SEARCH_KEEP_RESULTS
+    key = ("page", *_key(request, params, site))
+    outcome = search_cache.result(key) if keep else None
+    if outcome is None:
+        outcome = run_search(params, request=request, site=site)
+        if keep:
+            search_cache.keep_result(key, outcome)
+    return outcome
+
+
 @never_cache
 @require_GET
 def search_api(request):
@@ -90,9 +107,8 @@ def search_api(request):
         return JsonResponse({"error": _("The search could not be run."), "errors": errors}, status=400)
     params = form.params()
     site = Site.find_for_request(request)
-    # The same searches come again and again (the same few procedures; every keystroke of the
-    # autocomplete): kept per process until anything search shows changes (search/cache.py).
-    key = (site.pk if site else None, get_language(), request.get_host(), *astuple(params))
+    # Kept as _outcome keeps the page's, as JSON.
+    key = _key(request, params, site)
     keep = settings.SEARCH_KEEP_RESULTS
     body = search_cache.result(key) if keep else None
     if body is None:

@@ -213,12 +213,22 @@ def test_a_page_behind_a_password_is_never_stored(client, home_page):
 
 @pytest.mark.django_db
 def test_the_feedback_form_still_passes_csrf(commune_settings):
-    browser = Client(enforce_csrf_checks=True)
-    form = browser.get("/gop-y/")
-    assert form.status_code == 200 and "X-Page-Cache" not in form
-    token = form.context["csrf_token"]
+    """The blank form is rendered once and kept (feedback.views._blank_form); each visitor gets a token."""
+    import re
+
+    tokens = []
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        form = browser.get("/gop-y/")
+        assert form.status_code == 200 and "X-Page-Cache" not in form
+        assert "no-store" in form["Cache-Control"] and "csrftoken" in form.cookies
+        html = form.content.decode()
+        assert "placeholder-4c1d9e" not in html
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert tokens[0] != tokens[1]
+    token = tokens[1]
     data = {
-        "csrfmiddlewaretoken": str(token),
+        "csrfmiddlewaretoken": token,
         "kind": "question",
         "title": "Đèn đường thôn 3 không sáng",
         "text": "Từ tuần trước đèn đường đoạn gần trường học không sáng.",
@@ -265,3 +275,14 @@ def test_a_cached_page_keeps_its_security_headers(client, birth):
         assert second[header] == first[header], header
     assert "nonce-" not in second["Content-Security-Policy"]
     assert "Cookie" in second["Vary"]
+
+
+@pytest.mark.django_db
+def test_the_kept_blank_form_shows_a_new_field_of_activity_and_village(client, commune_settings):
+    from home.models import CommuneVillage
+
+    assert client.get("/gop-y/").status_code == 200
+    make_field("Tài nguyên nước")
+    CommuneVillage.objects.create(settings=commune_settings, name="Thôn Suối Mới")
+    html = client.get("/gop-y/").content.decode()
+    assert "Tài nguyên nước" in html and "Thôn Suối Mới" in html
