@@ -222,7 +222,8 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
 
     @classmethod
     def for_site(cls, site):
-        """Cached per site: these details are on every page (dropped on save)."""
+        """Cached per site and page-cache generation: these details are on every page (a save replaces the
+        generation, home/page_cache.py)."""
         from django.core.cache import cache
 
         from home.page_cache import generation
@@ -238,14 +239,13 @@ class CommuneSettings(PlaceMixin, ClusterableModel, BaseSiteSetting):
         return instance
 
     def save(self, *args, **kwargs):
-
         if self.answers_index_id is not None:
             from wagtail.models import Page
 
             # A cached instance may still name an answers index deleted since (the database set it to NULL).
             if not Page.objects.filter(pk=self.answers_index_id).exists():
                 self.answers_index = None
-        super().save(*args, **kwargs)  # home.page_cache.content_changed drops the cached copies
+        super().save(*args, **kwargs)  # home.page_cache.content_changed replaces the generation
 
     @cached_property
     def village_names(self):
