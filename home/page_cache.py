@@ -132,10 +132,11 @@ def _bump_now():
 
 def is_public_model(model):
     """Can a change to a row of ``model`` change what a public page shows?"""
-    label = model._meta.label_lower
-    if label not in _public_models:
-        _public_models[label] = _decide_public(model)
-    return _public_models[label]
+    # Keyed by the class, not its label: a migration's historical model ("__fake__.Site", saved by a
+    # data migration) has the same label but is not a subclass of the real one.
+    if model not in _public_models:
+        _public_models[model] = _decide_public(model)
+    return _public_models[model]
 
 
 def _decide_public(model):

@@ -5,8 +5,10 @@ built from the Wagtail ``Site`` the page belongs to (``Site.root_url``), so a
 poster carries the real host name whatever host the editor used to open the
 admin. The short address keeps working when the page is renamed or moved.
 
-Images are cached in Django's "default" cache under a hash of the encoded URL
-(and of the drawing parameters). When the encoded URL changes, e.g. because
+Images are kept in the anonymous page cache's shared store (Redis, or files on
+the machine's disk: ``home.page_cache.store()``), so every app server and worker
+draws an image once, under a hash of the encoded URL (and of the drawing
+parameters). When the encoded URL changes, e.g. because
 the site's host name changed, the key changes and the image is drawn again;
 old entries simply expire. Nothing here needs a request.
 """
@@ -17,12 +19,13 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 import qrcode
 import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
+
+from home import page_cache
 
 #: Bump when the drawing changes, so cached images and ETags are renewed.
 QR_VERSION = "1"
@@ -68,10 +71,11 @@ def _make(url, box_size=10):
 
 def _cached(kind, url, build):
     key = f"qr:{qr_etag(url, kind)}"
-    value = cache.get(key)
+    store = page_cache.store()
+    value = store.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, CACHE_TIMEOUT)
+        store.set(key, value, CACHE_TIMEOUT)
     return value
 
 

@@ -1,11 +1,15 @@
 """Short, stable addresses for procedures: /p/<code>/ (QR codes point here),
 and the QR codes themselves: /p/<code>/qr.svg and /p/<code>/qr.png."""
 
+import hashlib
+
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from home import page_cache
 from procedures import qr
 from procedures.models import ProcedurePage
 
@@ -24,6 +28,23 @@ def _published(code):
     return ProcedurePage.objects.live().public().filter(code=code)
 
 
+def _kept(request, code, what, build):
+    """``build()`` (None when no published procedure has ``code``) once per page-cache generation,
+    host and code, for every process: a poster scanned a thousand times looks its page up once. A
+    publish, unpublish, move or restriction starts a new generation (home/page_cache.py)."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    raw = "\n".join((request.scheme, request.get_host(), code))
+    key = f"procedure-{what}:{page_cache.generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    store = page_cache.store()
+    value = store.get(key)
+    if value is None:
+        value = build()
+        if value is not None:  # unknown codes are not kept: nobody fills the store with made-up ones
+            store.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 @require_safe
 def short_link(request, code):
     """Redirect a national code to its procedure page, wherever it lives now.
@@ -31,10 +52,14 @@ def short_link(request, code):
     A temporary redirect (302): the page may be renamed or moved later and
     the printed QR code must keep following it.
     """
-    page = _published(code).only("id", "url_path", "path", "depth").first()
-    if page is None:
+
+    def build():
+        page = _published(code).only("id", "url_path", "path", "depth").first()
+        return page.get_url(request) if page is not None else None
+
+    url = _kept(request, code, "url", build)
+    if url is None:
         raise Http404("No such procedure")
-    url = page.get_url(request)
     query = request.META.get("QUERY_STRING")
     return redirect(f"{url}?{query}" if query else url)
 
@@ -48,16 +73,21 @@ def procedure_qr(request, code, fmt):
     """
     if fmt not in QR_FORMATS:
         raise Http404("No such format")
-    page = _published(code).first()
-    if page is None:
+
+    def build():
+        page = _published(code).first()
+        return (qr.procedure_qr_url(page), page.code) if page is not None else None
+
+    found = _kept(request, code, "qr", build)
+    if found is None:
         raise Http404("No such procedure")
-    url = qr.procedure_qr_url(page)
+    url, page_code = found
     etag = f'"{qr.qr_etag(url, fmt)}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
         content_type, draw = QR_FORMATS[fmt]
         response = HttpResponse(draw(url), content_type=content_type)
-        response["Content-Disposition"] = f'inline; filename="{page.code}.{fmt}"'
+        response["Content-Disposition"] = f'inline; filename="{page_code}.{fmt}"'
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=QR_MAX_AGE)
     return response

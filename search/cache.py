@@ -15,15 +15,27 @@ synonym, promotion, referral or field of activity saved or deleted
 token at most once per ``GENERATION_TTL`` seconds, so another app server
 follows a change within that second; the process that made the change
 follows it at once.
+
+Search answers are also kept in the shared store of the anonymous page cache
+(``home.page_cache.store()``: Redis, or files on the machine's disk) under the
+same token, so a query one app server or worker has answered is not computed
+again by the others (``SEARCH_SHARE_RESULTS``). A change replaces the token at
+once and again when its transaction commits: an answer computed from the old
+rows while the change was being saved is filed under a token nobody reads.
 """
 
+import hashlib
 import logging
+import threading
 import time
 import uuid
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
+
+from home import page_cache
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +43,7 @@ GENERATION_KEY = "search:generation"
 GENERATION_TTL = 1.0  # seconds a process trusts the token it read
 RESULTS_MAX = 2000  # search answers kept per process (the least recently used go first)
 
+_lock = threading.Lock()  # gthread workers: the answers' LRU order is shared by the threads
 _state = {"token": None, "read_at": 0.0, "values": {}, "results": OrderedDict()}
 
 
@@ -64,7 +77,14 @@ def _adopt(token, now):
 
 
 def bump(**kwargs):
-    """Something search shows changed: every process drops what it kept (signal receiver)."""
+    """Something search shows changed: every process drops what it kept (signal receiver).
+
+    Now, and once more when the transaction commits (see the module docstring)."""
+    _bump_now()
+    transaction.on_commit(_bump_now)
+
+
+def _bump_now():
     token = uuid.uuid4().hex
     try:
         _shared().set(GENERATION_KEY, token, None)
@@ -85,21 +105,43 @@ def kept(key, build):
     return values[key]
 
 
-def result(key):
-    """A kept search answer for ``key`` (a tuple), or None."""
-    generation()
-    results = _state["results"]
-    value = results.get(key)
-    if value is not None:
-        results.move_to_end(key)
+def _shared_key(token, key):
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    return f"search:{token}:{digest}"
+
+
+def answer(key, compute):
+    """The search answer for ``key`` (a tuple): kept by this process, else by another one (the shared
+    store), else ``compute()``-d now and kept in both, filed under the token read before computing it."""
+    if not settings.SEARCH_KEEP_RESULTS:
+        return compute()
+    token = generation()
+    with _lock:
+        results = _state["results"]
+        value = results.get(key)
+        if value is not None:
+            results.move_to_end(key)
+            return value
+    share = settings.SEARCH_SHARE_RESULTS and settings.PAGE_CACHE_SECONDS
+    if share:
+        try:
+            value = page_cache.store().get(_shared_key(token, key))
+        except Exception:  # the shared store is down or its file unreadable: compute it
+            logger.warning("Search: a shared answer could not be read.", exc_info=True)
+    if value is None:
+        value = compute()
+        if share:
+            try:
+                page_cache.store().set(_shared_key(token, key), value, settings.PAGE_CACHE_SECONDS)
+            except Exception:  # this process keeps it anyway
+                logger.warning("Search: an answer could not be shared.", exc_info=True)
+    with _lock:
+        if _state["token"] == token:  # nothing changed while it was computed
+            results = _state["results"]
+            results[key] = value
+            if len(results) > RESULTS_MAX:
+                results.popitem(last=False)
     return value
-
-
-def keep_result(key, value):
-    results = _state["results"]
-    results[key] = value
-    if len(results) > RESULTS_MAX:
-        results.popitem(last=False)
 
 
 def forget():

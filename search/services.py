@@ -59,7 +59,10 @@ class SearchParams:
 
 @dataclass
 class Hit:
-    page: Page
+    """One result, as plain values: kept answers are shared between processes (search/cache.py)."""
+
+    page_id: int
+    type_label: str  # the page type's own (singular) name: "Thủ tục hành chính", "Trang"
     kind: str
     kind_label: str
     title: str
@@ -69,11 +72,6 @@ class Hit:
     field_slug: str = ""
     snippet: str = ""
     promoted: bool = False
-
-    @property
-    def type_label(self):
-        """'procedure', 'page': the page type's own (singular) name."""
-        return type(self.page)._meta.verbose_name
 
     def as_json(self):
         return {
@@ -762,7 +760,8 @@ def _hits(pages, terms, request, promoted_ids=()):
         field_obj = fields.get(getattr(page, "field_id", None))
         hits.append(
             Hit(
-                page=page,
+                page_id=page.pk,
+                type_label=str(type(page)._meta.verbose_name),
                 kind=kind,
                 kind_label=str(registry[kind].label) if kind in registry else kind,
                 title=page.title,

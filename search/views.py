@@ -3,7 +3,6 @@
 from dataclasses import astuple
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -86,15 +85,9 @@ def _key(request, params, site):
 
 def _outcome(request, params, site):
     """The search's outcome; the same searches come again and again (the same few procedures, every
-    keystroke of the autocomplete): kept per process until anything search shows changes (search/cache.py)."""
-    keep = settings.SEARCH_KEEP_RESULTS
+    keystroke of the autocomplete): kept by every process until anything search shows changes (search/cache.py)."""
     key = ("page", *_key(request, params, site))
-    outcome = search_cache.result(key) if keep else None
-    if outcome is None:
-        outcome = run_search(params, request=request, site=site)
-        if keep:
-            search_cache.keep_result(key, outcome)
-    return outcome
+    return search_cache.answer(key, lambda: run_search(params, request=request, site=site))
 
 
 @never_cache
@@ -109,10 +102,5 @@ def search_api(request):
     site = Site.find_for_request(request)
     # Kept as _outcome keeps the page's, as JSON.
     key = _key(request, params, site)
-    keep = settings.SEARCH_KEEP_RESULTS
-    body = search_cache.result(key) if keep else None
-    if body is None:
-        body = run_search(params, request=request, site=site).as_json()
-        if keep:
-            search_cache.keep_result(key, body)
+    body = search_cache.answer(key, lambda: run_search(params, request=request, site=site).as_json())
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "home.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The request's Wagtail site without a query, once per host and generation (home/middleware.py).
+    "home.middleware.KnownSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -324,10 +326,14 @@ WAGTAILSEARCH_BACKENDS = search_backends(SEARCH_URL, SEARCH_BACKEND, env_str("SE
 # The search-queries reports show a query only once this many distinct visitors (a keyed hash of address + day)
 # typed it within the window: one person's name or address never reaches editors (search/query_log.py).
 SEARCH_REPORT_MIN_VISITORS = env_int("SEARCH_REPORT_MIN_VISITORS", 3)
-# The search API answers a repeated search from each process's memory until anything search shows
-# changes (search/cache.py); off only to measure the search itself (scripts/bench_peer.py).
+# The search page and API answer a repeated search from memory until anything search shows changes
+# (search/cache.py); off only to measure the search itself (scripts/bench_peer.py).
 SEARCH_KEEP_RESULTS = env_bool("SEARCH_KEEP_RESULTS", True)
+# ... and share those answers between processes through the page cache's store (Redis or files).
+SEARCH_SHARE_RESULTS = env_bool("SEARCH_SHARE_RESULTS", True)
 SEARCH_REPORT_WINDOW_DAYS = env_int("SEARCH_REPORT_WINDOW_DAYS", 30)
+# Searches are counted in memory and written at most this often, per process (search/query_log.py).
+SEARCH_LOG_FLUSH_SECONDS = env_int("SEARCH_LOG_FLUSH_SECONDS", 30)
 
 # --- Background jobs: django-q2 ---
 # ORM broker on the main database by default; Redis when REDIS_URL is set.

@@ -27,6 +27,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Page views are written on every view in tests (a test that measures the batching sets its own).
 PROCEDURE_VIEWS_FLUSH_SECONDS = 0
+SEARCH_LOG_FLUSH_SECONDS = 0
 
 # SQLite test databases live in a file (not in memory) so that the task
 # cluster and the live server, which run in other processes/threads, see them.

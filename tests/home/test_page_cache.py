@@ -159,6 +159,19 @@ def test_a_change_made_by_another_process_is_seen_here(client, commune_settings,
 
 
 @pytest.mark.django_db
+def test_saving_the_site_starts_a_new_generation_even_after_migrations_in_this_process():
+    """The test database was migrated in this process: a data migration's historical ``Site`` has the
+    real one's label but is not the real class, and must not decide for it."""
+    from wagtail.models import Site
+
+    before = page_cache.generation()
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Xã Hòa Bình"
+    site.save()
+    assert page_cache.generation() != before
+
+
+@pytest.mark.django_db
 def test_each_language_has_its_own_copy(client, home_page, catalogue, birth):
     vietnamese = _served_twice(client, birth.url)
     client.cookies["django_language"] = "en"

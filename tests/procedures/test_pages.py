@@ -104,6 +104,18 @@ def test_short_address_of_unknown_or_draft_procedure_is_not_found(client, catalo
 
 
 @pytest.mark.django_db
+def test_short_address_and_qr_of_an_unpublished_procedure_are_gone_at_once(client, birth):
+    """The short link and the QR image keep their page lookup in the shared store (one lookup per
+    poster, not per scan); unpublishing starts a new page-cache generation, so the next scan gets 404."""
+    for _ in range(2):
+        assert client.get("/p/1.001193/").status_code == 302
+        assert client.get("/p/1.001193/qr.svg").status_code == 200
+    birth.unpublish()
+    assert client.get("/p/1.001193/").status_code == 404
+    assert client.get("/p/1.001193/qr.svg").status_code == 404
+
+
+@pytest.mark.django_db
 def test_index_browses_by_field_letter_and_popularity(client, catalogue):
     civil = make_field("Hộ tịch")
     land = make_field("Đất đai")

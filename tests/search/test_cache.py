@@ -1,5 +1,6 @@
-"""The search API keeps answers per process (search/cache.py) and never serves one that a change made
-wrong: publishing, unpublishing, deleting, a view restriction, a synonym, or another app server's change."""
+"""The search API keeps answers in each process and in the shared store (search/cache.py) and never
+serves one that a change made wrong: publishing, unpublishing, deleting, a view restriction, a
+synonym, or another app server's change."""
 
 from django.core.cache import caches
 from django.db import connection
@@ -95,3 +96,37 @@ def test_answers_are_kept_apart_by_filter(client, birth):
     assert api(client, "khai sinh")["total"] == 1
     assert api(client, "khai sinh", kind="answer")["total"] == 0
     assert titles(client, "khai si", mode="autocomplete") == ["Đăng ký khai sinh"]
+
+
+def test_an_answer_computed_by_one_process_serves_the_others(client, birth):
+    """Each app server or worker finds the answers the others computed (the page cache's shared store),
+    and the search page shows what the API found."""
+    first = api(client, "khai sinh")
+    search_cache.forget()  # this process's memory is empty, as another process's is
+    with CaptureQueriesContext(connection) as queries:
+        again = api(client, "khai sinh")
+    assert again == first
+    assert not [query for query in queries.captured_queries if "wagtailsearch" in query["sql"]]
+    page = client.get("/search/", {"q": "khai sinh"})
+    search_cache.forget()
+    assert client.get("/search/", {"q": "khai sinh"}).content == page.content
+
+
+def test_a_change_while_an_answer_is_computed_leaves_it_unread(client, catalogue, birth, monkeypatch):
+    """An answer is filed under the token read before computing it: a change saved meanwhile (a new
+    token) means nobody reads it, here or elsewhere."""
+    from search import services
+
+    real_run = services.run_search
+
+    def run_during_a_publish(params, **kwargs):
+        outcome = real_run(params, **kwargs)
+        make_procedure(catalogue, "1.000656", "Đăng ký khai sinh lưu động")  # published meanwhile
+        refresh_search_index()
+        return outcome
+
+    monkeypatch.setattr("search.views.run_search", run_during_a_publish)
+    assert api(client, "khai sinh")["total"] == 1
+    monkeypatch.setattr("search.views.run_search", real_run)
+    search_cache.forget()
+    assert api(client, "khai sinh")["total"] == 2

@@ -140,3 +140,27 @@ def test_waiting_searches_are_forgotten_after_the_window(catalogue, settings):
     record_query(NAME_QUERY, 0, visitor="c", today=today)
     assert list(QueryVisitor.objects.values_list("visitor", flat=True)) == ["c"]
     assert not Query.objects.exists()
+
+
+def test_searches_are_counted_in_memory_and_written_together(client, catalogue, admin_user, settings):
+    """As in production: no write on a citizen's search; the counts reach the reports, whole and still
+    only once three visitors typed a query, at the next write (when due, or when the process exits)."""
+    from search import query_log
+    from search.models import QueryVisitor
+
+    query_log.write_pending()  # starts a period
+    settings.SEARCH_LOG_FLUSH_SECONDS = 3600
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        _search_from(client, address, "xyzzy khong co", times=2)
+    _search_from(client, "203.0.113.9", NAME_QUERY, times=5)
+    assert not Query.objects.exists() and not QueryVisitor.objects.exists()
+    assert sum(searches for searches, _zero in query_log.pending().values()) == 11
+
+    assert query_log.write_pending() == 11
+    assert query_log.pending() == {}
+    content, context = _reports(client, admin_user)
+    assert [(row.query_string, row.searches, row.zero_results) for row in context["object_list"]] == [
+        ("xyzzy khong co", 6, 6)
+    ]
+    assert "pham van dia" not in content  # one visitor: still waiting, never shown
+    assert QueryVisitor.objects.get().hits == 5
