@@ -15,8 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, F, OuterRef
-from django.db.models.functions import Length, Substr
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext
@@ -26,7 +25,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager, PagePermissionTester, PageViewRestriction
+from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -40,6 +39,7 @@ from answers.slugs import is_answer_slug, next_answer_slug
 from feedback import permissions
 from feedback.models import Feedback
 from home.models import CommuneSettings
+from home.serving import outside_restrictions
 from procedures.models import ProcedurePage
 
 ANSWERS_PER_PAGE = 20
@@ -273,11 +273,7 @@ class AnswerIndexPage(RoutablePageMixin, Page):
 class AnswerPageQuerySet(PageQuerySet):
     def visible(self):
         """Live and not under a view restriction, in the same query (``.public()`` takes one more)."""
-        restricted = PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, Length("page__path")),
-            page__depth__lte=OuterRef("depth"),
-        )
-        return self.live().filter(~Exists(restricted))
+        return outside_restrictions(self.live())
 
     def listed(self):
         """Visible answers, newest first, with only what a list of links needs. A procedure page lists its

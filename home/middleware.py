@@ -43,6 +43,10 @@ class KnownSiteMiddleware:
     page view ran the same query (a fifth of a search's time at peak). A site's host, port or root
     page change saves a ``Site``, which starts a new generation (home/page_cache.py), so the lookup is
     made again. After ``CommonMiddleware``, which refuses hosts not in ``ALLOWED_HOSTS``.
+
+    The ``Site`` instance is shared by the requests (and threads) of one generation, and so is the home
+    page Wagtail reads through it (``site.root_page``, routing): serving reads them and never writes to
+    them; anything that changes them is saved and starts a new generation.
     """
 
     def __init__(self, get_response):

@@ -9,20 +9,26 @@ answers the same questions with fewer queries:
 
 - a page routed *through* (not served) is given its own type without reading
   its own fields (``specific_deferred``): it only passes the request on;
-- the page served is read as its own type with one flag saying whether any
-  view restriction applies to it (:func:`restriction_applies`), so that the
-  usual case, no restriction, costs no query in ``get_view_restrictions``;
-- without that flag, the restrictions are read in one query instead of two.
+- whether a view restriction applies to the page served is answered from the
+  restrictions each process keeps as tree-path prefixes per page-cache
+  generation (:func:`restrictions`): the usual case, no restriction, costs no
+  query in ``get_view_restrictions``; public lists leave restricted pages out
+  without a subquery (:func:`outside_restrictions`).
 
-Password and login restrictions still work as in Wagtail: when the flag is
-set, ``get_view_restrictions`` returns exactly what Wagtail would.
+Password and login restrictions still work as in Wagtail: when one applies,
+``get_view_restrictions`` returns exactly what Wagtail would.
 """
 
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+import operator
+import threading
+from functools import reduce
+
+from django.db.models import Q
 from django.http import Http404
 
 from wagtail.models import Page, PageViewRestriction
+
+from home import page_cache
 
 
 def ancestor_paths(path):
@@ -31,42 +37,66 @@ def ancestor_paths(path):
     return [path[:end] for end in range(step, len(path) + 1, step)]
 
 
-def under_restriction():
-    """True for pages at or under a restricted page: what Wagtail's ``.public()`` leaves out, in the same
-    query (``.public()`` reads every restriction first)."""
-    return Exists(PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path"))))
+def _read_restrictions():
+    """(paths of restricted pages, paths where a restriction applies): see ``restrictions``."""
+    rows = list(PageViewRestriction.objects.values_list("page_id", "page__path", "page__alias_of_id"))
+    restricted = tuple(sorted({path for _pk, path, _alias in rows}))
+    originals = [pk for pk, _path, alias_of in rows if alias_of is None]
+    aliases = Page.objects.filter(alias_of__in=originals).values_list("path", flat=True) if originals else []
+    applies = tuple(sorted({path for _pk, path, alias_of in rows if alias_of is None} | set(aliases)))
+    return restricted, applies
 
 
-def restriction_applies():
-    """True for pages whose ``get_view_restrictions()`` is not empty: a restriction on the page or an
-    ancestor, or, for those that are aliases, on the page they are an alias of (as Wagtail checks)."""
-    return Exists(
-        PageViewRestriction.objects.filter(
-            Q(page__path=Substr(OuterRef("path"), 1, Length("page__path")), page__alias_of__isnull=True)
-            | Q(page__aliases__path=Substr(OuterRef("path"), 1, Length("page__aliases__path")))
-        )
-    )
+def restrictions():
+    """The view restrictions as tree-path prefixes, read once per process and page-cache generation.
+
+    A commune has few restrictions (often none), and every public list and every page served asked
+    the database about them with a correlated subquery that costs more to build than to run. Saving,
+    deleting or moving anything they depend on (a restriction, a page, an alias) starts a new
+    generation (home/page_cache.py), so they are read again. Returns ``(restricted, applies)``:
+
+    - ``restricted``: paths of the restricted pages; a page at or under one is left out of public
+      lists, as Wagtail's ``.public()`` does;
+    - ``applies``: the paths at or under which ``get_view_restrictions()`` is not empty, as Wagtail
+      checks it: a restricted page that is not an alias, and each alias of one.
+    """
+    current = page_cache.generation()
+    with _restrictions_lock:
+        if _restrictions["generation"] == current:
+            return _restrictions["value"]
+    value = _read_restrictions()
+    with _restrictions_lock:
+        _restrictions.update(generation=current, value=value)
+    return value
 
 
-def view_restrictions(page):
-    """What Wagtail's ``Page.get_view_restrictions()`` returns, in one query instead of two."""
-    pages = Page.objects.filter(path__in=ancestor_paths(page.path))
-    return PageViewRestriction.objects.filter(
-        Q(page__in=pages.filter(alias_of__isnull=True).values("pk"))
-        | Q(page__in=pages.filter(alias_of__isnull=False).values("alias_of"))
-    )
+_restrictions_lock = threading.Lock()
+_restrictions = {"generation": None, "value": ((), ())}
+
+
+def outside_restrictions(queryset):
+    """``queryset`` without the pages at or under a restricted page (Wagtail's ``.public()``), with no
+    subquery: nothing is added when nothing is restricted."""
+    restricted, _applies = restrictions()
+    if not restricted:
+        return queryset
+    return queryset.exclude(reduce(operator.or_, (Q(path__startswith=path) for path in restricted)))
+
+
+def restriction_applies(page):
+    """Whether ``page.get_view_restrictions()`` would find a restriction (on it or an ancestor, or on
+    the page an ancestor is an alias of), without a query."""
+    _restricted, applies = restrictions()
+    return any(page.path.startswith(path) for path in applies)
 
 
 class QuickServeMixin:
     """Routing and view-restriction checks in fewer queries (see the module's docstring)."""
 
     def get_view_restrictions(self):
-        flag = self.__dict__.get("_view_restricted")
-        if flag is False:
+        if not restriction_applies(self):
             return PageViewRestriction.objects.none()
-        if flag is True:
-            return super().get_view_restrictions()
-        return view_restrictions(self)
+        return super().get_view_restrictions()
 
     def route(self, request, path_components):
         if not path_components:
@@ -81,7 +111,7 @@ class QuickServeMixin:
 
 def served_as_own_type(page, routed_through):
     """``page`` as its own type: without its own fields if the request only passes through it, else read
-    with the restriction flag when its type uses :class:`QuickServeMixin`."""
+    whole, keeping the parent it was routed from."""
     from wagtail.contrib.routable_page.models import RoutablePageMixin
 
     model = page.specific_class
@@ -93,6 +123,6 @@ def served_as_own_type(page, routed_through):
         return page.specific if isinstance(deferred, RoutablePageMixin) else deferred
     if not issubclass(model, QuickServeMixin):
         return page.specific
-    specific = model._default_manager.annotate(_view_restricted=restriction_applies()).get(pk=page.pk)
+    specific = model._default_manager.get(pk=page.pk)
     specific._cached_parent_obj = page._cached_parent_obj
     return specific

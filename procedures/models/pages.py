@@ -33,7 +33,7 @@ from wagtail.snippets.models import register_snippet
 from modelcluster.fields import ParentalKey
 
 from home.places import OfficeOpeningHours
-from home.serving import QuickServeMixin, restriction_applies, under_restriction
+from home.serving import QuickServeMixin, outside_restrictions
 from home.vietnamese import sort_key
 
 CODE_VALIDATOR = RegexValidator(
@@ -108,15 +108,12 @@ class ProcedureIndexPage(QuickServeMixin, Page):
         verbose_name_plural = _("procedure catalogues")
 
     def route(self, request, path_components):
-        """Fetch a procedure child as its own type, with its field, its office and whether a view
-        restriction applies, in one query (Wagtail's default takes two, and two more for the restrictions)."""
+        """Fetch a procedure child as its own type, with its field and its office, in one query (Wagtail's
+        default takes two, and two more for the restrictions, which ``QuickServeMixin`` answers from memory)."""
         if path_components:
             try:
                 child = (
-                    ProcedurePage.objects.child_of(self)
-                    .select_related("field", "office")
-                    .annotate(_view_restricted=restriction_applies())
-                    .get(slug=path_components[0])
+                    ProcedurePage.objects.child_of(self).select_related("field", "office").get(slug=path_components[0])
                 )
             except ProcedurePage.DoesNotExist:
                 raise Http404 from None
@@ -126,7 +123,7 @@ class ProcedureIndexPage(QuickServeMixin, Page):
 
     def procedures(self):
         """Live, public procedures of this catalogue, in one query (``.public()`` would take two)."""
-        return ProcedurePage.objects.child_of(self).live().filter(~under_restriction()).select_related("field")
+        return outside_restrictions(ProcedurePage.objects.child_of(self).live()).select_related("field")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -9,13 +9,13 @@ register = template.Library()
 def life_events(context):
     """(index page or None, [events]) under the current site's root page: two queries at most
     (``.public()`` would read the view restrictions once more for each)."""
-    from home.serving import under_restriction
+    from home.serving import outside_restrictions
     from procedures.models import LifeEventIndexPage, LifeEventPage
 
     page = context.get("page")
     if page is None:
         return None, []
-    index = LifeEventIndexPage.objects.child_of(page).live().filter(~under_restriction()).first()
+    index = outside_restrictions(LifeEventIndexPage.objects.child_of(page).live()).first()
     if index is None:
         return None, []
-    return index, list(LifeEventPage.objects.child_of(index).live().filter(~under_restriction()).order_by("path"))
+    return index, list(outside_restrictions(LifeEventPage.objects.child_of(index).live()).order_by("path"))

@@ -135,6 +135,24 @@ def test_a_procedure_under_a_view_restriction_still_asks_for_it(client, catalogu
     assert response.status_code == 200 and b'name="password"' in response.content
 
 
+@pytest.mark.django_db
+def test_an_alias_of_a_restricted_page_is_restricted_too(client, home_page, no_page_cache):
+    """Wagtail checks an alias against the restrictions of the page it is an alias of; so do the
+    restrictions kept in memory, and they follow a restriction saved after the alias was served."""
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import make_standard_page
+
+    page = make_standard_page(home_page, "Lịch tiếp công dân")
+    elsewhere = make_standard_page(home_page, "Thông tin khác")
+    alias = page.create_alias(parent=elsewhere)
+    assert client.get(alias.url).status_code == 200
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    for url in (page.url, alias.url):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response.url
+
+
 # --- The home page -----------------------------------------------------------
 
 
