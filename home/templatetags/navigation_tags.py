@@ -1,8 +1,15 @@
 """Site-wide navigation: the main menu from the site root's children."""
 
+import threading
+
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from wagtail.models import Site
+
+from home import page_cache
 
 register = template.Library()
 
@@ -93,3 +100,56 @@ def absolute_url(context):
         if url:
             return url
     return request.build_absolute_uri(request.path)
+
+
+# --- Site-wide fragments rendered once per generation -------------------------------------------
+
+#: Stands for the address of the page being viewed inside a kept fragment (no address looks like it).
+PATH_MARKER = "kept-fragment-path-7f3a1c"
+_fragments = {"generation": None, "kept": {}}
+_fragments_lock = threading.Lock()
+
+
+@register.tag("kept_fragment")
+def kept_fragment(parser, token):
+    """``{% kept_fragment "footer" %}…{% endkept_fragment %}``: a part of every page that depends only on
+    the site, the language and what editors publish (the footer's contact details and opening hours),
+    rendered once per process, page-cache generation, host and language (home/page_cache.py: any public
+    change starts a new generation). ``{% kept_path %}`` inside it stands for the address of the page
+    being viewed, put in (escaped) for each request."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("kept_fragment takes one argument: the fragment's name")
+    nodelist = parser.parse(("endkept_fragment",))
+    parser.delete_first_token()
+    return KeptFragmentNode(bits[1].strip("\"'"), nodelist)
+
+
+@register.simple_tag
+def kept_path():
+    return PATH_MARKER
+
+
+class KeptFragmentNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            html = self.nodelist.render(context)
+        else:
+            current = page_cache.generation()
+            key = (self.name, request.get_host(), get_language())
+            with _fragments_lock:
+                if _fragments["generation"] != current:
+                    _fragments.update(generation=current, kept={})
+                html = _fragments["kept"].get(key)
+            if html is None:
+                html = self.nodelist.render(context)
+                with _fragments_lock:
+                    if _fragments["generation"] == current:
+                        _fragments["kept"][key] = html
+        path = conditional_escape(request.get_full_path()) if request is not None else ""
+        return mark_safe(html.replace(PATH_MARKER, path))  # noqa: S308 - rendered by the template engine, path escaped

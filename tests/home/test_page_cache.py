@@ -299,3 +299,21 @@ def test_the_kept_blank_form_shows_a_new_field_of_activity_and_village(client, c
     CommuneVillage.objects.create(settings=commune_settings, name="Thôn Suối Mới")
     html = client.get("/gop-y/").content.decode()
     assert "Tài nguyên nước" in html and "Thôn Suối Mới" in html
+
+
+@pytest.mark.django_db
+def test_the_kept_footer_sends_each_page_back_to_itself_after_a_language_switch(client, commune_settings, birth):
+    """The footer is rendered once per generation, host and language (``{% kept_fragment %}``); the
+    language form's "next" address is still each page's own, escaped."""
+    for url, expected in (
+        ("/", "/"),
+        (birth.url, birth.url),
+        ("/search/?q=khai+sinh&kind=procedure", "/search/?q=khai+sinh&amp;kind=procedure"),
+        ("/gop-y/?procedure=1.001193", "/gop-y/?procedure=1.001193"),
+    ):
+        html = _text(client.get(url))
+        assert f'<input name="next" type="hidden" value="{expected}">' in html, url
+        assert "kept-fragment-path" not in html
+    commune_settings.hotline = "0263 3777 666"
+    commune_settings.save()
+    assert "0263 3777 666" in _text(client.get("/search/?q=khai+sinh"))

@@ -35,6 +35,31 @@ def test_what_to_bring_comes_first_as_a_checklist(client, birth):
 
 
 @pytest.mark.django_db
+def test_checklist_items_escape_what_editors_typed_and_offer_the_form(client, catalogue):
+    from procedures.models import ProcedureDocument
+
+    page = make_procedure(
+        catalogue, "1.000656", "Đăng ký khai tử", documents=[('Tờ khai <b>khai tử</b> & "bản sao"', 2)]
+    )
+    ProcedureDocument.objects.create(
+        page=page, sort_order=5, name="Giấy báo tử", copies=1, form_name="Mẫu <TK-01>", form_url="https://x.vn/?a=1&b=2"
+    )
+    ProcedureDocument.objects.create(page=page, sort_order=6, name="Giấy ủy quyền", form_name="Mẫu 02")
+    html = client.get(page.url).content.decode()
+    assert "Tờ khai &lt;b&gt;khai tử&lt;/b&gt; &amp; &quot;bản sao&quot;" in html and "<b>khai tử" not in html
+    items = BeautifulSoup(html, "html.parser").select(".checklist__items li")
+    assert [li.label.get_text(" ", strip=True) for li in items] == [
+        'Tờ khai <b>khai tử</b> & "bản sao" (2 bản)',
+        "Giấy báo tử (1 bản)",
+        "Giấy ủy quyền (1 bản)",
+    ]
+    link = items[1].find("a", class_="checklist__form")
+    assert link["href"] == "https://x.vn/?a=1&b=2" and link.get_text() == "Mẫu <TK-01>: Lấy mẫu đơn chính thức"
+    assert items[2].find(class_="checklist__form").get_text() == "Mẫu: Mẫu 02 (xin tại Bộ phận một cửa)"
+    assert items[0].input["id"] == items[0].label["for"]
+
+
+@pytest.mark.django_db
 def test_page_emits_government_service_json_ld(client, birth):
     response = client.get(birth.url)
     script = BeautifulSoup(response.content, "html.parser").find("script", type="application/ld+json")
