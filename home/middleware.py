@@ -51,18 +51,11 @@ class KnownSiteMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.generation = None
-        self.known = {}  # (host name, port) -> Site, or None when no site answers there
 
     def __call__(self, request):
-        current = page_cache.generation()
-        if current != self.generation:
-            self.known, self.generation = {}, current
-        key = (split_domain_port(request.get_host())[0], request.get_port())
-        if key in self.known:
-            request._wagtail_site = self.known[key]  # where Site.find_for_request keeps its answer
-        else:
-            self.known[key] = Site.find_for_request(request)
+        key = ("site", split_domain_port(request.get_host())[0], request.get_port())
+        # Where Site.find_for_request keeps its answer (None when no site answers on this host).
+        request._wagtail_site = page_cache.kept(key, lambda: Site.find_for_request(request))
         return self.get_response(request)
 
 

@@ -130,6 +130,27 @@ def _bump_now():
         held[0] = value
 
 
+def kept(key, build):
+    """``build()`` once per process and generation for ``key`` (any hashable): what every page reads and
+    only a public change alters (the request's site, the view restrictions, the footer). A value built
+    while a change starts a new generation is not kept."""
+    current = generation()
+    with _kept_lock:
+        if _kept["generation"] != current:
+            _kept.update(generation=current, values={})
+        if key in _kept["values"]:
+            return _kept["values"][key]
+    value = build()
+    with _kept_lock:
+        if _kept["generation"] == current:
+            _kept["values"][key] = value
+    return value
+
+
+_kept_lock = threading.Lock()
+_kept = {"generation": None, "values": {}}
+
+
 def is_public_model(model):
     """Can a change to a row of ``model`` change what a public page shows?"""
     # Keyed by the class, not its label: a migration's historical model ("__fake__.Site", saved by a

@@ -20,7 +20,6 @@ Password and login restrictions still work as in Wagtail: when one applies,
 """
 
 import operator
-import threading
 from functools import reduce
 
 from django.db.models import Q
@@ -60,18 +59,7 @@ def restrictions():
     - ``applies``: the paths at or under which ``get_view_restrictions()`` is not empty, as Wagtail
       checks it: a restricted page that is not an alias, and each alias of one.
     """
-    current = page_cache.generation()
-    with _restrictions_lock:
-        if _restrictions["generation"] == current:
-            return _restrictions["value"]
-    value = _read_restrictions()
-    with _restrictions_lock:
-        _restrictions.update(generation=current, value=value)
-    return value
-
-
-_restrictions_lock = threading.Lock()
-_restrictions = {"generation": None, "value": ((), ())}
+    return page_cache.kept("view-restrictions", _read_restrictions)
 
 
 def outside_restrictions(queryset):

@@ -245,3 +245,10 @@ def batched_view_counts(db, settings):
     settings.PROCEDURE_VIEWS_FLUSH_SECONDS = 3600
     yield view_counts
     view_counts.write_counts()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """The queries a page costs to render: the anonymous page cache (home/page_cache.py) stays out."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "page_cache" not in name]

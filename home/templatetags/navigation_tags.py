@@ -1,7 +1,5 @@
 """Site-wide navigation: the main menu from the site root's children."""
 
-import threading
-
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -106,8 +104,6 @@ def absolute_url(context):
 
 #: Stands for the address of the page being viewed inside a kept fragment (no address looks like it).
 PATH_MARKER = "kept-fragment-path-7f3a1c"
-_fragments = {"generation": None, "kept": {}}
-_fragments_lock = threading.Lock()
 
 
 @register.tag("kept_fragment")
@@ -140,16 +136,7 @@ class KeptFragmentNode(template.Node):
         if request is None or getattr(request, "is_preview", False):
             html = self.nodelist.render(context)
         else:
-            current = page_cache.generation()
-            key = (self.name, request.get_host(), get_language())
-            with _fragments_lock:
-                if _fragments["generation"] != current:
-                    _fragments.update(generation=current, kept={})
-                html = _fragments["kept"].get(key)
-            if html is None:
-                html = self.nodelist.render(context)
-                with _fragments_lock:
-                    if _fragments["generation"] == current:
-                        _fragments["kept"][key] = html
+            key = ("fragment", self.name, request.get_host(), get_language())
+            html = page_cache.kept(key, lambda: self.nodelist.render(context))
         path = conditional_escape(request.get_full_path()) if request is not None else ""
         return mark_safe(html.replace(PATH_MARKER, path))  # noqa: S308 - rendered by the template engine, path escaped

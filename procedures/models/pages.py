@@ -32,6 +32,7 @@ from wagtail.snippets.models import register_snippet
 
 from modelcluster.fields import ParentalKey
 
+from home import page_cache
 from home.places import OfficeOpeningHours
 from home.serving import QuickServeMixin, outside_restrictions
 from home.vietnamese import sort_key
@@ -157,6 +158,15 @@ def _fields_in(procedures):
         if procedure.field is not None:
             seen.setdefault(procedure.field.pk, procedure.field)
     return sorted(seen.values(), key=lambda field: sort_key(field.name))
+
+
+def procedures_with_answers():
+    """Ids of the procedures some answer page links to (published or not), read once per process and
+    page-cache generation: publishing, unpublishing or deleting an answer starts a new one."""
+    through = ProcedurePage.answer_pages.rel.through
+    return page_cache.kept(
+        "procedures-with-answers", lambda: frozenset(through.objects.values_list("procedurepage_id", flat=True))
+    )
 
 
 class ProcedurePageQuerySet(PageQuerySet):
@@ -456,8 +466,11 @@ class ProcedurePage(QuickServeMixin, Page):
         return " ".join(self.fee.split()) != self.fee_short
 
     def published_answers(self):
-        """Live, public answer pages about this procedure, newest first: one query, however many there are.
+        """Live, public answer pages about this procedure, newest first: one query, however many there are,
+        and none for the many procedures no answer is linked to (``procedures_with_answers``).
         ``answer_pages`` is the reverse of ``AnswerPage.related_procedures`` (feedback points at procedures)."""
+        if self.pk not in procedures_with_answers():
+            return []
         return list(self.answer_pages.listed())
 
     def structured_data(self, request, place=None):

@@ -29,13 +29,6 @@ NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "procedur
 RECORDS = json.loads(NATIONAL.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def no_page_cache(settings):
-    """The queries a page costs to render: the anonymous page cache (home/page_cache.py) stays out."""
-    settings.PAGE_CACHE_SECONDS = 0
-    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "page_cache" not in name]
-
-
 def warm_get(client, url, data=None):
     """GET twice; return the second response and the queries it took."""
     assert client.get(url, data).status_code == 200
