@@ -21,8 +21,8 @@ phone numbers, ID numbers and e-mail addresses out altogether).
 Queries are stored folded (``dang ky khai sinh``) so spellings with and
 without diacritics add up.
 
-Searches are counted in memory and written together, as procedure page views
-are (procedures/view_counts.py): one transaction per process every
+Searches are counted in memory and written together (home/batched_counts.py),
+as procedure page views are: one transaction per process every
 ``SEARCH_LOG_FLUSH_SECONDS`` (0 writes each search at once) and when the
 process exits, instead of five to seven queries, two of them writes, on every
 search. The reports lag by up to that many seconds; a process killed without a
@@ -30,26 +30,22 @@ clean exit loses that many seconds of counts; a failed write keeps them for the
 next one.
 """
 
-import atexit
 import datetime
-import logging
 import re
-import threading
-import time
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 
+from home.batched_counts import BatchedCounts
 from home.clients import client_ip
 from search.models import QueryVisitor, ZeroResultHit
 from search.text import words
 
-logger = logging.getLogger(__name__)
 # Seven or more digits, however grouped (phone, ID card numbers), or an e-mail.
 _PERSONAL = re.compile(r"(?:\d[\s.\-]?){7,}|@")
 
@@ -74,9 +70,16 @@ def window_days():
     return max(1, int(getattr(settings, "SEARCH_REPORT_WINDOW_DAYS", 30)))
 
 
-_lock = threading.Lock()
-_pending = {}  # (folded query, visitor, day) -> [searches, searches that found nothing]
-_last_write = time.monotonic()
+def _write(batch):
+    with transaction.atomic():
+        for day in {day for _folded, _visitor, day in batch}:
+            purge_query_visitors(day)
+        for (folded, visitor, day), (hits, zero) in batch.items():
+            _record(folded, visitor, day, hits, zero)
+
+
+# (folded query, visitor, day) -> [searches, searches that found nothing]; the log never names a query.
+_searches = BatchedCounts("searches", "SEARCH_LOG_FLUSH_SECONDS", _write, width=2)
 
 
 def record_query(query, total, visitor, today=None):
@@ -84,58 +87,17 @@ def record_query(query, total, visitor, today=None):
     folded = " ".join(words(query))[:255]
     if not folded or looks_personal(query):
         return
-    today = today or timezone.localdate()
-    with _lock:
-        counts = _pending.setdefault((folded, visitor, today), [0, 0])
-        counts[0] += 1
-        counts[1] += int(total == 0)
-        due = time.monotonic() - _last_write >= settings.SEARCH_LOG_FLUSH_SECONDS
-    if due:
-        write_pending()
+    _searches.add((folded, visitor, today or timezone.localdate()), 1, int(total == 0))
 
 
 def pending():
     """The searches counted and not written yet: {(folded query, visitor, day): [searches, found nothing]}."""
-    with _lock:
-        return {key: list(counts) for key, counts in _pending.items()}
+    return _searches.pending()
 
 
 def write_pending():
     """Write the searches counted in memory, in one transaction. Returns how many searches were written."""
-    global _last_write
-    with _lock:
-        batch = dict(_pending)
-        _pending.clear()
-        _last_write = time.monotonic()
-    if not batch:
-        return 0
-    try:
-        with transaction.atomic():
-            for day in {day for _folded, _visitor, day in batch}:
-                purge_query_visitors(day)
-            for (folded, visitor, day), (hits, zero) in batch.items():
-                _record(folded, visitor, day, hits, zero)
-    except DatabaseError as error:
-        # Counting is for editors: a search never fails because of it. Never log the query (it may be a name).
-        searches = sum(hits for hits, _zero in batch.values())
-        logger.warning("%d searches not counted yet (kept for the next write): %s", searches, type(error).__name__)
-        with _lock:
-            for key, (hits, zero) in batch.items():
-                counts = _pending.setdefault(key, [0, 0])
-                counts[0] += hits
-                counts[1] += zero
-        return 0
-    return sum(hits for hits, _zero in batch.values())
-
-
-def _write_at_exit():
-    try:
-        write_pending()
-    except Exception:  # the interpreter is exiting: nothing else to do with them
-        logger.warning("Searches not counted at exit", exc_info=True)
-
-
-atexit.register(_write_at_exit)
+    return _searches.flush()
 
 
 def _record(folded, visitor, day, hits, zero):

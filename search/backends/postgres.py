@@ -24,8 +24,9 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
     PostgresSearchBackend,
     PostgresSearchQueryCompiler,
+    PostgresSearchResults,
 )
-from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 
 SEARCH_CONFIG = "portal_vietnamese"
 FALLBACK_CONFIG = "simple"
@@ -105,9 +106,39 @@ class FoldedPostgresAutocompleteQueryCompiler(OneTsqueryMixin, PostgresAutocompl
     pass
 
 
+class FoldedPostgresSearchResults(PostgresSearchResults):
+    """Ranked ids without the pages, as the SQLite backend gives them (search/backends/sqlite.py).
+
+    Wagtail's results read page rows for a window of results, and every facet runs the full-text
+    match again. Here one query gives every match's pk, best first (``ts_rank`` as Wagtail orders,
+    without selecting the vectors): search/services.py takes the window from it, as kept facts, and
+    counts the facets from it, so a computed search asks the database for the match once.
+    """
+
+    def _ranks_ids(self):
+        compiler = self.query_compiler
+        return compiler.order_by_relevance and not isinstance(compiler.query, MatchAll | Not | Fuzzy)
+
+    def _ranked(self):
+        compiler = self.query_compiler
+        if getattr(compiler, "_ranked_pks", None) is None:
+            ordered = compiler.search(compiler.get_config(self.backend), None, None, backend=self.backend)
+            compiler._ranked_pks = list(dict.fromkeys(ordered.values_list("pk", flat=True)))
+        return compiler._ranked_pks
+
+    def ranked_ids(self, start=0, stop=None):
+        """The pks of the matching pages, best first (no page objects), or None on another query kind."""
+        return self._ranked()[start:stop] if self._ranks_ids() else None
+
+    def matching_ids(self):
+        """Every matching pk the queryset allows, or None on another query kind."""
+        return set(self._ranked()) if self._ranks_ids() else None
+
+
 class FoldedPostgresSearchBackend(PostgresSearchBackend):
     query_compiler_class = FoldedPostgresSearchQueryCompiler
     autocomplete_query_compiler_class = FoldedPostgresAutocompleteQueryCompiler
+    results_class = FoldedPostgresSearchResults
 
     # Tells search/services.py that text is folded here (no engine-side fuzzy matching).
     folds_text = True

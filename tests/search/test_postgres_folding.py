@@ -13,10 +13,12 @@ from pathlib import Path
 
 from django.core import checks
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from search.services import SearchParams, run_search
+from search.services import RERANK_WINDOW, SearchParams, run_search
+from tests.factories import make_field, make_procedure
 from tests.search.test_relevance import test_relevance_set as relevance_set
 
 NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "procedures.json"
@@ -156,6 +158,30 @@ def test_warning_with_the_fix_when_the_configuration_is_missing(pg_database_back
 def test_relevance_set_on_the_postgres_database_backend(pg_database_backend, request):
     """tests/search/test_relevance.py on this backend (its hit@3 and MRR go to the test summary)."""
     relevance_set(request.getfixturevalue("demo_catalogue"))
+
+
+def test_a_computed_search_matches_once_and_counts_every_match(pg_database_backend, request):
+    """More matches than the re-ranked window: the page still counts every match by kind and by field,
+    from one ranked list of ids (search/backends/postgres.py), with no count query of its own."""
+    from search.services import clear_caches
+
+    catalogue = request.getfixturevalue("catalogue")  # after the backend override
+    civil, land = make_field("Hộ tịch"), make_field("Đất đai", slug="dat-dai")
+    number = RERANK_WINDOW + 6
+    for index in range(number):
+        make_procedure(catalogue, f"9.{index:06d}", f"Xác nhận giấy tờ số {index}", field=(civil, land)[index % 2])
+    clear_caches()
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = run_search(SearchParams(query="xác nhận giấy tờ"))
+
+    full_text = [query["sql"] for query in queries.captured_queries if " @@ " in query["sql"]]
+    assert len(full_text) == 2, full_text  # every match best first, then the best by title among the rest
+    assert not [sql for sql in full_text if "COUNT(" in sql]
+    assert outcome.total == number
+    assert {facet["label"]: facet["count"] for facet in outcome.facets["field"]} == {"Hộ tịch": 28, "Đất đai": 28}
+    assert sum(facet["count"] for facet in outcome.facets["kind"]) == number
+    assert len(outcome.results) == 10 and all(hit.title.startswith("Xác nhận giấy tờ số") for hit in outcome.results)
 
 
 def configuration_exists():
