@@ -8,7 +8,9 @@ the page shows anything. :class:`QuickServeMixin` keeps what Wagtail does and
 answers the same questions with fewer queries:
 
 - a page routed *through* (not served) is given its own type without reading
-  its own fields (``specific_deferred``): it only passes the request on;
+  its own fields (``specific_deferred``): it only passes the request on; it
+  is looked up once per process and page-cache generation (any public change
+  starts a new one), so serving a procedure reads only the procedure;
 - whether a view restriction applies to the page served is answered from the
   restrictions each process keeps as tree-path prefixes per page-cache
   generation (:func:`restrictions`): the usual case, no restriction, costs no
@@ -89,12 +91,22 @@ class QuickServeMixin:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
+        slug, rest = path_components[0], path_components[1:]
+        if rest:
+            # Passed through on the way (the catalogue of a procedure): the same for every request until
+            # a public change. An unknown slug raises Http404 and is not kept.
+            child = page_cache.kept(("routed-through", self.pk, slug), lambda: self._child(slug, routed_through=True))
+        else:
+            child = self._child(slug, routed_through=False)
+        return child.route(request, rest)
+
+    def _child(self, slug, routed_through):
         try:
-            child = self.get_children().get(slug=path_components[0])
+            child = self.get_children().get(slug=slug)
         except Page.DoesNotExist:
             raise Http404 from None
         child._cached_parent_obj = self
-        return served_as_own_type(child, routed_through=len(path_components) > 1).route(request, path_components[1:])
+        return served_as_own_type(child, routed_through=routed_through)
 
 
 def served_as_own_type(page, routed_through):

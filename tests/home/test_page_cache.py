@@ -317,3 +317,22 @@ def test_the_kept_footer_sends_each_page_back_to_itself_after_a_language_switch(
     commune_settings.hotline = "0263 3777 666"
     commune_settings.save()
     assert "0263 3777 666" in _text(client.get("/search/?q=khai+sinh"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cached", [True, False], ids=["page cache", "rendered"])
+def test_a_catalogue_given_a_new_address_takes_its_procedures_along_at_once(client, birth, request, cached):
+    """The catalogue a procedure is served through is looked up once per generation (home/serving.py):
+    a new slug moves its procedures at the next request, and the old address answers 404."""
+    if not cached:
+        request.getfixturevalue("no_page_cache")
+    old = birth.url
+    _get(client, old)
+    _get(client, old)
+    catalogue = birth.get_parent().specific
+    catalogue.slug = "thu-tuc-moi"
+    _publish(catalogue)
+    birth.refresh_from_db()
+    assert "/thu-tuc-moi/" in birth.url
+    assert client.get(old).status_code == 404
+    assert "Thủ tục đăng ký khai sinh" in _text(_get(client, birth.url))
