@@ -25,6 +25,23 @@ def main_menu(context):
     return {"menu_pages": pages, "current_path": current.url_path if current else "", "request": request}
 
 
+@register.simple_tag(takes_context=True)
+def header_variant(context):
+    """What makes one page's header differ from another's on the same site and language: whether it
+    shows the search box, and which menu items are marked as the current section (``main_menu``).
+    None (render it each time) when the page has no site."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return None
+    from home.navigation import menu_pages
+
+    current = context.get("page")
+    current_path = current.url_path if current else ""
+    marked = tuple(item.pk for item in menu_pages(site) if current_path and item.url_path in current_path)
+    return (bool(context.get("hide_header_search")), marked)
+
+
 @register.filter
 def tel_href(phone):
     from home.models import tel_href as make_href
@@ -112,13 +129,15 @@ def kept_fragment(parser, token):
     the site, the language and what editors publish (the footer's contact details and opening hours),
     rendered once per process, page-cache generation, host and language (home/page_cache.py: any public
     change starts a new generation). ``{% kept_path %}`` inside it stands for the address of the page
-    being viewed, put in (escaped) for each request."""
+    being viewed, put in (escaped) for each request. ``{% kept_fragment "header" variant %}`` keeps one
+    copy per value of ``variant`` (a few values only; None renders the fragment each time)."""
     bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("kept_fragment takes one argument: the fragment's name")
+    if len(bits) not in (2, 3):
+        raise template.TemplateSyntaxError("kept_fragment takes the fragment's name and, optionally, a variant")
     nodelist = parser.parse(("endkept_fragment",))
     parser.delete_first_token()
-    return KeptFragmentNode(bits[1].strip("\"'"), nodelist)
+    variant = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    return KeptFragmentNode(bits[1].strip("\"'"), nodelist, variant)
 
 
 @register.simple_tag
@@ -127,16 +146,18 @@ def kept_path():
 
 
 class KeptFragmentNode(template.Node):
-    def __init__(self, name, nodelist):
+    def __init__(self, name, nodelist, variant=None):
         self.name = name
         self.nodelist = nodelist
+        self.variant = variant
 
     def render(self, context):
         request = context.get("request")
-        if request is None or getattr(request, "is_preview", False):
+        variant = self.variant.resolve(context) if self.variant is not None else ()
+        if request is None or getattr(request, "is_preview", False) or variant is None:
             html = self.nodelist.render(context)
         else:
-            key = ("fragment", self.name, request.get_host(), get_language())
+            key = ("fragment", self.name, request.get_host(), get_language(), variant)
             html = page_cache.kept(key, lambda: self.nodelist.render(context))
         path = conditional_escape(request.get_full_path()) if request is not None else ""
         return mark_safe(html.replace(PATH_MARKER, path))  # noqa: S308 - rendered by the template engine, path escaped

@@ -46,3 +46,29 @@ def test_no_menu_button_without_menu_pages(client, commune_settings):
     header = _header(client.get("/"))
     assert header.select_one(".main-menu__toggle") is None
     assert header.select_one("a.site-header__feedback")["href"] == "/gop-y/"
+
+
+@pytest.mark.django_db
+def test_the_kept_header_marks_each_section_and_hides_the_search_box_only_on_the_search_page(
+    client, menu_pages, no_page_cache
+):
+    """The header is rendered once per site, language and variant (home/templatetags/navigation_tags.py):
+    pages read one after the other still each get their own current section and search box."""
+    about, hours = menu_pages
+    under_about = make_standard_page(about, "Lịch sử xã")
+
+    def current_and_search_box(url):
+        header = _header(client.get(url))
+        current = [a.get_text(strip=True) for a in header.select("#site-menu-list a[aria-current=page]")]
+        return current, header.select_one("#site-search-q") is not None
+
+    for _ in range(2):
+        assert current_and_search_box(under_about.url) == (["Giới thiệu"], True)
+        assert current_and_search_box(hours.url) == (["Lịch tiếp công dân"], True)
+        assert current_and_search_box("/search/?q=khai+sinh") == ([], False)
+        assert current_and_search_box("/") == ([], True)
+
+    about.title = "Giới thiệu chung"
+    about.save_revision().publish()
+    assert current_and_search_box(hours.url) == (["Lịch tiếp công dân"], True)
+    assert "Giới thiệu chung" in _header(client.get(hours.url)).get_text()
