@@ -21,8 +21,13 @@ def main_menu(context):
         from home.navigation import menu_pages
 
         pages = menu_pages(site)
-    current = context.get("page")
-    return {"menu_pages": pages, "current_path": current.url_path if current else "", "request": request}
+    return {"menu_pages": pages, "current_ids": _current_sections(pages, context.get("page")), "request": request}
+
+
+def _current_sections(pages, current):
+    """The ids of the menu pages the page ``current`` is at or under (marked ``aria-current``)."""
+    current_path = current.url_path if current else ""
+    return tuple(item.pk for item in pages if current_path and item.url_path in current_path)
 
 
 @register.simple_tag(takes_context=True)
@@ -36,10 +41,7 @@ def header_variant(context):
         return None
     from home.navigation import menu_pages
 
-    current = context.get("page")
-    current_path = current.url_path if current else ""
-    marked = tuple(item.pk for item in menu_pages(site) if current_path and item.url_path in current_path)
-    return (bool(context.get("hide_header_search")), marked)
+    return (bool(context.get("hide_header_search")), _current_sections(menu_pages(site), context.get("page")))
 
 
 @register.filter
