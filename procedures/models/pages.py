@@ -33,7 +33,7 @@ from wagtail.snippets.models import register_snippet
 from modelcluster.fields import ParentalKey
 
 from home import page_cache
-from home.places import OfficeOpeningHours
+from home.places import Office, OfficeOpeningHours
 from home.serving import QuickServeMixin, outside_restrictions
 from home.vietnamese import sort_key
 
@@ -109,18 +109,32 @@ class ProcedureIndexPage(QuickServeMixin, Page):
         verbose_name_plural = _("procedure catalogues")
 
     def route(self, request, path_components):
-        """Fetch a procedure child as its own type, with its field and its office, in one query (Wagtail's
-        default takes two, and two more for the restrictions, which ``QuickServeMixin`` answers from memory)."""
+        """Fetch a procedure child as its own type in one query by its id (Wagtail's default takes two, and
+        two more for the restrictions, which ``QuickServeMixin`` answers from memory). Its id comes from the
+        catalogue's slugs, and its field and office from the few of each, all read once per process and
+        page-cache generation: a page, field or office saved starts a new one."""
         if path_components:
+            pk = self._procedure_ids().get(path_components[0])
             try:
-                child = (
-                    ProcedurePage.objects.child_of(self).select_related("field", "office").get(slug=path_components[0])
-                )
+                child = ProcedurePage.objects.get(pk=pk) if pk is not None else None
             except ProcedurePage.DoesNotExist:
-                raise Http404 from None
+                child = None
+            if child is None:
+                raise Http404
+            if child.field_id is not None:
+                child.field = kept_by_pk(FieldOfActivity).get(child.field_id) or child.field
+            if child.office_id is not None:
+                child.office = kept_by_pk(Office).get(child.office_id) or child.office
             child._cached_parent_obj = self
             return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def _procedure_ids(self):
+        """{slug: id} of this catalogue's procedures, live or not (``route`` checks that)."""
+        return page_cache.kept(
+            ("procedure-ids", self.pk),
+            lambda: dict(ProcedurePage.objects.child_of(self).values_list("slug", "pk")),
+        )
 
     def procedures(self):
         """Live, public procedures of this catalogue, in one query (``.public()`` would take two)."""
@@ -158,6 +172,12 @@ def _fields_in(procedures):
         if procedure.field is not None:
             seen.setdefault(procedure.field.pk, procedure.field)
     return sorted(seen.values(), key=lambda field: sort_key(field.name))
+
+
+def kept_by_pk(model):
+    """{id: row} of a small snippet table (fields of activity, offices), read once per process and
+    page-cache generation (saving a snippet starts a new one). Shared by the process's threads: read only."""
+    return page_cache.kept(("by-pk", model._meta.label), lambda: {row.pk: row for row in model._default_manager.all()})
 
 
 def procedures_with_answers():
@@ -411,7 +431,7 @@ class ProcedurePage(QuickServeMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        prefetch_related_objects([self], *DETAIL_PREFETCHES)
+        self.read_details()
         context["documents"] = self.required_documents.all()
         context["document_groups"] = self.document_groups()
         context["steps"] = self.steps.all()
@@ -419,6 +439,26 @@ class ProcedurePage(QuickServeMixin, Page):
         context.update(self.place_facts(request))
         context["structured_data"] = self.structured_data(request, context["place"])
         return context
+
+    def read_details(self):
+        """What the page shows, as ``ProcedurePage.objects.with_details()`` reads it, for this one page: its
+        documents and steps one query each, by the page's id (modelcluster's prefetch filters on
+        ``page__in=[pages]``, which costs more to build than to run), then the field, the office and its
+        hours where routing has not brought them already."""
+        cache = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name, queryset in (
+            ("required_documents", ProcedureDocument.objects.select_related("form")),
+            ("steps", ProcedureStep.objects.all()),
+        ):
+            if name not in cache:
+                rows = queryset.filter(page_id=self.pk)
+                rows._fetch_all()
+                parent = rows.model._meta.get_field("page")
+                for row in rows._result_cache:
+                    parent.set_cached_value(row, self)
+                rows._prefetch_done = True
+                cache[name] = rows
+        prefetch_related_objects([self], *DETAIL_PREFETCHES)
 
     def place(self, request=None):
         """Where to submit: the procedure's own office, else the commune's one-stop desk."""

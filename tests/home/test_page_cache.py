@@ -336,3 +336,42 @@ def test_a_catalogue_given_a_new_address_takes_its_procedures_along_at_once(clie
     assert "/thu-tuc-moi/" in birth.url
     assert client.get(old).status_code == 404
     assert "Thủ tục đăng ký khai sinh" in _text(_get(client, birth.url))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cached", [True, False], ids=["page cache", "rendered"])
+def test_procedures_and_their_field_and_office_change_at_the_next_request(client, birth, request, cached):
+    """The catalogue's slugs, the fields of activity and the offices are read once per generation
+    (ProcedureIndexPage.route): a new procedure, a new slug, a renamed field and an office given new
+    hours each show at the next request, on the page cache and on a rendered page alike."""
+    from datetime import time
+
+    from home.places import Office, OfficeOpeningHours
+
+    if not cached:
+        request.getfixturevalue("no_page_cache")
+    catalogue = birth.get_parent().specific
+    _get(client, birth.url)
+    _get(client, birth.url)
+
+    office = Office.objects.create(name="Công an xã Hòa Bình", address="Thôn 2")
+    death = make_procedure(catalogue, "1.000656", "Thủ tục đăng ký khai tử", field=birth.field, office=office)
+    assert "Công an xã Hòa Bình, Thôn 2" in _text(_get(client, death.url))
+
+    old = birth.url
+    birth.slug = "dang-ky-khai-sinh-cho-tre"
+    _publish(birth)
+    birth.refresh_from_db()
+    assert client.get(old).status_code == 404
+    assert "Thủ tục đăng ký khai sinh" in _text(_get(client, birth.url))
+
+    birth.field.name = "Hộ tịch – Chứng thực"
+    birth.field.save()
+    assert "Hộ tịch – Chứng thực" in _text(_get(client, death.url))
+
+    office.address = "Thôn 3"
+    office.save()
+    assert "Công an xã Hòa Bình, Thôn 3" in _text(_get(client, death.url))
+    for weekday in range(7):
+        OfficeOpeningHours.objects.create(office=office, weekday=weekday, opens=time(7, 0), closes=time(11, 0))
+    assert "07:00–11:00" in _text(_get(client, death.url))
