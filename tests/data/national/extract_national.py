@@ -33,10 +33,27 @@ from pathlib import Path
 CHATBOT = ("chatbot-tthc/chatbot_tthc", "53229487610b07e0d7127f529b87c333f19aeb1e", "scripts/crawler/data/raw")
 NHDANDZ = ("nhdandz/ThuTucHanhChinh", "936e184ef5b6afd7debfecf42e66888c4d6174ba", "data/extracted_fixed")
 OUT = Path(__file__).resolve().parent / "procedures.json"
-TARGET = 200
+TARGET = 207
 # Everyday commune procedures a portal must show (birth, marriage, death, paternity, certification,
-# residence, first land certificate); taken first when usable.
-PREFERRED = ("1.001193", "1.000894", "1.000656", "1.001022", "2.000908", "2.000815", "1.004222", "1.012753")
+# residence, first land certificate; since 2026-12-06 the marital status certificate and guardianship
+# with its foreign, ending and supervision variants); taken first when usable.
+PREFERRED = (
+    "1.001193",
+    "1.000894",
+    "1.000656",
+    "1.001022",
+    "2.000908",
+    "2.000815",
+    "1.004222",
+    "1.012753",
+    "1.004873",
+    "1.004837",
+    "1.004845",
+    "1.001669",
+    "2.000756",
+    "3.000323",
+    "3.000322",
+)
 
 PLACEHOLDERS = {"", "Không có thông tin"}
 DOC_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"

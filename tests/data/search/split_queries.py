@@ -8,7 +8,9 @@ values, so running the script twice changes nothing.
 
 Queries added after the split was made carry ``"added": "<date>"`` and always go to ``dev``:
 they take no part in the shuffle, so the held-out ``test`` split stays exactly as it was drawn
-(adding queries to the shuffle would move queries tuned on into ``test``).
+(adding queries to the shuffle would move queries tuned on into ``test``). A query relabelled after
+the draw (a record it asks for joined the fixture) keeps the category it was drawn under in
+``"drawn_as"``, so its new category moves no other query between the splits.
 
 Usage: python tests/data/search/split_queries.py [--check]
 """
@@ -31,7 +33,7 @@ def compute_splits(queries):
         if item.get("added"):
             splits[item["query"]] = "dev"
         else:
-            by_category.setdefault(item["category"], []).append(item["query"])
+            by_category.setdefault(item.get("drawn_as", item["category"]), []).append(item["query"])
     for category in sorted(by_category):
         texts = sorted(by_category[category])
         rng.shuffle(texts)
