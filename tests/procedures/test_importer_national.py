@@ -1,4 +1,4 @@
-"""The importer on REAL records of the national procedure database (tests/data/national/, 200 records).
+"""The importer on REAL records of the national procedure database (tests/data/national/, 207 records).
 
 Every record imports as published: official names up to 1,094 characters, document entries up to
 6,962 characters with their cases, quantities and forms. Each page answers at /p/<code>/ with its

@@ -1,6 +1,6 @@
 """Held-out relevance on the real national catalogue, on the backend this run uses.
 
-The 200 real records of ``tests/data/national/procedures.json`` are imported
+The 207 real records of ``tests/data/national/procedures.json`` are imported
 and published with only what a fresh install ships (no demo synonyms), and
 every query of ``tests/data/search/queries.json`` runs through ``run_search``
 as the results page runs it. The per-split and per-category figures go to the
@@ -62,7 +62,7 @@ def test_figures_are_computed_as_documented():
 
 
 def import_real_records(catalogue):
-    """The 200 real national records, published and indexed; only the migrations' synonyms."""
+    """The 207 real national records, published and indexed; only the migrations' synonyms."""
     from procedures.importer import import_procedures, read_rows
     from search.services import clear_caches
     from tests.factories import refresh_search_index
