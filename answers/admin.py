@@ -30,7 +30,6 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.pages import PageViewSet
-from wagtail.models import Site
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from answers import services as answer_services
@@ -115,8 +114,8 @@ class PrepareAnswerPageView(ItemViewMixin, View):
         if not permissions.can_publish(request.user):
             raise PermissionDenied(_("You may not prepare the public answer page of this item."))
         try:
-            # The answers index of the site this admin is served for (its commune settings).
-            page = answer_services.prepare_answer_page(self.feedback, request.user, site=Site.find_for_request(request))
+            # The answers index of the item's own commune (its commune settings).
+            page = answer_services.prepare_answer_page(self.feedback, request.user)
         except (TransitionError, answer_services.NoAnswerIndex) as exc:
             messages.error(request, exc.message)
             return redirect(inspect_url(self.feedback))

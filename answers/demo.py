@@ -13,12 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from answers.models import AnswerIndexPage
-from answers.services import NoAnswerIndex, prepare_answer_page
+from answers.services import NoAnswerIndex, ensure_answers_index, prepare_answer_page
 from feedback import permissions, workflow
 from feedback.models import Department, Feedback
 from feedback.services import register_feedback, submit_feedback
-from home.models import CommuneSettings
 
 DEPARTMENTS = [
     ("Địa chính – Xây dựng – Môi trường", 10, "diachinh"),
@@ -214,35 +212,6 @@ def ensure_demo_feedback():
         elif stage == "closed":
             workflow.close(item, office)
     return len(ITEMS), passwords
-
-
-ANSWERS_INDEX = {
-    "title": "Hỏi đáp – Trả lời công dân",
-    "slug": "hoi-dap",
-    "intro": (
-        "Câu trả lời chính thức của UBND xã cho các câu hỏi, góp ý, phản ánh của người dân. "
-        "Câu hỏi đã được biên tập lại, không có thông tin cá nhân của người gửi."
-    ),
-}
-
-
-def ensure_answers_index(home, site):
-    """The site's public answers page, chosen in its commune settings (new answers go there).
-
-    It gets the "Answer approval" workflow and the groups' rights from answers/signals.py.
-    """
-    settings_obj, _ = CommuneSettings.objects.get_or_create(site=site)
-    if settings_obj.answers_index_id:
-        return settings_obj.answers_index
-    index = AnswerIndexPage.objects.descendant_of(home).live().order_by("path").first()
-    if index is None:
-        home.refresh_from_db()
-        index = AnswerIndexPage(show_in_menus=True, **ANSWERS_INDEX)
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    settings_obj.answers_index = index
-    settings_obj.save(update_fields=["answers_index"])
-    return index
 
 
 def answers_and_register(run):

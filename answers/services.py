@@ -25,7 +25,7 @@ once, wherever he does it.
 import html
 import logging
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -35,19 +35,22 @@ from django.utils.html import escape, linebreaks, strip_tags
 from django.utils.translation import gettext as _
 
 from wagtail.log_actions import LogContext, get_active_log_context
-from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from answers.models import AnswerIndexPage, AnswerPage
 from answers.slugs import next_answer_slug
 from feedback import permissions, workflow
 from feedback.models import Feedback
+from home import communes
 from home.models import CommuneSettings
 
 logger = logging.getLogger(__name__)
 
 WORKFLOW_NAME = "Phê duyệt câu trả lời công khai"
 TASK_NAME = "Chủ tịch hoặc lãnh đạo UBND xã duyệt"
+#: The groups whose members approve public answers (Wagtail's approval task).
+APPROVERS = (permissions.GROUP_CHAIRMAN, permissions.GROUP_LEADERS)
 #: Page rights on every answers index, per group.
 INDEX_PERMISSIONS = {
     permissions.GROUP_OFFICE: ("add_page", "change_page"),
@@ -104,6 +107,36 @@ def answers_index_for(site=None):
             "Settings › Commune settings (“Answers page”), then try again."
         )
     )
+
+
+ANSWERS_INDEX = {
+    "title": "Hỏi đáp – Trả lời công dân",
+    "slug": "hoi-dap",
+    "intro": (
+        "Câu trả lời chính thức của UBND xã cho các câu hỏi, góp ý, phản ánh của người dân. "
+        "Câu hỏi đã được biên tập lại, không có thông tin cá nhân của người gửi."
+    ),
+}
+
+
+def ensure_answers_index(home, site):
+    """The site's public answers page, chosen in its commune settings (new answers go there).
+
+    Made under ``home`` if the site has none; it gets its commune's approval workflow and the groups'
+    rights from answers/signals.py.
+    """
+    settings_obj, _ = CommuneSettings.objects.get_or_create(site=site)
+    if settings_obj.answers_index_id:
+        return settings_obj.answers_index
+    index = AnswerIndexPage.objects.descendant_of(home).live().order_by("path").first()
+    if index is None:
+        home.refresh_from_db()
+        index = AnswerIndexPage(show_in_menus=True, **ANSWERS_INDEX)
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    settings_obj.answers_index = index
+    settings_obj.save(update_fields=["answers_index"])
+    return index
 
 
 def holds_answers(page):
@@ -196,7 +229,7 @@ def prepare_answer_page(feedback, user, site=None):
             _("Only an answered item can become a public answer page; the item is “%(status)s”.")
             % {"status": feedback.get_status_display()}
         )
-    index = answers_index_for(site)
+    index = answers_index_for(site or feedback.site)
     # Never the tracking code: the title is public (page, index, feed, search).
     title = feedback.title if feedback.title else _("Answer to a citizen's question")
     page = AnswerPage(
@@ -222,19 +255,32 @@ def prepare_answer_page(feedback, user, site=None):
 # --- Workflow and rights on the answers index ---
 
 
-def answer_workflow():
+def answer_workflow(site=None):
+    """The approval workflow of the answers of ``site``'s commune: its own, approved by its own chairman
+    and leaders, once the commune has its staff groups (``home.communes``); else the install's one."""
 
+    if site is not None and communes.has_groups(site):
+        label = communes.label(site)
+        approvers = [communes.role_group(site, name) for name in APPROVERS]
+        approval, _created = Workflow.objects.get_or_create(name=f"{WORKFLOW_NAME} – {label}"[:255])
+        if not approval.workflow_tasks.exists():
+            task = GroupApprovalTask.objects.create(name=f"{TASK_NAME} – {label}"[:255])
+            task.groups.set([group for group in approvers if group is not None])
+            WorkflowTask.objects.create(workflow=approval, task=task, sort_order=0)
+        return approval
     return Workflow.objects.filter(name=WORKFLOW_NAME).first()
 
 
 def setup_answer_index(index):
-    """Assign the answers' approval workflow and the groups' page rights to a new answers index."""
+    """Assign the answers' approval workflow and the groups' page rights to a new answers index: those of
+    its commune's own groups where it has them (``home.communes``)."""
 
-    approval = answer_workflow()
+    site = index.get_site()
+    approval = answer_workflow(site)
     if approval is not None and not WorkflowPage.objects.filter(page=index).exists():
         WorkflowPage.objects.create(page=index, workflow=approval)
     for group_name, codenames in INDEX_PERMISSIONS.items():
-        group = Group.objects.filter(name=group_name).first()
+        group = communes.role_group(site, group_name)
         if group is None:
             continue
         for codename in codenames:

@@ -1,5 +1,6 @@
 """The register follows its public answer pages (connected in ``AnswersConfig.ready``).
 
+* a commune is added: it gets its staff groups and its answers page;
 * an answers index is created: it gets the "Answer approval" workflow and the groups' page rights;
 * an answer page goes live (published directly or approved in the workflow): its item becomes "published";
 * it is unpublished or deleted while live: its item goes back to "approved";
@@ -14,6 +15,8 @@ from answers import services
 from answers.models import AnswerIndexPage, AnswerPage
 from feedback import workflow
 from feedback.models import FeedbackEvent
+from feedback.permissions import ensure_commune_groups
+from home import communes
 
 
 def index_created(sender, instance, created, raw=False, **kwargs):
@@ -34,7 +37,14 @@ def item_moved(sender, feedback, event, user, system=False, **kwargs):
         services.register_approved(feedback, user, event)
 
 
+def commune_added(sender, site, **kwargs):
+    """A new commune (manage.py add_commune): its staff groups first, then its public answers page."""
+    ensure_commune_groups(site)
+    services.ensure_answers_index(site.root_page.specific, site)
+
+
 def connect():
+    communes.commune_added.connect(commune_added, dispatch_uid="answers-commune-added")
     post_save.connect(index_created, sender=AnswerIndexPage, dispatch_uid="answers-index-created")
     page_published.connect(answer_published, sender=AnswerPage, dispatch_uid="answers-page-published")
     page_unpublished.connect(answer_unpublished, sender=AnswerPage, dispatch_uid="answers-page-unpublished")

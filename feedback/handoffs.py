@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 
 from feedback import links, todo
 from feedback.models import Feedback, StaffAlert
+from home import communes
 from home.vietnamese import full_name
 
 logger = logging.getLogger(__name__)
@@ -77,15 +78,21 @@ def record(event):
 
 def share_out():
     """Turn each new hand-off into one alert per person whose step it is (not the one who made the move)."""
-    new = list(StaffAlert.objects.filter(user__isnull=True, sent_at__isnull=True).order_by("pk"))
+    new = list(
+        StaffAlert.objects.filter(user__isnull=True, sent_at__isnull=True)
+        .select_related("feedback")
+        .only("feedback_id", "step", "actor_id", "created_at", "feedback__site_id")
+        .order_by("pk")
+    )
     if not new:
         return
     people = {step: staff_for(step) for step in {alert.step for alert in new}}
+    # Only the people of the item's own commune (home.communes).
     StaffAlert.objects.bulk_create(
         StaffAlert(user=user, feedback_id=alert.feedback_id, step=alert.step, created_at=alert.created_at)
         for alert in new
         for user in people[alert.step]
-        if user.pk != alert.actor_id
+        if user.pk != alert.actor_id and communes.works_for(user, alert.feedback.site_id)
     )
     StaffAlert.objects.filter(pk__in=[alert.pk for alert in new]).delete()
 

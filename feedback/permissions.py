@@ -18,6 +18,15 @@ GROUP_CHAIRMAN = "Chủ tịch UBND xã"
 GROUP_OFFICE = "Văn phòng – Một cửa"
 GROUP_LEADERS = "Lãnh đạo UBND xã"
 GROUP_DEPARTMENT_STAFF = "Cán bộ phòng ban"
+ROLES = (GROUP_CHAIRMAN, GROUP_OFFICE, GROUP_LEADERS, GROUP_DEPARTMENT_STAFF)
+
+
+def ensure_commune_groups(site, **kwargs):
+    """A commune of a province-wide install gets its own group for each role (``home.communes``):
+    "Văn phòng – Một cửa – Xã Tân Phú" holds the office's rights in Xã Tân Phú only."""
+    from home.communes import ensure_role_group
+
+    return [ensure_role_group(site, role) for role in ROLES]
 
 
 def _perm(user, codename):

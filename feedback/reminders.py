@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from feedback import deadlines, links
 from feedback.calendar import is_working_day
 from feedback.models import Feedback, FeedbackReminder, FeedbackSettings
+from home import communes
 
 logger = logging.getLogger(__name__)
 Kind = FeedbackReminder.Kind
@@ -83,8 +84,12 @@ class Outcome:
         }
 
 
-def chairman_addresses(settings_obj=None):
-    """The chairman's address from the settings plus active users who may read the identity log."""
+def chairman_addresses(settings_obj=None, site_id=None):
+    """The chairman's address from the settings plus active users who may read the identity log.
+
+    With ``site_id``, only those of that commune (``home.communes``): the settings' address is the
+    default site's chairman, and the users must work for the commune.
+    """
     settings_obj = settings_obj or FeedbackSettings.load()
     users = get_user_model().objects.with_perm(
         "feedback.view_identity_log",
@@ -93,8 +98,11 @@ def chairman_addresses(settings_obj=None):
         # Rights live in the database; the sign-in lockout backend holds none.
         backend="django.contrib.auth.backends.ModelBackend",
     )
-    addresses = {email for email in users.values_list("email", flat=True) if email}
-    if settings_obj.leaders_email:
+    if site_id is None:
+        addresses = {email for email in users.values_list("email", flat=True) if email}
+    else:
+        addresses = {user.email for user in users if user.email and communes.works_for(user, site_id)}
+    if settings_obj.leaders_email and (site_id is None or site_id == communes.default_site_id()):
         addresses.add(settings_obj.leaders_email)
     # Addresses are case-insensitive in practice: keep one of each.
     unique = {address.lower(): address for address in sorted(addresses)}
@@ -189,16 +197,20 @@ def run(today=None, *, dry_run=False):
         _deliver(digest, candidates, today, dry_run, settings_obj.escalate_after_days)
         outcome.digests.append(digest)
 
-    escalate = [item for item in items if item.days_late >= settings_obj.escalate_after_days]
-    if escalate:
-        recipients = chairman_addresses(settings_obj)
+    # One escalation per commune, to that commune's chairman only.
+    by_commune = defaultdict(list)
+    for item in items:
+        if item.days_late >= settings_obj.escalate_after_days:
+            by_commune[item.feedback.site_id].append(item)
+    for site_id, escalate in sorted(by_commune.items()):
+        recipients = chairman_addresses(settings_obj, site_id)
         if recipients:
             digest = Digest(Kind.ESCALATION, None, recipients)
             _deliver(digest, escalate, today, dry_run, settings_obj.escalate_after_days)
             outcome.digests.append(digest)
         else:
             outcome.undeliverable += 1
-            logger.warning("feedback reminders: nobody to escalate to (set the chairman's e-mail)")
+            logger.warning("feedback reminders: nobody to escalate to in site %s (set the chairman's e-mail)", site_id)
 
     counts = outcome.counts()
     logger.info(

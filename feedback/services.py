@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from feedback import permissions, throttle
 from feedback.models import Feedback, FeedbackAttachment, FeedbackEvent
 from feedback.workflow import _queue_notifications
+from home import communes
 
 IDENTITY_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
 CONTENT_FIELDS = ("kind", "field", "procedure", "title", "text", "source_tag", "village")
@@ -21,8 +22,10 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def _create(data, attachments, *, channel, registered_by=None, received_at=None):
+def _create(data, attachments, *, channel, site, registered_by=None, received_at=None):
     values = {name: data.get(name) for name in CONTENT_FIELDS if data.get(name) is not None}
+    if site is not None:
+        values["site_id"] = getattr(site, "pk", site)
     values.update({name: (data.get(name) or "").strip() for name in IDENTITY_FIELDS})
     if received_at is not None:
         values["received_at"] = received_at
@@ -51,13 +54,14 @@ def _create(data, attachments, *, channel, registered_by=None, received_at=None)
     return feedback
 
 
-def submit_feedback(data, attachments=(), *, client=None):
+def submit_feedback(data, attachments=(), *, client=None, site=None):
     """A citizen's submission from the public form.
 
     ``data`` holds the form's cleaned values; ``attachments`` are already
     checked and re-encoded files (``feedback/uploads.py``) with ``name``,
     ``size`` and ``content_type``. Raises ``RateLimited`` when ``client``
-    has sent too many recently; nothing is stored then.
+    has sent too many recently; nothing is stored then. ``site`` is the
+    commune it was sent to (the request's site; the default site if None).
 
     The limit check, its record and the feedback are one write transaction
     (``throttle.admit``): parallel submissions from one client wait for each
@@ -66,7 +70,7 @@ def submit_feedback(data, attachments=(), *, client=None):
     with transaction.atomic():
         if client is not None and not throttle.admit(client):
             raise RateLimited(throttle.retry_after(client))
-        return _create(data, attachments, channel=Feedback.Channel.WEB)
+        return _create(data, attachments, channel=Feedback.Channel.WEB, site=site)
 
 
 def check_rate_limit(client):
@@ -81,13 +85,17 @@ def count_refused_files(client):
     throttle.record_refused(client)
 
 
-def register_feedback(user, data, attachments=(), *, channel, received_at=None):
-    """Staff enter feedback that came by hotline, Zalo, letter or in person."""
+def register_feedback(user, data, attachments=(), *, channel, received_at=None, site=None):
+    """Staff enter feedback that came by hotline, Zalo, letter or in person, for ``site``: the commune
+    they work for (``home.communes.home_commune``), which they must work for."""
     from django.core.exceptions import PermissionDenied
 
     if not permissions.can_process(user):
         raise PermissionDenied(_("You may not register feedback."))
     if channel == Feedback.Channel.WEB or channel not in Feedback.Channel.values:
         raise ValueError(f"staff registration needs a non-web channel, got {channel!r}")
+    site_id = getattr(site, "pk", site) if site is not None else communes.home_commune(user)
+    if not communes.works_for(user, site_id):
+        raise PermissionDenied(_("You may not register feedback for another commune."))
     with transaction.atomic():
-        return _create(data, attachments, channel=channel, registered_by=user, received_at=received_at)
+        return _create(data, attachments, channel=channel, site=site_id, registered_by=user, received_at=received_at)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from feedback import permissions, privacy
 from feedback.models import Department, Feedback, FeedbackEvent
+from home import communes
 
 Status = Feedback.Status
 
@@ -73,6 +74,11 @@ STEPS = (
 STEP_LABELS = {step.key: step.label for step in STEPS}
 
 
+def _register(user):
+    """The register of the communes ``user`` works for (``home.communes``)."""
+    return communes.restrict(Feedback.objects.all(), user)
+
+
 def steps_for(user):
     """The steps that are ``user``'s, in process order (none for a user without feedback rights)."""
     if not (user and user.is_authenticated and user.is_active):
@@ -92,7 +98,7 @@ def _annotated(user, steps):
     condition = Q()
     for step in steps:
         condition |= step.condition(user)
-    return Feedback.objects.filter(condition).defer(*privacy.IDENTITY_FIELDS).annotate(step=step_of)
+    return _register(user).filter(condition).defer(*privacy.IDENTITY_FIELDS).annotate(step=step_of)
 
 
 def items_for(user, steps=None):
@@ -117,7 +123,7 @@ def counts_for(user, steps=None):
     steps = steps_for(user) if steps is None else steps
     if not steps:
         return {}
-    totals = Feedback.objects.aggregate(**{step.key: Count("pk", filter=step.condition(user)) for step in steps})
+    totals = _register(user).aggregate(**{step.key: Count("pk", filter=step.condition(user)) for step in steps})
     return {step.key: totals[step.key] for step in steps}
 
 
@@ -129,4 +135,4 @@ def count_for(user):
     condition = Q()
     for step in steps:
         condition |= step.condition(user)
-    return Feedback.objects.filter(condition).count()
+    return _register(user).filter(condition).count()

@@ -84,7 +84,12 @@ def submit(request):
             # Files are decoded only once the rest of the form is valid (FeedbackForm.clean).
             form = FeedbackForm(request.POST, request.FILES, villages=villages)
             if form.is_valid():
-                feedback = submit_feedback(form.submission_data(), form.cleaned_data["attachments"], client=client)
+                feedback = submit_feedback(
+                    form.submission_data(),
+                    form.cleaned_data["attachments"],
+                    client=client,
+                    site=Site.find_for_request(request),
+                )
                 return redirect("feedback:sent", code=feedback.tracking_code)
             if form.files_refused:
                 count_refused_files(client)
@@ -172,7 +177,12 @@ def sent(request, code):
     canonical = normalise_tracking_code(code)
     if canonical and canonical != code:
         return redirect("feedback:sent", code=canonical)
-    feedback = Feedback.objects.filter(tracking_code=canonical or "").only("received_at", "field", "due_date").first()
+    feedback = (
+        _register(request)
+        .filter(tracking_code=canonical or "")
+        .only("received_at", "field", "due_date", "site")
+        .first()
+    )
     if feedback is None:
         raise Http404("No such tracking code")
     url = tracking_url(canonical)
@@ -198,7 +208,7 @@ def _spell(code):
 @private_page
 def tracking_qr(request, code):
     canonical = normalise_tracking_code(code)
-    if not Feedback.objects.filter(tracking_code=canonical or "").exists():
+    if not _register(request).filter(tracking_code=canonical or "").exists():
         raise Http404("No such tracking code")
     response = HttpResponse(qr_svg(tracking_url(canonical)), content_type="image/svg+xml")
     response["Content-Disposition"] = f'inline; filename="{canonical}.svg"'
@@ -220,9 +230,14 @@ def track(request):
     return TemplateResponse(request, "feedback/track.html", {"form": form})
 
 
-def _find(code):
+def _register(request):
+    """The items of the request's commune: a tracking code works on its own commune's host only."""
+    return Feedback.objects.on_site(Site.find_for_request(request))
+
+
+def _find(request, code):
     """The item and its public events, with the same two queries whether the code exists or not."""
-    feedback = Feedback.objects.select_related("department").filter(tracking_code=code or "").first()
+    feedback = _register(request).select_related("department").filter(tracking_code=code or "").first()
     events = list(
         FeedbackEvent.objects.public()
         .select_related("department")
@@ -260,7 +275,7 @@ def _lateness(feedback):
 
 
 def _detail(request, code, *, rating_form=None, status=200):
-    feedback, events = _find(code)
+    feedback, events = _find(request, code)
     context = {"code": code, "feedback": feedback, "track_form": TrackForm(initial={"code": code or ""})}
     if feedback is None:
         status = 404
@@ -294,7 +309,7 @@ def track_detail(request, code):
 @private_page
 def rate(request, code):
     canonical = normalise_tracking_code(code)
-    feedback = Feedback.objects.filter(tracking_code=canonical or "").first()
+    feedback = _register(request).filter(tracking_code=canonical or "").first()
     if feedback is None:
         return _detail(request, canonical)
     form = RatingForm(request.POST, can_reopen=feedback.can_be_reopened)

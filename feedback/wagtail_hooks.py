@@ -31,12 +31,14 @@ from feedback import deadlines, permissions
 from feedback.admin import todo, views
 from feedback.admin.filters import OverdueFilter, VillageFilter
 from feedback.admin.helpers import (
+    CommunePermissionHelper,
     FeedbackButtonHelper,
     FeedbackPermissionHelper,
     FeedbackURLFinder,
     IdentityLogPermissionHelper,
 )
 from feedback.models import CommuneDayOff, Department, Feedback, FieldTimeLimit, IdentityView
+from home import communes
 
 
 class FeedbackAdmin(ModelAdmin):
@@ -82,6 +84,12 @@ class FeedbackAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return views.visible_feedback(request.user)
+
+    def get_list_filter(self, request):
+        # Staff who work for several communes (the province's) can pick one.
+        if communes.sees_several(request.user):
+            return (*self.list_filter, ("site", RelatedOnlyFieldListFilter))
+        return self.list_filter
 
     def get_list_display(self, request):
         columns = self.list_display
@@ -143,9 +151,13 @@ ITEM_URLS = [
 
 
 class DepartmentAdmin(ModelAdmin):
+    """A commune's departments: its staff see and add their own commune's only."""
+
     model = Department
     menu_icon = "group"
     history_view_enabled = False
+    permission_helper_class = CommunePermissionHelper
+    create_view_class = views.DepartmentCreateView
     list_display = ("name", "email", "time_limit_days", "member_names")
     search_fields = ("name",)
     panels = [
@@ -159,7 +171,13 @@ class DepartmentAdmin(ModelAdmin):
         from django.contrib.auth import get_user_model
 
         members = get_user_model().objects.order_by("last_name", "first_name", "username")
-        return super().get_queryset(request).prefetch_related(Prefetch("members", queryset=members))
+        departments = communes.restrict(super().get_queryset(request), request.user)
+        return departments.prefetch_related(Prefetch("members", queryset=members))
+
+    def get_list_display(self, request):
+        if communes.sees_several(request.user):
+            return (*self.list_display, "site")
+        return self.list_display
 
     @display(description=_("members"))
     def member_names(self, obj):

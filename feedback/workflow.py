@@ -172,6 +172,8 @@ def reject(feedback, user, reason, note="", duplicate_of=None):
             raise TransitionError(_("Give the tracking code of the item this one duplicates."))
         if duplicate_of.pk == feedback.pk:
             raise TransitionError(_("An item cannot duplicate itself."))
+        if duplicate_of.site_id != feedback.site_id:
+            raise TransitionError(_("Give the tracking code of an item sent to the same commune."))
     return _move(
         feedback,
         user,
@@ -191,8 +193,15 @@ def classify(feedback, user, *, kind, field, department, note=""):
         raise TransitionError(_("Choose the kind of feedback."))
     if department is None:
         raise TransitionError(_("Choose the department that will answer."))
+    _check_commune(feedback, department)
     changes = {"kind": kind, "field": field, "department": department}
     return _move(feedback, user, Action.CLASSIFY, note=note, changes=changes)
+
+
+def _check_commune(feedback, department):
+    """An item goes to a department of the commune it was sent to, never to another commune's."""
+    if department.site_id != feedback.site_id:
+        raise TransitionError(_("Choose a department of the commune the item was sent to."))
 
 
 def _check_state(feedback, action):
@@ -212,6 +221,7 @@ def forward(feedback, user, department=None, note=""):
         raise TransitionError(_("Choose the department that will answer."))
     if not isinstance(department, Department):
         raise TransitionError(_("Choose the department that will answer."))
+    _check_commune(feedback, department)
     now = timezone.now()
     changes = {
         "department": department,

@@ -278,3 +278,34 @@ class CommuneVillage(Orderable):
 
     def __str__(self):
         return self.name
+
+
+class CommuneGroup(models.Model):
+    """Ties a staff group to one commune (a Wagtail site) of a province-wide install.
+
+    A member of such a group works for that commune only: the feedback register,
+    its departments, exports and figures are filtered to it
+    (``home.communes.commune_scope``). With one site, as in a single commune's
+    install, nothing needs to be tied: every member of staff works for it.
+    """
+
+    group = models.OneToOneField(
+        "auth.Group", verbose_name=_("group"), on_delete=models.CASCADE, related_name="commune"
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="staff_groups"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=150,
+        help_text=_("The province-wide group whose rights this group was given, e.g. 'Văn phòng – Một cửa'."),
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "role"], name="one_group_per_role_and_commune")]
+        verbose_name = _("commune staff group")
+        verbose_name_plural = _("commune staff groups")
+        permissions = [("serve_every_commune", _("Can work for every commune of the province"))]
+
+    def __str__(self):
+        return f"{self.group} – {self.site}"

@@ -107,7 +107,10 @@ def prefer_english(user):
 def make_department(name="Địa chính – Xây dựng", members=(), **kwargs):
     from feedback.models import Department
 
-    department, _ = Department.objects.get_or_create(name=name, defaults=kwargs)
+    lookup = {"name": name}
+    if kwargs.get("site") is not None:
+        lookup["site"] = kwargs.pop("site")
+    department, _ = Department.objects.get_or_create(**lookup, defaults=kwargs)
     if members:
         department.members.add(*members)
     return department

@@ -106,7 +106,12 @@ class RejectForm(MoveForm):
         if cleaned.get("reason") == Feedback.RejectReason.DUPLICATE and text:
             code = normalise_tracking_code(text)
             if code:
-                original = Feedback.objects.visible_to(self.user).filter(tracking_code=code).only("pk").first()
+                original = (
+                    Feedback.objects.visible_to(self.user)
+                    .filter(tracking_code=code, site_id=self.feedback.site_id)
+                    .only("pk")
+                    .first()
+                )
             if original is None:
                 self.add_error("duplicate_of", _("No feedback has the tracking code %(code)s.") % {"code": text})
         cleaned["duplicate_of"] = original
@@ -143,6 +148,7 @@ class ClassifyForm(MoveForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(site_id=self.feedback.site_id)
         self.initial.setdefault("kind", self.feedback.kind)
         self.initial.setdefault("field", self.feedback.field_id)
         self.initial.setdefault("department", self.feedback.department_id)
@@ -173,6 +179,7 @@ class ForwardForm(MoveForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(site_id=self.feedback.site_id)
         self.initial.setdefault("department", self.feedback.department_id)
 
     def apply(self):

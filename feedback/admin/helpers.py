@@ -6,6 +6,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.helpers.url import ModelAdminURLFinder
 
 from feedback import permissions
+from home import communes
 
 
 class FeedbackPermissionHelper(PermissionHelper):
@@ -29,6 +30,19 @@ class FeedbackPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class CommunePermissionHelper(PermissionHelper):
+    """Django's model permissions, and a record of another commune is neither opened, changed nor deleted."""
+
+    def user_can_inspect_obj(self, user, obj):
+        return communes.works_for(user, obj.site_id) and super().user_can_inspect_obj(user, obj)
+
+    def user_can_edit_obj(self, user, obj):
+        return communes.works_for(user, obj.site_id) and super().user_can_edit_obj(user, obj)
+
+    def user_can_delete_obj(self, user, obj):
+        return communes.works_for(user, obj.site_id) and super().user_can_delete_obj(user, obj)
 
 
 class IdentityLogPermissionHelper(PermissionHelper):

@@ -29,7 +29,7 @@ from django.views.generic.edit import FormView
 
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail_modeladmin.views import IndexView, InspectView, WMABaseView
+from wagtail_modeladmin.views import CreateView, IndexView, InspectView, WMABaseView
 
 from feedback import deadlines, export, permissions, privacy, receipt, services, workflow
 from feedback.admin.forms import (
@@ -44,6 +44,7 @@ from feedback.models import Feedback, FeedbackEvent
 from feedback.timeline import public_status
 from feedback.views import village_names
 from feedback.workflow import TransitionError
+from home import communes
 
 INSPECT_URL_NAME = "feedback_feedback_modeladmin_inspect"
 INDEX_URL_NAME = "feedback_feedback_modeladmin_index"
@@ -434,6 +435,7 @@ class FeedbackRegisterView(ForbiddenResponseMixin, WMABaseView, FormView):
             form.cleaned_data["attachments"],
             channel=form.cleaned_data["channel"],
             received_at=form.cleaned_data["received_at"],
+            site=communes.home_commune(self.request.user, self.request),
         )
         messages.success(
             self.request,
@@ -452,7 +454,20 @@ class FeedbackRegisterView(ForbiddenResponseMixin, WMABaseView, FormView):
 # --- The identity log ---
 
 
+class DepartmentCreateView(ForbiddenResponseMixin, CreateView):
+    """A new department belongs to the commune its author works for."""
+
+    def get_instance(self):
+        instance = super().get_instance()
+        if instance.pk is None:
+            instance.site_id = communes.home_commune(self.request.user, self.request)
+        return instance
+
+
 class IdentityLogIndexView(ForbiddenResponseMixin, IndexView):
-    """Read only, for the chairman: who saw which sender's identity, when and why."""
+    """Read only, for the chairman: who saw which sender's identity, when and why (their commune's items)."""
 
     page_title = gettext_lazy("Identity log")
+
+    def get_base_queryset(self, request=None):
+        return communes.restrict(super().get_base_queryset(request), self.request.user, field="feedback__site")

@@ -7,11 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from home.communes import default_site_id
+
 
 class Department(models.Model):
     """A department (phòng, ban, bộ phận) that answers the feedback forwarded to it."""
 
-    name = models.CharField(_("name"), max_length=150, unique=True, help_text=_("e.g. 'Địa chính – Xây dựng'."))
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("commune"),
+        default=default_site_id,
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
+    name = models.CharField(_("name"), max_length=150, help_text=_("e.g. 'Địa chính – Xây dựng'."))
     email = models.EmailField(
         _("e-mail"),
         blank=True,
@@ -34,6 +43,7 @@ class Department(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["site", "name"], name="department_name_per_commune")]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.crypto import EncryptedTextField
 from feedback.permissions import can_see_all
 from feedback.tracking import new_tracking_code
+from home.communes import default_site_id, restrict
 from home.storage import PrivateStorage
 
 
@@ -26,12 +27,19 @@ class FeedbackQuerySet(models.QuerySet):
         return self.filter(status__in=Feedback.OPEN_STATUSES)
 
     def visible_to(self, user):
-        """The office and leaders see everything; a department member only what was forwarded to them."""
+        """The office and leaders see everything of their commune; a department member only what was
+        forwarded to their department. Nobody sees another commune's register (``home.communes``)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
+        mine = restrict(self, user)
         if can_see_all(user):
-            return self
-        return self.filter(department__members=user, status__in=Feedback.FORWARDED_OR_LATER).distinct()
+            return mine
+        return mine.filter(department__members=user, status__in=Feedback.FORWARDED_OR_LATER).distinct()
+
+    def on_site(self, site):
+        """The items sent to the commune of ``site`` (a request's site): a tracking code works on its own
+        commune's host only."""
+        return self.filter(site=site) if site is not None else self.none()
 
     def published(self):
         return self.filter(status=Feedback.Status.PUBLISHED)
@@ -88,6 +96,15 @@ class Feedback(models.Model):
     AWAITING_ANSWER = ("forwarded",)
     FORWARDED_OR_LATER = ("forwarded", "answered", "approved", "published", "closed")
     ANSWER_GIVEN = ("approved", "published", "closed")
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("commune"),
+        default=default_site_id,
+        on_delete=models.PROTECT,
+        related_name="feedback",
+        help_text=_("The commune (its site) the item was sent to."),
+    )
 
     # --- What the citizen sent ---
     tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, editable=False)

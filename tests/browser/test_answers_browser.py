@@ -25,11 +25,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def ensure_migrated_data():
-    """Recreate what data migrations give a fresh database (feedback groups, the answer workflow).
+    """Recreate what data migrations give a fresh database (the site, feedback groups, the answer workflow).
 
     Transactional tests end with a flush that empties them; whichever browser test runs first keeps them.
     """
     from importlib import import_module
+
+    from home.setup import ensure_home_page
+
+    ensure_home_page()  # the commune's site, which every register item and department belongs to
 
     from django.contrib.auth.models import Group, Permission
     from django.db import connection

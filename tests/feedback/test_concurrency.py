@@ -17,7 +17,7 @@ from feedback import throttle
 from feedback.models import Feedback, FeedbackEvent, SubmissionAttempt
 from feedback.services import RateLimited, submit_feedback
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("home_page")]
 
 THREADS = 12
 

@@ -283,7 +283,7 @@ def test_a_task_queued_before_the_outbox_existed_still_sends(mailoutbox, django_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_sweeps_send_each_mail_once(mailoutbox):
+def test_concurrent_sweeps_send_each_mail_once(mailoutbox, home_page):
     import threading
     from concurrent.futures import ThreadPoolExecutor
 

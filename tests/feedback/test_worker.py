@@ -32,7 +32,7 @@ import pytest
 from feedback.models import Notification
 from tests.factories import make_feedback
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("home_page")]
 
 PORTS = range(18600, 18700)  # this part's range on the shared machine
 EMAIL = "hoa.nguyen@example.org"

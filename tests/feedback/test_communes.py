@@ -1,0 +1,265 @@
+"""One install, several communes: staff of one commune never reach another commune's register.
+
+Two communes of one install (``manage.py add_commune``): Xã Hòa Bình (the default site, where every
+item of ``test_permissions_matrix`` lives) and Xã Tân Phú (its own host). Each has its staff in its own
+groups. The whole table of ``test_permissions_matrix`` is run twice:
+
+* by Hòa Bình's staff, in their commune's groups: exactly the single commune's outcomes;
+* by Tân Phú's staff on Hòa Bình's items: nothing is done, no item opens, and the lists, the export
+  and the identity log they may open show none of Hòa Bình's items.
+
+Then the public side (a tracking code works on its commune's host only; a submission belongs to the
+host's commune), the e-mails (hand-offs and escalations reach the item's commune only) and
+``add_commune`` itself.
+"""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+import pytest
+
+from answers.models import AnswerIndexPage
+from feedback import handoffs, reminders, workflow
+from feedback.models import Feedback, IdentityView
+from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_LEADERS, GROUP_OFFICE
+from feedback.services import submit_feedback
+from feedback.workflow import TransitionError
+from home import communes
+from home.models import CommuneGroup, CommuneSettings
+from home.setup import ensure_home_page
+from tests.factories import make_department, make_feedback, make_user
+from tests.feedback.test_permissions_matrix import ACTIONS, EXPECTED, ROLES, _items, _outcome
+
+TAN_PHU = "tanphu.example.vn"
+STAFF_ROLES = {
+    "chairman": GROUP_CHAIRMAN,
+    "office": GROUP_OFFICE,
+    "leader": GROUP_LEADERS,
+    "member": GROUP_DEPARTMENT_STAFF,
+}
+
+
+@pytest.fixture(scope="module")
+def files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("communes")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, files_root):
+    settings.MEDIA_ROOT = files_root / "media"
+    settings.FEEDBACK_PRIVATE_ROOT = files_root / "private"
+
+
+def _staff(site, suffix):
+    """A member of staff of ``site``'s commune in each role, in the commune's own groups."""
+    users = {}
+    for key, role in STAFF_ROLES.items():
+        users[key] = make_user(f"{key}-{suffix}", groups=[communes.role_group(site, role).name])
+    return users
+
+
+@pytest.fixture(scope="module")
+def province(django_db_setup, django_db_blocker, files_root):
+    """Two communes with their staff; Hòa Bình's items in every state, one of them seen by its chairman."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=files_root / "media", FEEDBACK_PRIVATE_ROOT=files_root / "private"),
+        transaction.atomic(),
+    ):
+        home = ensure_home_page()
+        default = home.get_site()
+        hoa_binh, _ = communes.add_commune("Xã Hòa Bình", default.hostname, default.port)
+        tan_phu, created = communes.add_commune("Xã Tân Phú", TAN_PHU)
+        assert created
+        staff = {hoa_binh.pk: _staff(hoa_binh, "hb"), tan_phu.pk: _staff(tan_phu, "tp")}
+        department = make_department("Địa chính – Xây dựng", members=[staff[hoa_binh.pk]["member"]], site=hoa_binh)
+        # The same department name in the other commune: names are unique per commune only.
+        make_department("Địa chính – Xây dựng", members=[staff[tan_phu.pk]["member"]], site=tan_phu)
+        hb = staff[hoa_binh.pk]
+        items = _items(hb["office"], hb["leader"], department, home)
+        IdentityView.objects.create(feedback=items["forwarded"], user=hb["chairman"], purpose="Gọi lại")
+        yield {"hoa_binh": hoa_binh, "tan_phu": tan_phu, "staff": staff, "items": items}
+        transaction.set_rollback(True)
+    caches["default"].clear()
+
+
+def _secrets(items):
+    """What another commune's staff must never read: the items' codes and titles, and the sender."""
+    return [text for item in items.values() for text in (item.tracking_code, item.title)] + ["Lê Văn Cường"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(EXPECTED))
+@pytest.mark.parametrize("role", list(STAFF_ROLES))
+def test_a_communes_own_groups_carry_the_rights_of_their_role(client, db, province, role, action):
+    client.force_login(province["staff"][province["hoa_binh"].pk][role])
+    perform, check = ACTIONS[action]
+    response, item = perform(client, province["items"])
+    assert _outcome(response, check, item) == EXPECTED[action][ROLES.index(role)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", list(EXPECTED))
+@pytest.mark.parametrize("role", list(STAFF_ROLES))
+def test_staff_of_another_commune_never_reach_its_register(client, db, province, role, action):
+    items = province["items"]
+    before = dict(Feedback.objects.values_list("pk", "status"))
+    client.force_login(province["staff"][province["tan_phu"].pk][role])
+    perform, check = ACTIONS[action]
+    response, item = perform(client, items)
+    outcome = _outcome(response, check, item)
+    assert outcome in (200, 403, 404, "redirected, but nothing changed")
+    assert dict(Feedback.objects.values_list("pk", "status")) == before
+    if outcome == 200:
+        # Only the lists they may open anyway (their own register, export, identity log, form): empty of ours.
+        assert action in {"list", "CSV export", "identity log", "register form"}
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode()
+        assert not [secret for secret in _secrets(items) if secret in text]
+
+
+@pytest.mark.django_db
+def test_each_commune_sees_its_own_register_and_to_do_list(client, db, province):
+    tan_phu = province["tan_phu"]
+    office_tp = province["staff"][tan_phu.pk]["office"]
+    own = submit_feedback({"kind": "question", "title": "Xin lịch tiêm chủng", "text": "Tháng này?"}, site=tan_phu)
+    client.force_login(office_tp)
+    listing = client.get(reverse("feedback_feedback_modeladmin_index")).content.decode()
+    assert own.tracking_code in listing
+    todo = client.get(reverse("feedback_todo:index")).content.decode()
+    assert own.tracking_code in todo
+    assert not [secret for secret in _secrets(province["items"]) if secret in todo]
+    client.force_login(province["staff"][province["hoa_binh"].pk]["office"])
+    listing = client.get(reverse("feedback_feedback_modeladmin_index")).content.decode()
+    assert own.tracking_code not in listing
+    assert province["items"]["received"].tracking_code in listing
+
+
+@pytest.mark.django_db
+def test_departments_are_listed_and_chosen_per_commune(client, db, province):
+    hoa_binh, tan_phu = province["hoa_binh"], province["tan_phu"]
+    office_tp = province["staff"][tan_phu.pk]["office"]
+    theirs = hoa_binh.departments.get()
+    client.force_login(office_tp)
+    listing = client.get(reverse("feedback_department_modeladmin_index")).content.decode()
+    assert listing.count("Địa chính – Xây dựng") == 1
+    edit = reverse("feedback_department_modeladmin_edit", args=[theirs.pk])
+    refused = client.get(edit)
+    assert refused.status_code in (302, 403, 404) and getattr(refused, "url", "/admin/") == "/admin/"
+    client.post(edit, {"name": "Đã đổi tên", "time_limit_days": 1})
+    assert hoa_binh.departments.get().name == "Địa chính – Xây dựng"
+    response = client.post(
+        reverse("feedback_department_modeladmin_create"), {"name": "Văn hóa – Xã hội", "time_limit_days": 10}
+    )
+    assert response.status_code == 302
+    assert tan_phu.departments.filter(name="Văn hóa – Xã hội").exists()
+    assert not hoa_binh.departments.filter(name="Văn hóa – Xã hội").exists()
+    # An item is never forwarded to another commune's department, whatever the form was sent.
+    own = submit_feedback({"kind": "question", "title": "Đèn đường", "text": "Đèn hỏng."}, site=tan_phu)
+    workflow.check(own, office_tp)
+    with pytest.raises(TransitionError, match="commune"):
+        workflow.classify(own, office_tp, kind="question", field=None, department=theirs)
+
+
+@pytest.mark.django_db
+def test_a_tracking_code_works_on_its_own_communes_host_only(client, db, province):
+    item = province["items"]["received"]
+    url = reverse("feedback:track_detail", args=[item.tracking_code])
+    assert client.get(url).status_code == 200
+    elsewhere = client.get(url, HTTP_HOST=TAN_PHU)
+    assert elsewhere.status_code == 404
+    assert item.title not in elsewhere.content.decode()
+    assert client.get(reverse("feedback:sent", args=[item.tracking_code]), HTTP_HOST=TAN_PHU).status_code == 404
+    qr = reverse("feedback:tracking_qr", args=[item.tracking_code])
+    assert client.get(qr, HTTP_HOST=TAN_PHU).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_citizens_message_belongs_to_the_commune_of_the_host_it_was_sent_on(client, db, province):
+    tan_phu = province["tan_phu"]
+    data = {"kind": "suggestion", "title": "Xin làm thêm sân chơi", "text": "Trẻ em thôn 3 không có chỗ chơi."}
+    response = client.post(reverse("feedback:submit"), data, HTTP_HOST=TAN_PHU)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = Feedback.objects.get(title=data["title"])
+    assert item.site == tan_phu
+    assert client.get(response.url, HTTP_HOST=TAN_PHU).status_code == 200
+    assert client.get(reverse("feedback:track_detail", args=[item.tracking_code]), HTTP_HOST=TAN_PHU).status_code == 200
+
+
+@pytest.mark.django_db
+def test_hand_offs_reach_the_staff_of_the_items_commune_only(db, province, mailoutbox):
+    tan_phu = province["tan_phu"]
+    handoffs.send_alerts()  # what the fixture's moves told Hòa Bình's staff
+    mailoutbox.clear()
+    item = submit_feedback({"kind": "question", "title": "Hỏi giờ tiếp dân", "text": "Thứ Bảy?"}, site=tan_phu)
+    handoffs.send_alerts()
+    told = {address for message in mailoutbox if item.tracking_code in message.body for address in message.to}
+    assert told == {province["staff"][tan_phu.pk]["office"].email}
+    workflow.check(item, province["staff"][tan_phu.pk]["office"])
+    department = tan_phu.departments.get()
+    workflow.classify(item, province["staff"][tan_phu.pk]["office"], kind="question", field=None, department=department)
+    workflow.forward(item, province["staff"][tan_phu.pk]["office"])
+    workflow.answer(item, province["staff"][tan_phu.pk]["member"], "Có, sáng thứ Bảy.")
+    mailoutbox.clear()
+    handoffs.send_alerts(now=item.answered_at + datetime.timedelta(hours=2))
+    told = {address for message in mailoutbox if item.tracking_code in message.body for address in message.to}
+    # The approvers of Tân Phú, never Hòa Bình's.
+    assert told == {province["staff"][tan_phu.pk][role].email for role in ("chairman", "leader")}
+
+
+@pytest.mark.django_db
+def test_a_late_item_is_escalated_to_its_own_communes_chairman_only(db, province, mailoutbox):
+    hoa_binh, tan_phu = province["hoa_binh"], province["tan_phu"]
+    late = province["items"]["forwarded"]
+    Feedback.objects.filter(pk=late.pk).update(due_date=datetime.date(2026, 11, 2))
+    reminders.run(datetime.date(2026, 11, 25))
+    escalations = [message for message in mailoutbox if late.tracking_code in message.body]
+    recipients = {address for message in escalations for address in message.to}
+    assert province["staff"][hoa_binh.pk]["chairman"].email in recipients
+    assert province["staff"][tan_phu.pk]["chairman"].email not in recipients
+
+
+@pytest.mark.django_db
+def test_add_commune_makes_a_whole_commune_and_a_second_run_changes_nothing(db, province):
+    tan_phu = province["tan_phu"]
+    assert tan_phu.root_page.title == "Xã Tân Phú"
+    assert CommuneSettings.for_site(tan_phu).authority_name == "Ủy ban nhân dân Xã Tân Phú"
+    roles = set(CommuneGroup.objects.filter(site=tan_phu).values_list("role", flat=True))
+    assert roles == {*STAFF_ROLES.values(), communes.EDITORS}
+    office_group = communes.role_group(tan_phu, GROUP_OFFICE)
+    assert set(office_group.permissions.all()) == set(Group.objects.get(name=GROUP_OFFICE).permissions.all())
+    index = AnswerIndexPage.objects.descendant_of(tan_phu.root_page).get()
+    assert CommuneSettings.for_site(tan_phu).answers_index_id == index.pk
+    # Its answers are approved in its own workflow, by its own chairman and leaders.
+    task = index.get_workflow().tasks.get().specific
+    assert set(task.groups.all()) == {
+        communes.role_group(tan_phu, GROUP_CHAIRMAN),
+        communes.role_group(tan_phu, GROUP_LEADERS),
+    }
+    counts = (Group.objects.count(), AnswerIndexPage.objects.count(), tan_phu.root_page.get_children().count())
+    call_command("add_commune", "Xã Tân Phú", TAN_PHU, verbosity=0)
+    assert (Group.objects.count(), AnswerIndexPage.objects.count(), tan_phu.root_page.get_children().count()) == counts
+
+
+@pytest.mark.django_db
+def test_add_commune_refuses_a_host_name_that_is_not_one(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a host name"):
+        call_command("add_commune", "Xã Mới", "xa moi/..", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_staff_not_yet_tied_to_a_commune_see_nothing_once_there_are_two(client, db, province):
+    untied = make_user("vanphong-cu", groups=[GROUP_OFFICE])
+    client.force_login(untied)
+    listing = client.get(reverse("feedback_feedback_modeladmin_index")).content.decode()
+    assert not [secret for secret in _secrets(province["items"]) if secret in listing]
+    make_feedback(title="Đường lầy lội")  # the default commune's
+    assert communes.commune_scope(untied) == frozenset()
