@@ -31,7 +31,8 @@ def default_site_id():
 
 
 def is_single_commune():
-    return Site.objects.count() <= 1
+    # Wagtail keeps the sites' root paths in the cache (cleared when a site changes): no query per request.
+    return len(Site.get_site_root_paths()) <= 1
 
 
 def commune_scope(user):

@@ -97,12 +97,15 @@ from django.db.models.expressions import ExpressionWrapper
 from django.db.models.functions import RowNumber, TruncDate, TruncMonth
 from django.utils import timezone
 
+from wagtail.models import Site
+
 from anyascii import anyascii
 
 from feedback import deadlines
 from feedback.models import Feedback, FeedbackEvent
 from feedback.periods import Period, add_months, commune_zone
 from feedback.queue import enqueue
+from home import communes
 
 logger = logging.getLogger(__name__)
 
@@ -267,6 +270,8 @@ class Figures:
     channels: list = field(default_factory=list)
     sources: list = field(default_factory=list)
     computed_at: datetime.datetime | None = None
+    #: The commune (site id) counted; None: every commune of the install.
+    site: int | None = None
 
     @property
     def is_empty(self):
@@ -333,10 +338,11 @@ def _on_time(period):
     return deadlines.on_time_q(list(due_dates), deadlines.commune_days_off())
 
 
-def _section(period, key=None, label=None, only=None, on_time=None, month=False):
+def _section(period, key=None, label=None, only=None, on_time=None, month=False, site=None):
     """{key: Row} for one breakdown, by the item's field ``key`` (None: one row; ``month``: by local month of
     receipt, approval and rating). One query for "received", one for "resolved", one for the ratings (and one to
-    rank durations). ``only(prefix)`` is a condition on the item's fields, ``prefix`` "feedback__" for ratings."""
+    rank durations). ``only(prefix)`` is a condition on the item's fields, ``prefix`` "feedback__" for ratings;
+    ``site`` (an id) keeps one commune's items, None every commune's (the province's roll-up)."""
 
     def by(prefix, moment):
         if month:
@@ -346,6 +352,12 @@ def _section(period, key=None, label=None, only=None, on_time=None, month=False)
     received = Feedback.objects.received_in(period)
     resolved = _resolved(period)
     ratings = FeedbackEvent.objects.ratings_in(period)
+    if site is not None:
+        received, resolved, ratings = (
+            received.filter(site_id=site),
+            resolved.filter(site_id=site),
+            ratings.filter(feedback__site_id=site),
+        )
     if only is not None:
         received, resolved, ratings = (
             received.filter(only("")),
@@ -400,14 +412,15 @@ def _by_name(rows):
     return sorted(rows.values(), key=lambda row: (row.key is None, anyascii(row.label).casefold(), row.label))
 
 
-def compute(period):
-    """All the figures of ``period`` (uncached). A fixed number of queries."""
+def compute(period, site=None):
+    """All the figures of ``period`` (uncached) for the commune ``site`` (an id; None: every commune, the
+    same definitions summed over the province). A fixed number of queries."""
     on_time = _on_time(period)
-    totals = _section(period, on_time=on_time).get(0) or Row(key=0)
+    totals = _section(period, on_time=on_time, site=site).get(0) or Row(key=0)
     totals.key = None
 
     months = {}
-    for key, row in _section(period, on_time=on_time, month=True).items():
+    for key, row in _section(period, on_time=on_time, month=True, site=site).items():
         months[_month_key(key)] = row
     month_rows = []
     for month in period.months():
@@ -415,15 +428,15 @@ def compute(period):
         row.key = month
         month_rows.append(row)
 
-    fields = _section(period, "field_id", label="field__name", on_time=on_time)
-    departments = _section(period, "department_id", label="department__name", on_time=on_time)
-    channels = _section(period, "channel", on_time=on_time)
+    fields = _section(period, "field_id", label="field__name", on_time=on_time, site=site)
+    departments = _section(period, "department_id", label="department__name", on_time=on_time, site=site)
+    channels = _section(period, "channel", on_time=on_time, site=site)
     channel_order = {value: index for index, value in enumerate(Feedback.Channel.values)}
 
     def from_posters(prefix):
         return Q(**{f"{prefix}channel": Feedback.Channel.WEB}) & ~Q(**{f"{prefix}source_tag": ""})
 
-    sources = _section(period, "source_tag", only=from_posters, on_time=on_time)
+    sources = _section(period, "source_tag", only=from_posters, on_time=on_time, site=site)
     for row in sources.values():
         row.label = row.key
     return Figures(
@@ -438,6 +451,7 @@ def compute(period):
             key=lambda row: (-row.received, row.key),
         ),
         computed_at=timezone.now(),
+        site=site,
     )
 
 
@@ -481,21 +495,23 @@ def _increment(store):
         store.set(VERSION_KEY, 1, timeout=None)
 
 
-def _figures_key(period):
-    return f"{CACHE_PREFIX}:figures:{period.cache_key}"
+def _figures_key(period, site=None):
+    key = f"{CACHE_PREFIX}:figures:{period.cache_key}"
+    return key if site is None else f"{key}:site-{site}"
 
 
 def _store(version, figures):
     """Keep ``figures`` with the version they were computed at (kept past STALE_SECONDS; read ages out)."""
     try:
-        _version_cache().set(_figures_key(figures.period), (version, figures), timeout=STALE_SECONDS * 2)
+        key = _figures_key(figures.period, figures.site)
+        _version_cache().set(key, (version, figures), timeout=STALE_SECONDS * 2)
     except Exception:
         logger.warning("Could not cache the statistics", exc_info=True)
 
 
-def _cached(period):
+def _cached(period, site=None):
     try:
-        return _version_cache().get(_figures_key(period))
+        return _version_cache().get(_figures_key(period, site))
     except Exception:
         logger.warning("Cached statistics unavailable", exc_info=True)
         return None
@@ -505,9 +521,9 @@ def _age_seconds(figures):
     return (timezone.now() - figures.computed_at).total_seconds()
 
 
-def _queue_refresh(period):
+def _queue_refresh(period, site=None):
     """Queue one background refresh of ``period`` (unless one is queued already); False if none could be."""
-    lock = f"{_figures_key(period)}:refreshing"
+    lock = f"{_figures_key(period, site)}:refreshing"
     store = _version_cache()
     try:
         if not store.add(lock, 1, timeout=STALE_SECONDS):
@@ -517,7 +533,8 @@ def _queue_refresh(period):
             period.start.isoformat(),
             period.end.isoformat(),
             period.preset,
-            task_name=f"statistics {period.cache_key}",
+            *(() if site is None else (site,)),
+            task_name=f"statistics {period.cache_key}" + (f" site {site}" if site is not None else ""),
         )
     except Exception:
         logger.warning("Could not queue a statistics refresh", exc_info=True)
@@ -527,15 +544,15 @@ def _queue_refresh(period):
     return True
 
 
-def refresh(start, end, preset=""):
-    """The background task: compute the figures of one period and cache them (django-q2 task)."""
+def refresh(start, end, preset="", site=None):
+    """The background task: compute the figures of one period (and commune) and cache them (django-q2 task)."""
     period = Period(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end), preset)
     version = current_version()
-    figures = compute(period)
+    figures = compute(period, site)
     if version is not None:
         _store(version, figures)
     try:
-        _version_cache().delete(f"{_figures_key(period)}:refreshing")
+        _version_cache().delete(f"{_figures_key(period, site)}:refreshing")
     except Exception:
         logger.warning("Could not release the statistics refresh lock", exc_info=True)
     return figures.totals.received
@@ -545,20 +562,20 @@ class Busy(Exception):
     """Figures of chosen dates are being computed for another request: try again in BUSY_RETRY_SECONDS."""
 
 
-def _compute_now(period):
+def _compute_now(period, site=None):
     """Compute during the request; for chosen dates, only one such computation at a time (or ``Busy``)."""
     if period.preset:
-        return compute(period)
+        return compute(period, site)
     store = _version_cache()
     try:
         acquired = store.add(COMPUTING_KEY, 1, timeout=BUSY_RETRY_SECONDS * 4)
     except Exception:
         logger.warning("Statistics computing lock unavailable", exc_info=True)
-        return compute(period)
+        return compute(period, site)
     if not acquired:
         raise Busy
     try:
-        return compute(period)
+        return compute(period, site)
     finally:
         with contextlib.suppress(Exception):
             store.delete(COMPUTING_KEY)
@@ -573,35 +590,53 @@ def warm_presets(today=None):
     """
     version = current_version()
     recomputed = 0
-    for name in PRESETS:
-        period = preset_period(name, today)
-        entry = _cached(period)
-        if entry is not None and entry[0] == version and _age_seconds(entry[1]) < CACHE_SECONDS:
-            continue
-        refresh(period.start.isoformat(), period.end.isoformat(), period.preset)
-        recomputed += 1
+    for site in communes_counted():
+        for name in PRESETS:
+            period = preset_period(name, today)
+            entry = _cached(period, site)
+            if entry is not None and entry[0] == version and _age_seconds(entry[1]) < CACHE_SECONDS:
+                continue
+            refresh(period.start.isoformat(), period.end.isoformat(), period.preset, site)
+            recomputed += 1
     return recomputed
 
 
-def figures_for(period):
-    """The figures of ``period``: cached when fresh, outdated ones while a refresh runs, else computed now.
+def communes_counted():
+    """The figures kept ready: the install's (None) and, with several communes, each commune's (site ids)."""
+    if communes.is_single_commune():
+        return [None]
+    return [None, *Site.objects.order_by("pk").values_list("pk", flat=True)]
+
+
+def site_for_request(request):
+    """The commune whose figures a public page shows: its host's (None, every item, in a single commune's
+    install, so its figures and cache are those of before there were communes)."""
+    if communes.is_single_commune():
+        return None
+    site = Site.find_for_request(request)
+    return site.pk if site is not None else None
+
+
+def figures_for(period, site=None):
+    """The figures of ``period`` for the commune ``site`` (an id; None: every commune): cached when fresh,
+    outdated ones while a refresh runs, else computed now.
 
     Raises ``Busy`` when chosen dates would need computing while another request computes some.
     """
     version = current_version()
     if version is None:
-        return _compute_now(period)
-    entry = _cached(period)
+        return _compute_now(period, site)
+    entry = _cached(period, site)
     if entry is not None:
         cached_version, figures = entry
         age = _age_seconds(figures)
         if cached_version == version and age < CACHE_SECONDS:
             return figures
-        if age < STALE_SECONDS and _queue_refresh(period):
+        if age < STALE_SECONDS and _queue_refresh(period, site):
             # A synchronous task runner (tests, Q_CLUSTER sync) has already stored fresh figures.
-            entry = _cached(period)
+            entry = _cached(period, site)
             return entry[1] if entry is not None else figures
-    figures = _compute_now(period)
+    figures = _compute_now(period, site)
     _store(version, figures)
     return figures
 

@@ -170,7 +170,7 @@ def statistics_page(request):
     # The date inputs show the period shown, whether it came from a preset or from dates.
     context["form"] = PeriodForm(initial={"tu": period.start, "den": period.end})
     try:
-        figures = statistics.figures_for(period)
+        figures = statistics.figures_for(period, statistics.site_for_request(request))
     except statistics.Busy:
         context["busy_message"] = _busy_message()
         return _retry_later(TemplateResponse(request, "reports/statistics.html", context, status=503))
@@ -282,7 +282,7 @@ def _open_data_figures(request, content_type):
     if period is None:
         return None, None, _bad_period(form, content_type)
     try:
-        return period, statistics.figures_for(period), None
+        return period, statistics.figures_for(period, statistics.site_for_request(request)), None
     except statistics.Busy:
         return None, None, _busy(content_type)
 

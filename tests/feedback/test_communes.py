@@ -163,7 +163,7 @@ def test_departments_are_listed_and_chosen_per_commune(client, db, province):
     # An item is never forwarded to another commune's department, whatever the form was sent.
     own = submit_feedback({"kind": "question", "title": "Đèn đường", "text": "Đèn hỏng."}, site=tan_phu)
     workflow.check(own, office_tp)
-    with pytest.raises(TransitionError, match="commune"):
+    with pytest.raises(TransitionError, match="phòng, ban của xã"):
         workflow.classify(own, office_tp, kind="question", field=None, department=theirs)
 
 
@@ -263,3 +263,23 @@ def test_staff_not_yet_tied_to_a_commune_see_nothing_once_there_are_two(client, 
     assert not [secret for secret in _secrets(province["items"]) if secret in listing]
     make_feedback(title="Đường lầy lội")  # the default commune's
     assert communes.commune_scope(untied) == frozenset()
+
+
+@pytest.mark.django_db
+def test_public_statistics_count_the_hosts_commune_and_the_roll_up_sums_them(client, db, province, settings):
+    from feedback.periods import Period
+    from reports import statistics
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    tan_phu = province["tan_phu"]
+    for title in ("Xin sửa cầu", "Xin thêm đèn", "Xin nạo vét kênh"):
+        submit_feedback({"kind": "suggestion", "title": title, "text": "Mong xã xem xét."}, site=tan_phu)
+    today = datetime.date.today()
+    query = {"tu": today.replace(day=1).strftime("%d/%m/%Y"), "den": today.strftime("%d/%m/%Y")}
+    url = reverse("statistics:json")
+    ours = client.get(url, query).json()["totals"]["received"]
+    theirs = client.get(url, query, HTTP_HOST=TAN_PHU).json()["totals"]["received"]
+    assert theirs == 3
+    assert ours == Feedback.objects.filter(site=province["hoa_binh"]).exclude(status="rejected").count() > 0
+    province_wide = statistics.compute(Period(today.replace(day=1), today)).totals.received
+    assert province_wide == ours + theirs
