@@ -25,6 +25,7 @@ from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.widgets import AdminDateInput, HeaderButton
 
 from feedback.admin.views import forbidden
+from home import communes
 from home.dates import DayFirstDateField
 from home.listings import ListingView
 from home.spreadsheets import BOM, SafeWriter
@@ -202,7 +203,7 @@ class SummaryIndexView(ListingView):
         return [build, *super().get_header_buttons()]
 
     def get_base_queryset(self):
-        return WeeklySummary.objects.select_related("created_by")
+        return communes.restrict(WeeklySummary.objects.select_related("created_by"), self.request.user)
 
     @property
     def no_results_message(self):
@@ -215,7 +216,9 @@ class SummaryIndexView(ListingView):
 def summary_detail(request, pk):
     if not can_view(request.user):
         return forbidden(request)
-    summary = get_object_or_404(WeeklySummary.objects.select_related("created_by"), pk=pk)
+    summary = get_object_or_404(
+        communes.restrict(WeeklySummary.objects.select_related("created_by"), request.user), pk=pk
+    )
     return _page(
         request,
         "detail.html",
@@ -231,7 +234,7 @@ def summary_detail(request, pk):
 def summary_download(request, pk, fmt):
     if not can_view(request.user):
         return forbidden(request)
-    summary = get_object_or_404(WeeklySummary, pk=pk)
+    summary = get_object_or_404(communes.restrict(WeeklySummary.objects.all(), request.user), pk=pk)
     if fmt == "csv":
         response = HttpResponse(summary_csv(summary), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{download_name(summary, "csv")}"'
@@ -252,7 +255,12 @@ def summary_build(request):
         return forbidden(request)
     form = SummaryRangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        summary = build_custom_summary(form.cleaned_data["start"], form.cleaned_data["end"], request.user)
+        summary = build_custom_summary(
+            form.cleaned_data["start"],
+            form.cleaned_data["end"],
+            request.user,
+            site_id=communes.home_commune(request.user, request),
+        )
         messages.success(request, _("Summary %(period)s built.") % {"period": summary})
         return redirect("feedback_summaries:detail", pk=summary.pk)
     return _page(

@@ -13,6 +13,7 @@ from wagtail.admin.ui.components import Component
 from feedback import permissions
 from feedback.links import overdue_register_path
 from feedback.periods import Period
+from home import communes
 from reports.admin import can_view
 from reports.summary import overdue_by_department, period_counts
 
@@ -29,10 +30,12 @@ class FeedbackSummaryPanel(Component):
         today = timezone.localdate()
         week = Period.week_so_far(today)
         start, end = week.start, week.end
-        departments = overdue_by_department(today)
+        scope = communes.commune_scope(self.user)  # the user's communes only (None: every commune)
+        sites = None if scope is None else sorted(scope)
+        departments = overdue_by_department(today, sites=sites)
         for department in departments:
             department["register_url"] = overdue_register_path(department["id"]) if department["id"] else ""
-        counts = period_counts(start, end)
+        counts = period_counts(start, end, sites)
         return {
             "start": start,
             "today": today,

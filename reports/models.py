@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from home.communes import default_site_id
+
 
 class WeeklySummary(models.Model):
     """The figures of one period, kept as built (they do not change when items move on later)."""
@@ -27,6 +29,14 @@ class WeeklySummary(models.Model):
         related_name="+",
         help_text=_("Empty for the automatic weekly summary."),
     )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("commune"),
+        default=default_site_id,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The commune whose register the figures count."),
+    )
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True, editable=False)
     emailed_to = models.PositiveSmallIntegerField(_("e-mailed to (people)"), default=0, editable=False)
 
@@ -37,7 +47,9 @@ class WeeklySummary(models.Model):
         verbose_name_plural = _("leaders' summaries")
         constraints = [
             models.UniqueConstraint(
-                fields=["period_start"], condition=models.Q(kind="weekly"), name="one_weekly_summary_per_week"
+                fields=["site", "period_start"],
+                condition=models.Q(kind="weekly"),
+                name="one_weekly_summary_per_commune_and_week",
             )
         ]
 

@@ -41,19 +41,23 @@ import logging
 import smtplib
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, Window
+from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from wagtail.models import Site
 
 from feedback import deadlines
 from feedback.links import overdue_register_path
 from feedback.models import Feedback, FeedbackEvent, FeedbackSettings
 from feedback.periods import Period
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_LEADERS
+from home import communes
 from reports.models import WeeklySummary
 
 logger = logging.getLogger(__name__)
@@ -77,14 +81,28 @@ def _item(feedback, **extra):
     return {"tracking_code": feedback["tracking_code"], "title": feedback["title"], **extra}
 
 
-def period_counts(start, end):
-    """New, resolved and satisfaction figures of the local dates [start, end]: four queries."""
+def _register(sites):
+    """The items of the communes ``sites`` (site ids; None: every commune)."""
+    return Feedback.objects.all() if sites is None else Feedback.objects.filter(site_id__in=sites)
+
+
+def _overdue(today, days_off, sites):
+    late = deadlines.overdue(None, today, days_off)
+    return late if sites is None else late.filter(site_id__in=sites)
+
+
+def period_counts(start, end, sites=None):
+    """New, resolved and satisfaction figures of the local dates [start, end] in the communes ``sites``
+    (site ids; None: every commune): four queries."""
     period = Period(start, end)
-    received = Feedback.objects.received_in(period)
+    received = _register(sites).received_in(period)
     new_total = received.count()
     by_kind = list(received.order_by().values("kind").annotate(count=Count("id")).order_by("-count", "kind"))
-    resolved = Feedback.objects.resolved_in(period).count()
-    ratings = FeedbackEvent.objects.ratings_in(period).aggregate(count=Count("rating"), average=Avg("rating"))
+    resolved = _register(sites).resolved_in(period).count()
+    ratings = FeedbackEvent.objects.ratings_in(period)
+    if sites is not None:
+        ratings = ratings.filter(feedback__site_id__in=sites)
+    ratings = ratings.aggregate(count=Count("rating"), average=Avg("rating"))
     average = ratings["average"]
     return {
         "new": {"total": new_total, "by_kind": [{"kind": row["kind"], "count": row["count"]} for row in by_kind]},
@@ -96,10 +114,10 @@ def period_counts(start, end):
     }
 
 
-def overdue_by_department(today, days_off=None):
+def overdue_by_department(today, days_off=None, sites=None):
     """Late items on ``today`` per department (one query), busiest first: [{id, name, count}]."""
     rows = (
-        deadlines.overdue(None, today, days_off)
+        _overdue(today, days_off, sites)
         .order_by()
         .values("department_id", "department__name")
         .annotate(count=Count("id"))
@@ -108,11 +126,11 @@ def overdue_by_department(today, days_off=None):
     return [{"id": row["department_id"], "name": row["department__name"] or "", "count": row["count"]} for row in rows]
 
 
-def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT):
+def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT, sites=None):
     """The oldest late items of each department (one query, a window function): {department_id: [item]}."""
     rank = Window(RowNumber(), partition_by=[F("department_id")], order_by=[F("due_date").asc(), F("pk").asc()])
     rows = (
-        deadlines.overdue(None, today, days_off)
+        _overdue(today, days_off, sites)
         .annotate(rank=rank)
         .filter(rank__lte=per_department)
         .values("department_id", "tracking_code", "title", "due_date")
@@ -130,25 +148,27 @@ def oldest_overdue(today, days_off, per_department=OLDEST_PER_DEPARTMENT):
     return oldest
 
 
-def notable(start, end, today, days_off, escalate_after_days):
+def notable(start, end, today, days_off, escalate_after_days, sites=None):
     """Misconduct reports received, items reopened, items late past the escalation threshold."""
     period = Period(start, end)
     since, until = period.bounds()
     misconduct = (
-        Feedback.objects.received_in(period)
+        _register(sites)
+        .received_in(period)
         .filter(kind=Feedback.Kind.MISCONDUCT)
         .order_by("received_at", "pk")
         .values("tracking_code", "title", "received_at")
     )
     reopened = (
-        Feedback.objects.filter(events__action=Action.REOPEN, events__at__gte=since, events__at__lt=until)
+        _register(sites)
+        .filter(events__action=Action.REOPEN, events__at__gte=since, events__at__lt=until)
         .distinct()
         .order_by("tracking_code")
         .values("tracking_code", "title")
     )
     cutoff = deadlines.late_cutoff(today, escalate_after_days, days_off)
     escalated = (
-        deadlines.overdue(None, today, days_off)
+        _overdue(today, days_off, sites)
         .filter(due_date__lte=cutoff)
         .order_by("due_date", "pk")
         .values("tracking_code", "title", "due_date", "department__name")
@@ -174,15 +194,16 @@ def notable(start, end, today, days_off, escalate_after_days):
     }
 
 
-def build_summary(start, end, today=None):
-    """The figures of the local dates [start, end]; late items as of ``today`` (default: now)."""
+def build_summary(start, end, today=None, sites=None):
+    """The figures of the local dates [start, end] in the communes ``sites`` (site ids; None: every
+    commune); late items as of ``today`` (default: now)."""
     if end < start:
         raise ValueError("end must not be before start")
     today = today or timezone.localdate()
     days_off = deadlines.commune_days_off()
     escalate_after_days = FeedbackSettings.load().escalate_after_days
-    departments = overdue_by_department(today, days_off)
-    oldest = oldest_overdue(today, days_off)
+    departments = overdue_by_department(today, days_off, sites)
+    oldest = oldest_overdue(today, days_off, sites=sites)
     for department in departments:
         department["oldest"] = oldest.get(department["id"], [])
     return {
@@ -190,9 +211,9 @@ def build_summary(start, end, today=None):
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "as_of": today.isoformat(),
         "escalate_after_days": escalate_after_days,
-        **period_counts(start, end),
+        **period_counts(start, end, sites),
         "overdue": {"total": sum(row["count"] for row in departments), "departments": departments},
-        "notable": notable(start, end, today, days_off, escalate_after_days),
+        "notable": notable(start, end, today, days_off, escalate_after_days, sites),
     }
 
 
@@ -257,12 +278,20 @@ def display_data(data):
 # --- Storing and sending ---
 
 
-def leader_addresses(settings_obj=None):
-    """Active chairman and leaders with an address, plus ``FeedbackSettings.leaders_email``; one of each."""
+def leader_addresses(settings_obj=None, site_id=None):
+    """Active chairman and leaders with an address, plus ``FeedbackSettings.leaders_email``; one of each.
+
+    With ``site_id``, those of that commune (its own leaders' groups, ``home.communes``); the settings'
+    address is the default site's chairman.
+    """
     settings_obj = settings_obj or FeedbackSettings.load()
-    users = get_user_model().objects.filter(is_active=True, groups__name__in=LEADER_GROUPS).exclude(email="")
-    addresses = set(users.values_list("email", flat=True))
-    if settings_obj.leaders_email:
+    leaders = Q(groups__name__in=LEADER_GROUPS) | Q(groups__commune__role__in=LEADER_GROUPS)
+    users = get_user_model().objects.filter(leaders, is_active=True).exclude(email="").distinct()
+    if site_id is None:
+        addresses = set(users.values_list("email", flat=True))
+    else:
+        addresses = {user.email for user in users if communes.works_for(user, site_id)}
+    if settings_obj.leaders_email and (site_id is None or site_id == communes.default_site_id()):
         addresses.add(settings_obj.leaders_email)
     unique = {address.lower(): address for address in sorted(addresses)}
     return sorted(unique.values())
@@ -289,20 +318,35 @@ def send_summary(summary, recipients):
 
 
 def run_weekly_summary(today=None):
-    """Store and e-mail last week's summary, once: returns counts (also django-q2's task result)."""
+    """Store and e-mail last week's summary of each commune to its own leaders, once: returns counts (also
+    django-q2's task result; with several communes, summed over them, ``communes`` giving each one's)."""
+    results = [_weekly_summary(site_id, today) for site_id in Site.objects.order_by("pk").values_list("pk", flat=True)]
+    if len(results) == 1:
+        return results[0]
+    return {
+        "period_start": results[0]["period_start"] if results else "",
+        "created": any(result["created"] for result in results),
+        "emailed_to": sum(result["emailed_to"] for result in results),
+        "failed": any(result["failed"] for result in results),
+        "communes": results,
+    }
+
+
+def _weekly_summary(site_id, today=None):
     today = today or timezone.localdate()
     week = Period.week_before(today)
     start, end = week.start, week.end
     result = {"period_start": start.isoformat(), "created": False, "emailed_to": 0, "failed": False}
-    if WeeklySummary.objects.filter(kind=WeeklySummary.Kind.WEEKLY, period_start=start).exists():
-        logger.info("feedback weekly summary %s: already built, nothing sent", start.isoformat())
+    weekly = WeeklySummary.objects.filter(kind=WeeklySummary.Kind.WEEKLY, period_start=start, site_id=site_id)
+    if weekly.exists():
+        logger.info("feedback weekly summary %s (site %s): already built, nothing sent", start.isoformat(), site_id)
         return result
-    data = build_summary(start, end, today=today)
-    recipients = leader_addresses()
+    data = build_summary(start, end, today=today, sites=[site_id])
+    recipients = leader_addresses(site_id=site_id)
     try:
         with transaction.atomic():
             summary = WeeklySummary.objects.create(
-                kind=WeeklySummary.Kind.WEEKLY, period_start=start, period_end=end, data=data
+                kind=WeeklySummary.Kind.WEEKLY, period_start=start, period_end=end, data=data, site_id=site_id
             )
             if recipients:
                 send_summary(summary, recipients)
@@ -331,9 +375,13 @@ def run_weekly_summary(today=None):
     return result
 
 
-def build_custom_summary(start, end, user):
-    """Build and store the summary of any range, by hand (not e-mailed)."""
-    data = build_summary(start, end)
+def build_custom_summary(start, end, user, site_id=None):
+    """Build and store the summary of any range for the commune ``user`` works for (or ``site_id``), by hand
+    (not e-mailed)."""
+    site_id = site_id or communes.home_commune(user)
+    if not communes.works_for(user, site_id):
+        raise PermissionDenied
+    data = build_summary(start, end, sites=[site_id])
     return WeeklySummary.objects.create(
-        kind=WeeklySummary.Kind.CUSTOM, period_start=start, period_end=end, data=data, created_by=user
+        kind=WeeklySummary.Kind.CUSTOM, period_start=start, period_end=end, data=data, created_by=user, site_id=site_id
     )

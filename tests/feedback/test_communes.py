@@ -283,3 +283,34 @@ def test_public_statistics_count_the_hosts_commune_and_the_roll_up_sums_them(cli
     assert ours == Feedback.objects.filter(site=province["hoa_binh"]).exclude(status="rejected").count() > 0
     province_wide = statistics.compute(Period(today.replace(day=1), today)).totals.received
     assert province_wide == ours + theirs
+
+
+@pytest.mark.django_db
+def test_leaders_get_their_own_communes_weekly_summary_and_dashboard(client, db, province, mailoutbox):
+    from feedback.periods import Period
+    from reports.models import WeeklySummary
+    from reports.summary import run_weekly_summary
+
+    hoa_binh, tan_phu = province["hoa_binh"], province["tan_phu"]
+    leader_tp = province["staff"][tan_phu.pk]["leader"]
+    item = submit_feedback({"kind": "misconduct", "title": "Cán bộ gây khó dễ", "text": "Xin xem xét."}, site=tan_phu)
+    Feedback.objects.filter(pk=item.pk).update(received_at=item.received_at - datetime.timedelta(days=7))
+    result = run_weekly_summary()
+    assert result["created"] and len(result["communes"]) == 2
+    theirs = WeeklySummary.objects.get(site=tan_phu, kind="weekly")
+    ours = WeeklySummary.objects.get(site=hoa_binh, kind="weekly")
+    assert [row["tracking_code"] for row in theirs.data["notable"]["misconduct"]] == [item.tracking_code]
+    assert item.tracking_code not in str(ours.data)
+    to_them = [message for message in mailoutbox if leader_tp.email in message.to]
+    assert len(to_them) == 1 and province["staff"][hoa_binh.pk]["leader"].email not in to_them[0].to
+    # In the admin, each commune's leaders read their own summaries only, and their own counts.
+    client.force_login(leader_tp)
+    assert client.get(reverse("feedback_summaries:detail", args=[ours.pk])).status_code == 404
+    assert client.get(reverse("feedback_summaries:detail", args=[theirs.pk])).status_code == 200
+    for leader, site in ((leader_tp, tan_phu), (province["staff"][hoa_binh.pk]["leader"], hoa_binh)):
+        client.force_login(leader)
+        dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+        week = Period.week_so_far(datetime.date.today())
+        expected = Feedback.objects.filter(site=site).received_in(week).count()
+        assert f'<td id="feedback-dashboard-new">{expected}</td>' in dashboard
+    assert expected > 0  # Hòa Bình's items of this week, which Tân Phú's leader was not shown

@@ -110,6 +110,7 @@ def _panel_queries(user):
 
 def test_query_count_does_not_grow_with_items(chairman, department, other_department):
     late(department, 1)
+    _panel_queries(chairman)  # Wagtail reads the sites once, then keeps them in the cache
     few = _panel_queries(chairman)
     late(department, 15)
     late(other_department, 15)
