@@ -277,8 +277,14 @@ def setup_answer_index(index):
 
     site = index.get_site()
     approval = answer_workflow(site)
-    if approval is not None and not WorkflowPage.objects.filter(page=index).exists():
-        WorkflowPage.objects.create(page=index, workflow=approval)
+    if approval is not None:
+        assigned = WorkflowPage.objects.filter(page=index).first()
+        if assigned is None:
+            WorkflowPage.objects.create(page=index, workflow=approval)
+        elif assigned.workflow_id != approval.pk and assigned.workflow.name == WORKFLOW_NAME:
+            # A commune that got its own groups (add_commune run for an existing install): its own approvers.
+            assigned.workflow = approval
+            assigned.save(update_fields=["workflow"])
     for group_name, codenames in INDEX_PERMISSIONS.items():
         group = communes.role_group(site, group_name)
         if group is None:

@@ -41,6 +41,8 @@ def commune_added(sender, site, **kwargs):
     """A new commune (manage.py add_commune): its staff groups first, then its public answers page."""
     ensure_commune_groups(site)
     services.ensure_answers_index(site.root_page.specific, site)
+    for index in AnswerIndexPage.objects.descendant_of(site.root_page):
+        services.setup_answer_index(index)  # the commune's own workflow and groups, also for existing ones
 
 
 def connect():
