@@ -65,27 +65,4 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="department", name="site", field=_site_field("departments", null=True)),
         migrations.AddField(model_name="feedback", name="site", field=_site_field("feedback", null=True)),
         migrations.RunPython(to_default_site, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="department",
-            name="site",
-            field=_site_field("departments", default=home.communes.default_site_id),
-        ),
-        migrations.AlterField(
-            model_name="feedback",
-            name="site",
-            field=_site_field(
-                "feedback",
-                default=home.communes.default_site_id,
-                help_text="The commune (its site) the item was sent to.",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="department",
-            name="name",
-            field=models.CharField(help_text="e.g. 'Địa chính – Xây dựng'.", max_length=150, verbose_name="name"),
-        ),
-        migrations.AddConstraint(
-            model_name="department",
-            constraint=models.UniqueConstraint(fields=("site", "name"), name="department_name_per_commune"),
-        ),
     ]

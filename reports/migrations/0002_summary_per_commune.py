@@ -42,15 +42,4 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(model_name="weeklysummary", name="one_weekly_summary_per_week"),
         migrations.AddField(model_name="weeklysummary", name="site", field=_site_field(null=True)),
         migrations.RunPython(to_default_site, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="weeklysummary", name="site", field=_site_field(default=home.communes.default_site_id)
-        ),
-        migrations.AddConstraint(
-            model_name="weeklysummary",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "weekly")),
-                fields=("site", "period_start"),
-                name="one_weekly_summary_per_commune_and_week",
-            ),
-        ),
     ]
