@@ -13,10 +13,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from wagtail.models import Site
+
 from answers.services import NoAnswerIndex, ensure_answers_index, prepare_answer_page
 from feedback import permissions, workflow
 from feedback.models import Department, Feedback
 from feedback.services import register_feedback, submit_feedback
+from home import communes
+from home.models import CommuneSettings, CommuneVillage
 
 DEPARTMENTS = [
     ("Địa chính – Xây dựng – Môi trường", 10, "diachinh"),
@@ -127,7 +131,9 @@ PUBLIC_QUESTIONS = {
 }
 
 
-def _user(username, full_name, group_name, passwords):
+def _user(username, full_name, group_name, passwords, site=None):
+    """The staff account, in the commune's own group of ``group_name``'s role (``home.communes``)."""
+    group_name = communes.role_group(site, group_name).name
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -164,15 +170,17 @@ def _publish_answer_page(item, office, chairman, question):
 DEMO_VILLAGES = {"thon-3": "Thôn 3", "thon-5": "Thôn 5", "thon-7": "Thôn 7"}
 
 
-def ensure_demo_feedback():
-    """Create the demo register unless departments exist. Returns (items created, [(user, group, password)])."""
-    if Department.objects.exists():
+def ensure_demo_feedback(site=None):
+    """Create the demo register of ``site``'s commune (default: the default site) unless it has departments.
+    Returns (items created, [(user, group, password)])."""
+    site = site or Site.objects.get(is_default_site=True)
+    if Department.objects.filter(site=site).exists():
         return 0, []
     passwords = []
-    users = {username: _user(username, name, group, passwords) for username, name, group in STAFF}
+    users = {username: _user(username, name, group, passwords, site) for username, name, group in STAFF}
     departments = []
     for name, days, member in DEPARTMENTS:
-        department = Department.objects.create(name=name, time_limit_days=days, email="")
+        department = Department.objects.create(name=name, time_limit_days=days, email="", site=site)
         if member:
             department.members.add(users[member])
         departments.append(department)
@@ -215,11 +223,73 @@ def ensure_demo_feedback():
 
 
 def answers_and_register(run):
-    """The public answers page, then the register: staff in every role and items at every stage."""
+    """The public answers page, then the register: staff in every role and items at every stage.
+
+    The demo commune is one of three (``other_communes``): its staff are in its own groups.
+    """
+    communes.add_commune(communes.label(run.site), run.site.hostname, run.site.port)
     index = ensure_answers_index(run.home, run.site)
     run.say(f"Answers index: {index.title}")
-    items, staff = ensure_demo_feedback()
+    items, staff = ensure_demo_feedback(run.site)
     run.say(f"Feedback items created: {items}")
     for username, group, password in staff:
         # Printed once, like the admin password.
         run.tell(f"Staff account ({group}): username {username} password {password}")
+
+
+#: The province's other demo communes, each on its own host name (``*.localhost`` reaches this machine),
+#: with an office account, two departments and a few messages of their own.
+OTHER_COMMUNES = [
+    {
+        "name": "Xã Tân Phú",
+        "host": "tanphu.localhost",
+        "office": ("vanphong-tanphu", "Võ Thị Phú"),
+        "villages": ["Ấp Tân Lợi", "Ấp Tân Hòa", "Ấp Phú Thạnh"],
+        "items": [
+            (
+                "suggestion",
+                "Xin nạo vét kênh ấp Tân Lợi",
+                "Kênh thủy lợi ấp Tân Lợi bị bồi lắng, nước không vào ruộng.",
+            ),
+            ("question", "Đăng ký tạm trú cho người thuê trọ ở đâu?", "Tôi cho công nhân thuê trọ, cần đăng ký gì?"),
+        ],
+    },
+    {
+        "name": "Xã Mỹ An",
+        "host": "myan.localhost",
+        "office": ("vanphong-myan", "Huỳnh Văn An"),
+        "villages": ["Ấp Mỹ Hòa", "Ấp Mỹ Thuận"],
+        "items": [
+            (
+                "complaint",
+                "Cầu khỉ ấp Mỹ Hòa xuống cấp",
+                "Cầu khỉ qua rạch Mỹ Hòa bị gãy tay vịn, học sinh đi lại nguy hiểm.",
+            ),
+        ],
+    },
+]
+
+
+def other_communes(run):
+    """Two more communes of the province on their own hosts: one install serves them all, each its own
+    register, staff and statistics (``manage.py add_commune``)."""
+    for spec in OTHER_COMMUNES:
+        site, created = communes.add_commune(spec["name"], spec["host"], run.site.port)
+        if not created:
+            continue
+        settings_obj = CommuneSettings.for_site(site)
+        for order, name in enumerate(spec["villages"]):
+            CommuneVillage.objects.create(settings=settings_obj, name=name, sort_order=order)
+        passwords = []
+        office = _user(*spec["office"], permissions.GROUP_OFFICE, passwords, site)
+        department = Department.objects.create(name="Địa chính – Xây dựng", time_limit_days=10, email="", site=site)
+        Department.objects.create(name="Văn hóa – Xã hội", time_limit_days=10, email="", site=site)
+        for number, (kind, title, text) in enumerate(spec["items"]):
+            item = submit_feedback({"kind": kind, "title": title, "text": text}, site=site)
+            if number == 0:
+                workflow.check(item, office)
+                workflow.classify(item, office, kind=kind, field=None, department=department)
+                workflow.forward(item, office)
+        run.say(f"Commune {spec['name']}: http://{spec['host']}:{run.site.port}/")
+        for username, group, password in passwords:
+            run.tell(f"Staff account ({group}): username {username} password {password}")

@@ -77,3 +77,4 @@ def only_the_office_and_chairman_copy_answers(request, page):
 
 # The demo commune (home/demo.py): after the catalogue and the information pages.
 hooks.register("load_demo_data", demo.answers_and_register, order=30)
+hooks.register("load_demo_data", demo.other_communes, order=40)

@@ -14,6 +14,9 @@ from io import StringIO
 from urllib.parse import urldefrag, urlsplit
 
 from django.core.management import call_command
+from django.test import Client
+
+from wagtail.models import Site
 
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +25,7 @@ from answers import services as answer_services
 from answers.models import AnswerPage
 from feedback.models import Feedback
 from feedback.permissions import GROUP_CHAIRMAN, GROUP_DEPARTMENT_STAFF, GROUP_OFFICE
+from home import communes
 from tests.factories import REWRITTEN, approved_item, make_department, make_feedback, make_user, refresh_search_index
 
 pytestmark = pytest.mark.django_db
@@ -126,9 +130,14 @@ def _secrets():
 def site_with_answers(clean_search_index):
     """The demo commune (its answer published by the chairman) and two more answers published from the register."""
     call_command("load_demo_data", stdout=StringIO())
-    office = make_user("vanphong2", groups=[GROUP_OFFICE])
-    chairman = make_user("chutich2", groups=[GROUP_CHAIRMAN])
-    member = make_user("diachinh2", groups=[GROUP_DEPARTMENT_STAFF])
+    site = Site.objects.get(is_default_site=True)  # the demo commune, one of three: staff in its own groups
+
+    def group(role):
+        return communes.role_group(site, role).name
+
+    office = make_user("vanphong2", groups=[group(GROUP_OFFICE)])
+    chairman = make_user("chutich2", groups=[group(GROUP_CHAIRMAN)])
+    member = make_user("diachinh2", groups=[group(GROUP_DEPARTMENT_STAFF)])
     department = make_department("Phòng Kinh tế", members=[member])
     for number, title in enumerate(("Đường thôn 7 bị ngập", "")):
         item = approved_item(office, chairman, member, department)
@@ -146,10 +155,19 @@ def site_with_answers(clean_search_index):
 
 def test_no_public_page_or_feed_holds_a_tracking_code_or_a_senders_identity(client, site_with_answers):
     bodies = crawl(client)
+    site = Site.objects.get(is_default_site=True)
     for page in site_with_answers:
-        assert page.url in bodies  # the crawl reached every published answer
+        assert page.relative_url(site) in bodies  # the crawl reached every published answer
     assert "/hoi-dap/rss/" in bodies and "/api/search/?q=duong" in bodies
     secrets = _secrets()
     leaks = sorted({(url, secret) for url, body in bodies.items() for secret in secrets if secret in body})
     assert leaks == [], leaks[:20]
     assert len(bodies) > 30
+    # The demo's other communes, on their own hosts: the same, and none of the first commune's answers.
+    for other in Site.objects.exclude(pk=site.pk):
+        host = f"{other.hostname}:{other.port}"
+        theirs = crawl(Client(HTTP_HOST=host))
+        assert len(theirs) > 5, host
+        leaks = sorted({(url, secret) for url, body in theirs.items() for secret in secrets if secret in body})
+        assert leaks == [], leaks[:20]
+        assert not [url for url in theirs if url in {page.relative_url(site) for page in site_with_answers}]

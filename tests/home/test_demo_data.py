@@ -55,7 +55,8 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     assert FeedbackEvent.objects.filter(action="forward").count() >= 4
 
     # The published item's answer went out through a live answer page, approved by the chairman.
-    index = AnswerIndexPage.objects.get()
+    default = Site.objects.get(is_default_site=True)
+    index = AnswerIndexPage.objects.descendant_of(default.root_page).get()
     assert WorkflowPage.objects.filter(page=index).exists()
     [answer] = AnswerPage.objects.live()
     assert answer.feedback.status == "published" and answer.wording_confirmed
@@ -86,7 +87,8 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
         Feedback.objects.count(),
         AnswerPage.objects.count(),
     )
-    assert (ProcedureIndexPage.objects.count(), AnswerIndexPage.objects.count()) == (1, 1)
+    # One answers page per commune: the demo commune and the province's two others.
+    assert (ProcedureIndexPage.objects.count(), AnswerIndexPage.objects.count(), Site.objects.count()) == (1, 3, 3)
 
     assert client.login(username=username, password=password)
     assert client.get("/admin/").status_code == 200
@@ -94,6 +96,20 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     client.logout()
     assert client.login(username="diachinh", password=staff["diachinh"])
     assert client.get("/admin/").status_code == 200
+
+    # The other communes on their own hosts, each with its own register that the demo's staff never see.
+    tan_phu = re.search(r"Staff account \(.+?Tân Phú\): username (\S+) password (\S+)", first.getvalue())
+    assert tan_phu, first.getvalue()
+    assertContains(client.get("/", HTTP_HOST="tanphu.localhost:8000"), "Xã Tân Phú")
+    theirs = Feedback.objects.filter(site__hostname="tanphu.localhost")
+    assert theirs.count() == 2
+    register = client.get("/admin/feedback/feedback/").content.decode()
+    assert not [item.tracking_code for item in theirs if item.tracking_code in register]
+    client.logout()
+    assert client.login(username=tan_phu.group(1), password=tan_phu.group(2))
+    register = client.get("/admin/feedback/feedback/").content.decode()
+    assert all(item.tracking_code in register for item in theirs)
+    assert not [item.tracking_code for item in Feedback.objects.filter(site=default) if item.tracking_code in register]
 
     home = client.get("/")
     assertContains(home, "Xã Hòa Bình")
