@@ -55,8 +55,10 @@ def test_an_editor_keeps_only_the_searches_that_found_nothing(browser, live_serv
 
 
 def test_the_leaders_list_pages_newest_first(browser, live_server):
+    from home.setup import ensure_home_page
     from reports.models import WeeklySummary
 
+    ensure_home_page()  # the commune the summaries count (a transactional test starts with no site)
     for week in range(52):
         start = date(2025, 1, 6) + timedelta(weeks=week)
         WeeklySummary.objects.create(period_start=start, period_end=start + timedelta(days=6))
