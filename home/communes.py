@@ -31,8 +31,10 @@ def default_site_id():
 
 
 def is_single_commune():
+    """One commune: one home page, whatever the number of site records (a second host name for the same
+    home, such as www., is the same commune)."""
     # Wagtail keeps the sites' root paths in the cache (cleared when a site changes): no query per request.
-    return len(Site.get_site_root_paths()) <= 1
+    return len({root.root_path for root in Site.get_site_root_paths()}) <= 1
 
 
 def commune_scope(user):

@@ -320,9 +320,10 @@ def send_summary(summary, recipients):
 def run_weekly_summary(today=None):
     """Store and e-mail last week's summary of each commune to its own leaders, once: returns counts (also
     django-q2's task result; with several communes, summed over them, ``communes`` giving each one's)."""
+    if communes.is_single_commune():
+        # Every item, whichever of the commune's host names it came on.
+        return _weekly_summary(communes.default_site_id(), today, sites=None)
     results = [_weekly_summary(site_id, today) for site_id in Site.objects.order_by("pk").values_list("pk", flat=True)]
-    if len(results) == 1:
-        return results[0]
     return {
         "period_start": results[0]["period_start"] if results else "",
         "created": any(result["created"] for result in results),
@@ -332,7 +333,7 @@ def run_weekly_summary(today=None):
     }
 
 
-def _weekly_summary(site_id, today=None):
+def _weekly_summary(site_id, today=None, sites=()):
     today = today or timezone.localdate()
     week = Period.week_before(today)
     start, end = week.start, week.end
@@ -341,7 +342,7 @@ def _weekly_summary(site_id, today=None):
     if weekly.exists():
         logger.info("feedback weekly summary %s (site %s): already built, nothing sent", start.isoformat(), site_id)
         return result
-    data = build_summary(start, end, today=today, sites=[site_id])
+    data = build_summary(start, end, today=today, sites=[site_id] if sites == () else sites)
     recipients = leader_addresses(site_id=site_id)
     try:
         with transaction.atomic():
@@ -381,7 +382,7 @@ def build_custom_summary(start, end, user, site_id=None):
     site_id = site_id or communes.home_commune(user)
     if not communes.works_for(user, site_id):
         raise PermissionDenied
-    data = build_summary(start, end, sites=[site_id])
+    data = build_summary(start, end, sites=None if communes.is_single_commune() else [site_id])
     return WeeklySummary.objects.create(
         kind=WeeklySummary.Kind.CUSTOM, period_start=start, period_end=end, data=data, created_by=user, site_id=site_id
     )

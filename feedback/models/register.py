@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.crypto import EncryptedTextField
 from feedback.permissions import can_see_all
 from feedback.tracking import new_tracking_code
-from home.communes import default_site_id, restrict
+from home.communes import default_site_id, is_single_commune, restrict
 from home.storage import PrivateStorage
 
 
@@ -38,7 +38,9 @@ class FeedbackQuerySet(models.QuerySet):
 
     def on_site(self, site):
         """The items sent to the commune of ``site`` (a request's site): a tracking code works on its own
-        commune's host only."""
+        commune's host only (on every host of a single commune's install)."""
+        if is_single_commune():
+            return self
         return self.filter(site=site) if site is not None else self.none()
 
     def published(self):

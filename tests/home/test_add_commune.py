@@ -28,3 +28,26 @@ def test_an_existing_install_adopted_as_a_commune_keeps_its_pages_and_gets_its_o
         communes.role_group(site, GROUP_LEADERS),
     }
     assert Feedback.objects.get(pk=item.pk).site == site
+
+
+@pytest.mark.django_db
+def test_a_second_host_name_for_the_same_home_is_the_same_commune(client, home_page):
+    """``www.`` beside the bare name: two site records, one commune. Nothing changes for its staff."""
+    from django.urls import reverse
+
+    from wagtail.models import Site
+
+    from feedback.permissions import GROUP_OFFICE
+    from reports.models import WeeklySummary
+    from reports.summary import run_weekly_summary
+    from tests.factories import make_user
+
+    Site.objects.create(hostname="www.hoabinh.example.vn", root_page=home_page)
+    assert communes.is_single_commune()
+    item = make_feedback(title="Xin sửa đèn")
+    url = reverse("feedback:track_detail", args=[item.tracking_code])
+    assert client.get(url, HTTP_HOST="www.hoabinh.example.vn").status_code == 200
+    client.force_login(make_user("vanphong", groups=[GROUP_OFFICE]))
+    assert item.tracking_code in client.get(reverse("feedback_feedback_modeladmin_index")).content.decode()
+    run_weekly_summary()
+    assert WeeklySummary.objects.count() == 1
