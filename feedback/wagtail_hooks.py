@@ -24,12 +24,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import register_admin_url_finder
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from feedback import deadlines, permissions
 from feedback.admin import todo, views
 from feedback.admin.filters import OverdueFilter, VillageFilter
+from feedback.admin.forms import DepartmentForm
 from feedback.admin.helpers import (
     CommunePermissionHelper,
     FeedbackButtonHelper,
@@ -160,12 +161,15 @@ class DepartmentAdmin(ModelAdmin):
     create_view_class = views.DepartmentCreateView
     list_display = ("name", "email", "time_limit_days", "member_names")
     search_fields = ("name",)
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("email"),
-        FieldPanel("time_limit_days"),
-        FieldPanel("members", widget=forms.CheckboxSelectMultiple),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("email"),
+            FieldPanel("time_limit_days"),
+            FieldPanel("members", widget=forms.CheckboxSelectMultiple),
+        ],
+        base_form_class=DepartmentForm,
+    )
 
     def get_queryset(self, request):
         from django.contrib.auth import get_user_model

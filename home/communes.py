@@ -97,6 +97,8 @@ def home_commune(user, request=None):
 commune_added = Signal()
 #: Wagtail's editors' group: each commune gets its own, with page rights on its own pages only.
 EDITORS = "Editors"
+#: A commune's group is named after its role, in Vietnamese where the role's group is Wagtail's own.
+GROUP_NAMES = {EDITORS: "Biên tập viên"}
 
 
 def label(site):
@@ -137,7 +139,7 @@ def ensure_role_group(site, role):
     if existing is not None:
         return existing.group
     template = Group.objects.filter(name=role).first()
-    group, _created = Group.objects.get_or_create(name=f"{role} – {label(site)}"[:150])
+    group, _created = Group.objects.get_or_create(name=f"{GROUP_NAMES.get(role, role)} – {label(site)}"[:150])
     if template is not None:
         group.permissions.add(*template.permissions.all())
     CommuneGroup.objects.create(group=group, site=site, role=role)

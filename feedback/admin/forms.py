@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from feedback import workflow
@@ -21,6 +22,7 @@ from feedback.models import Department, Feedback, FeedbackEvent
 from feedback.privacy import PURPOSE_MAX_LENGTH
 from feedback.tracking import normalise_tracking_code
 from feedback.uploads import max_upload_mb, process_uploads
+from home import communes
 from home.dates import DayFirstDateTimeField
 from procedures.models import FieldOfActivity, ProcedurePage
 
@@ -398,3 +400,15 @@ class StaffRegistrationForm(forms.Form):
         """The values ``feedback.services.register_feedback`` stores."""
         skip = {"channel", "received_at", "attachments"}
         return {name: value for name, value in self.cleaned_data.items() if name not in skip}
+
+
+class DepartmentForm(WagtailAdminModelForm):
+    """A department's members are chosen among the staff of the communes its editor works for: the
+    office of one commune never reads the names of another commune's staff."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = communes.commune_scope(self.for_user)
+        if scope is not None and "members" in self.fields:
+            members = self.fields["members"].queryset.filter(groups__commune__site__in=scope)
+            self.fields["members"].queryset = members.distinct()

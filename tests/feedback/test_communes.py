@@ -314,3 +314,30 @@ def test_leaders_get_their_own_communes_weekly_summary_and_dashboard(client, db,
         expected = Feedback.objects.filter(site=site).received_in(week).count()
         assert f'<td id="feedback-dashboard-new">{expected}</td>' in dashboard
     assert expected > 0  # Hòa Bình's items of this week, which Tân Phú's leader was not shown
+
+
+@pytest.mark.django_db
+def test_a_communes_groups_are_named_in_vietnamese(db, province):
+    names = set(Group.objects.filter(commune__site=province["tan_phu"]).values_list("name", flat=True))
+    assert names == {
+        "Chủ tịch UBND xã – Xã Tân Phú",
+        "Văn phòng – Một cửa – Xã Tân Phú",
+        "Lãnh đạo UBND xã – Xã Tân Phú",
+        "Cán bộ phòng ban – Xã Tân Phú",
+        "Biên tập viên – Xã Tân Phú",
+    }
+
+
+@pytest.mark.django_db
+def test_a_departments_members_are_chosen_among_its_own_communes_staff(client, db, province):
+    hoa_binh, tan_phu = province["hoa_binh"], province["tan_phu"]
+    client.force_login(province["staff"][tan_phu.pk]["office"])
+    form = client.get(reverse("feedback_department_modeladmin_create")).content.decode()
+    assert "member-tp" in form and "office-tp" in form
+    assert not [user.username for user in province["staff"][hoa_binh.pk].values() if user.username in form]
+    # A member of another commune sent anyway is refused, and nothing is stored.
+    theirs = province["staff"][hoa_binh.pk]["member"]
+    data = {"name": "Tư pháp – Hộ tịch", "time_limit_days": 7, "members": [theirs.pk]}
+    response = client.post(reverse("feedback_department_modeladmin_create"), data)
+    assert response.status_code == 200
+    assert not tan_phu.departments.filter(name="Tư pháp – Hộ tịch").exists()
