@@ -21,6 +21,7 @@ from feedback.models import Department, Feedback
 from feedback.services import register_feedback, submit_feedback
 from home import communes
 from home.models import CommuneSettings, CommuneVillage
+from procedures.demo_catalogue import commune_view
 
 DEPARTMENTS = [
     ("Địa chính – Xây dựng – Môi trường", 10, "diachinh"),
@@ -237,6 +238,26 @@ def answers_and_register(run):
         run.tell(f"Staff account ({group}): username {username} password {password}")
 
 
+#: A local procedure of Tân Phú's (no national code: it gets a DP. code of the commune's own).
+TAN_PHU_CULTURAL_HOUSE = {
+    "name": "Đăng ký sử dụng Nhà văn hóa ấp cho việc hiếu, hỷ",
+    "field": "Văn hóa",
+    "level": "Cấp xã",
+    "steps": [
+        "Gửi phiếu đăng ký cho Trưởng ấp hoặc Bộ phận Một cửa xã ít nhất 3 ngày trước ngày sử dụng",
+        "Trưởng ấp xác nhận lịch trống và hướng dẫn nội quy Nhà văn hóa",
+        "Nhận lại Nhà văn hóa sau khi sử dụng, có biên bản giao nhận",
+    ],
+    "channels": ["truc_tiep"],
+    "documents": [{"name": "Phiếu đăng ký sử dụng Nhà văn hóa ấp (theo mẫu của xã)", "copies": 1, "form": None}],
+    "processing_time": {"value": 1, "unit": "working_days", "note": "Kể từ ngày nhận phiếu đăng ký."},
+    "fee": "Không thu phí; người sử dụng tự trả tiền điện, nước theo thực tế.",
+    "applicants": "Hộ gia đình cư trú trên địa bàn ấp",
+    "agency": "Ủy ban nhân dân xã Tân Phú",
+    "result": "Lịch sử dụng Nhà văn hóa ấp được xác nhận",
+    "legal_basis": ["Quy chế quản lý Nhà văn hóa ấp của Ủy ban nhân dân xã Tân Phú"],
+}
+
 #: The province's other demo communes, each on its own host name (``*.localhost`` reaches this machine),
 #: with an office account, two departments and a few messages of their own.
 OTHER_COMMUNES = [
@@ -245,6 +266,16 @@ OTHER_COMMUNES = [
         "host": "tanphu.localhost",
         "office": ("vanphong-tanphu", "Võ Thị Phú"),
         "villages": ["Ấp Tân Lợi", "Ấp Tân Hòa", "Ấp Phú Thạnh"],
+        # Tân Phú has no forest; its police post takes residence matters; its own rule for the cultural house.
+        "catalogue": {
+            "hidden": ["1.007917"],
+            "notes": {
+                "1.001193": "Xã Tân Phú nhận hồ sơ khai sinh cả sáng thứ Bảy (7:30–11:00) tại Bộ phận Một cửa.",
+            },
+            "fees": {"2.000815": "2.000 đồng/trang; nộp tại quầy thu phí của Bộ phận Một cửa xã Tân Phú."},
+            "offices": {"1.004222": ("Công an xã Tân Phú", "Ấp Tân Hòa, xã Tân Phú", "0277 3850 113")},
+            "local": [TAN_PHU_CULTURAL_HOUSE],
+        },
         "items": [
             (
                 "suggestion",
@@ -259,6 +290,7 @@ OTHER_COMMUNES = [
         "host": "myan.localhost",
         "office": ("vanphong-myan", "Huỳnh Văn An"),
         "villages": ["Ấp Mỹ Hòa", "Ấp Mỹ Thuận"],
+        "catalogue": {"hidden": ["1.008901", "1.004492"]},
         "items": [
             (
                 "complaint",
@@ -290,6 +322,7 @@ def other_communes(run):
                 workflow.check(item, office)
                 workflow.classify(item, office, kind=kind, field=None, department=department)
                 workflow.forward(item, office)
+        commune_view(site, **spec.get("catalogue", {}))
         run.say(f"Commune {spec['name']}: http://{spec['host']}:{run.site.port}/")
         for username, group, password in passwords:
             run.tell(f"Staff account ({group}): username {username} password {password}")

@@ -77,3 +77,40 @@ def opening_hours(site):
     for order, row in enumerate(rows):
         row.sort_order = order
         row.save()
+
+
+def commune_view(site, *, hidden=(), notes=None, fees=None, offices=None, local=()):
+    """A demo commune's view of the province's catalogue (``procedures/catalogues.py``): procedures it does
+    not handle, local notes, local fees, another office for some, and local procedures of its own.
+    Published as one revision of the commune's catalogue page, like an editor would."""
+    from home.places import Office
+    from procedures import catalogues
+    from procedures.models import ProcedureOverride, ProcedurePage
+
+    page = catalogues.ensure_commune_catalogue(site)
+    notes, fees, offices = notes or {}, fees or {}, offices or {}
+    codes = set(hidden) | set(notes) | set(fees) | set(offices)
+    by_code = {p.code: p for p in ProcedurePage.objects.filter(code__in=codes)}
+    if not page.overrides.exists():
+        for code in sorted(codes):
+            if code not in by_code:
+                continue
+            office = None
+            if code in offices:
+                name, address, phone = offices[code]
+                office = Office.objects.filter(name=name).first() or Office.objects.create(
+                    name=name, address=address, phone=phone
+                )
+            page.overrides.add(
+                ProcedureOverride(
+                    procedure=by_code[code],
+                    hidden=code in hidden,
+                    note=notes.get(code, ""),
+                    fee=fees.get(code, ""),
+                    office=office,
+                )
+            )
+        page.save_revision().publish()
+    if local:
+        import_procedures(list(enumerate(local, start=1)), page, publish=True)
+    return page

@@ -54,7 +54,7 @@ from anyascii import anyascii
 from procedures.import_errors import ImportAborted
 from procedures.import_forms import FormsArchive, open_forms_archive  # noqa: F401
 from procedures.models import FieldOfActivity, ProcedureDocument, ProcedureIndexPage, ProcedurePage, ProcedureStep
-from procedures.models.pages import local_code, validate_procedure_code
+from procedures.models.pages import local_code, local_code_scope, validate_procedure_code
 
 logger = logging.getLogger(__name__)
 
@@ -380,8 +380,9 @@ class ProcedureData:
     split_columns: list[str] = field(default_factory=list)
 
 
-def normalise_row(raw):
-    """Return a ``ProcedureData`` for one row, or the list of reasons to reject it."""
+def normalise_row(raw, local_scope=""):
+    """Return a ``ProcedureData`` for one row, or the list of reasons to reject it. ``local_scope`` tells
+    a commune's local procedures from another commune's of the same name (``local_code``)."""
     if not isinstance(raw, dict):
         return [_("The row is not an object with keys (code, name, ...).")]
     sheet = isinstance(raw, SheetRow)
@@ -392,7 +393,7 @@ def normalise_row(raw):
     code = _code_text(row.get("code"))
     if not code and _collapse(_text(row.get("name"))):
         # A local procedure (not in the national database): a stable code from its official name.
-        code = local_code(_collapse(_text(row.get("name"))))
+        code = local_code(_collapse(_text(row.get("name"))), scope=local_scope)
         values["is_local"] = True
     elif code:
         values["is_local"] = code.startswith("DP.")
@@ -995,7 +996,7 @@ def import_procedures(
                     filled = unknown_keys[str(key)]
                     if not _is_blank(value):
                         filled.append(row_number)
-        result = normalise_row(raw)
+        result = normalise_row(raw, local_scope=local_code_scope(parent))
         if isinstance(result, ProcedureData):
             for column in dict.fromkeys(result.split_columns):
                 report.list_splits[column] = report.list_splits.get(column, 0) + 1
@@ -1190,6 +1191,15 @@ class _Writer:
         page = self.existing.get(data.code)
         if page is None:
             return self._create(data, outcome, field_id, documents, steps)
+        if getattr(self.parent, "shared_catalogue_id", None) and not page.path.startswith(self.parent.path):
+            # A commune's catalogue never rewrites the province's (or another commune's) procedure.
+            raise ValidationError(
+                _(
+                    "Procedure %(code)s is in the province's shared catalogue: write this commune's "
+                    "differences under “In this commune” on the catalogue page instead."
+                )
+                % {"code": data.code}
+            )
         outcome.page_id = page.pk
         latest = page.get_latest_revision_as_object()
         if not _differs(latest, data, field_id, documents, steps):

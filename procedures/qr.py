@@ -33,17 +33,18 @@ CACHE_TIMEOUT = 60 * 60 * 24 * 30
 _SIZE_ATTRS = re.compile(r'\s(?:width|height)="[^"]*"')
 
 
-def site_root_url(page):
-    """The root URL (scheme, host, port) of the Wagtail site serving ``page``."""
-    site = page.get_site()
+def site_root_url(page, site=None):
+    """The root URL (scheme, host, port) of ``site``, else of the Wagtail site serving ``page``."""
+    site = site or page.get_site()
     if site is not None:
         return site.root_url
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
 
 
-def procedure_qr_url(page):
-    """What a procedure's QR code encodes: its short address on its own site."""
-    return f"{site_root_url(page)}{page.short_path}"
+def procedure_qr_url(page, site=None):
+    """What a procedure's QR code encodes: its short address on its own site, or on ``site`` (a commune
+    showing it from the shared catalogue)."""
+    return f"{site_root_url(page, site)}{page.short_path}"
 
 
 def feedback_form_path():
@@ -51,10 +52,10 @@ def feedback_form_path():
     return reverse("feedback:submit")
 
 
-def feedback_qr_url(page, source="poster"):
+def feedback_qr_url(page, source="poster", site=None):
     """The feedback form with this procedure already chosen (small QR on posters)."""
     query = urlencode({"procedure": page.code, "src": source})
-    return f"{site_root_url(page)}{feedback_form_path()}?{query}"
+    return f"{site_root_url(page, site)}{feedback_form_path()}?{query}"
 
 
 def qr_etag(url, kind):

@@ -73,8 +73,11 @@ def _note_commune_change(sender, instance, raw=False, **kwargs):
 
 def connect():
     """What a printed poster shows changed: a procedure published, the site's address, the commune's details."""
+    from home.communes import commune_added
     from home.models import CommuneSettings
+    from procedures import catalogues
 
+    commune_added.connect(catalogues.commune_added, dispatch_uid="procedures.commune_catalogue")
     pre_save.connect(note_poster_change_on_publish, sender=ProcedurePage, dispatch_uid="procedures.poster_publish")
     pre_save.connect(note_poster_change_on_new_address, sender=Site, dispatch_uid="procedures.poster_site_address")
     pre_save.connect(_note_commune_change, sender=CommuneSettings, dispatch_uid="procedures.poster_commune_change")

@@ -1,5 +1,9 @@
 """Short, stable addresses for procedures: /p/<code>/ (QR codes point here),
-and the QR codes themselves: /p/<code>/qr.svg and /p/<code>/qr.png."""
+and the QR codes themselves: /p/<code>/qr.svg and /p/<code>/qr.png.
+
+Each commune's host resolves a code to its own version of the procedure: one of its own, or one of the
+shared catalogue it shows (``procedures/catalogues.py``); a procedure it hides, or another commune's
+local one, is not found there."""
 
 import hashlib
 
@@ -9,8 +13,10 @@ from django.shortcuts import redirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
+from wagtail.models import Site
+
 from home import page_cache
-from procedures import qr
+from procedures import catalogues, qr
 from procedures.models import ProcedurePage
 
 #: QR images change only when the site's host name does; the ETag tells when.
@@ -21,11 +27,14 @@ QR_FORMATS = {
 }
 
 
-def _published(code):
-    """Published procedures with this code; none for a code no procedure can have (PostgreSQL refuses NUL)."""
+def _published(request, code):
+    """The published procedure with this code that the request's commune shows (its own, or one of the
+    shared catalogue it does not hide: ``procedures/catalogues.py``), or None. None too for a code no
+    procedure can have (PostgreSQL refuses NUL)."""
     if "\x00" in code:
-        return ProcedurePage.objects.none()
-    return ProcedurePage.objects.live().public().filter(code=code)
+        return None
+    page = ProcedurePage.objects.live().public().filter(code=code).first()
+    return page if page is not None and catalogues.shown_on(request, page) else None
 
 
 def _kept(request, code, what, build):
@@ -54,7 +63,7 @@ def short_link(request, code):
     """
 
     def build():
-        page = _published(code).only("id", "url_path", "path", "depth").first()
+        page = _published(request, code)
         return page.get_url(request) if page is not None else None
 
     url = _kept(request, code, "url", build)
@@ -75,8 +84,12 @@ def procedure_qr(request, code, fmt):
         raise Http404("No such format")
 
     def build():
-        page = _published(code).first()
-        return (qr.procedure_qr_url(page), page.code) if page is not None else None
+        page = _published(request, code)
+        if page is None:
+            return None
+        commune = catalogues.for_request(request)
+        site = Site.find_for_request(request) if commune is not None and commune.is_shared(page) else None
+        return (qr.procedure_qr_url(page, site=site), page.code)
 
     found = _kept(request, code, "qr", build)
     if found is None:

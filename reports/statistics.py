@@ -272,6 +272,8 @@ class Figures:
     computed_at: datetime.datetime | None = None
     #: The commune (site id) counted; None: every commune of the install.
     site: int | None = None
+    #: The roll-up's figures of each commune (site ids as keys), with several communes: the province's table.
+    communes: list = field(default_factory=list)
 
     @property
     def is_empty(self):
@@ -439,6 +441,9 @@ def compute(period, site=None):
     sources = _section(period, "source_tag", only=from_posters, on_time=on_time, site=site)
     for row in sources.values():
         row.label = row.key
+    commune_rows = []
+    if site is None and not communes.is_single_commune():
+        commune_rows = _by_commune(_section(period, "site_id", on_time=on_time))
     return Figures(
         period=period,
         totals=totals,
@@ -452,7 +457,23 @@ def compute(period, site=None):
         ),
         computed_at=timezone.now(),
         site=site,
+        communes=commune_rows,
     )
+
+
+def _by_commune(rows):
+    """A row for every commune (its items' site), empty ones too, labelled with its name and keyed by its host
+    name, in Vietnamese alphabetical order."""
+    from home.models import CommuneSettings
+
+    names = dict(CommuneSettings.objects.values_list("site_id", "commune_name"))
+    found = []
+    for site in Site.objects.order_by("pk"):
+        row = rows.get(site.pk) or Row()
+        name = (names.get(site.pk) or "").strip()
+        row.key, row.label = site.hostname, name if name not in {"", "Xã"} else site.site_name or site.hostname
+        found.append(row)
+    return sorted(found, key=lambda row: (anyascii(row.label).casefold(), row.label, row.key))
 
 
 # --- Cache ---
@@ -496,7 +517,8 @@ def _increment(store):
 
 
 def _figures_key(period, site=None):
-    key = f"{CACHE_PREFIX}:figures:{period.cache_key}"
+    # v2: Figures gained ``communes``; figures kept by an older release are not read back.
+    key = f"{CACHE_PREFIX}:figures:v2:{period.cache_key}"
     return key if site is None else f"{key}:site-{site}"
 
 

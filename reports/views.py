@@ -13,8 +13,9 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_safe
 from feedback.forms import error_summary
 from feedback.models import Feedback
 from feedback.periods import Period, add_months, commune_zone
+from home import communes
 from home.spreadsheets import BOM, SafeWriter
 from reports import statistics
 from reports.statistics import DEFAULT_PRESET, MAX_MONTHS, preset_period
@@ -153,6 +155,7 @@ def label_for(section, row, labels=None):
 
 def _section_titles():
     return {
+        "commune": _("By commune"),
         "month": _("By month"),
         "field": _("By field of activity"),
         "department": _("By department"),
@@ -165,6 +168,8 @@ def _section_titles():
 def statistics_page(request):
     form, period = _period_form(request)
     context = {"form": form, "presets": PRESET_LABELS, "period": period}
+    if not communes.is_single_commune():
+        context["province_url"] = reverse("statistics:province") + (f"?{_query(period)}" if period else "")
     if period is None:
         return TemplateResponse(request, "reports/statistics.html", context, status=400)
     # The date inputs show the period shown, whether it came from a preset or from dates.
@@ -190,6 +195,88 @@ def statistics_page(request):
         }
     )
     return TemplateResponse(request, "reports/statistics.html", context)
+
+
+# --- The province: every commune's figures and the roll-up ---
+
+
+def _province_figures(request, content_type=None):
+    """(form, period, figures, None), or the 404/400/503 answer: one commune's install has no province page."""
+    if communes.is_single_commune():
+        raise Http404("One commune: its statistics are the whole install's")
+    form, period = _period_form(request)
+    if period is None:
+        return form, None, None, (_bad_period(form, content_type) if content_type else None)
+    try:
+        return form, period, statistics.figures_for(period, None), None
+    except statistics.Busy:
+        return form, period, None, (_busy(content_type) if content_type else None)
+
+
+@require_safe
+def province_page(request):
+    """Each commune's figures side by side, and the province's roll-up (the same definitions summed)."""
+    form, period, figures, _refusal = _province_figures(request)
+    context = {"form": form, "presets": PRESET_LABELS, "period": period}
+    if period is None:
+        return TemplateResponse(request, "reports/province.html", context, status=400)
+    context["form"] = PeriodForm(initial={"tu": period.start, "den": period.end})
+    if figures is None:
+        context["busy_message"] = _busy_message()
+        return _retry_later(TemplateResponse(request, "reports/province.html", context, status=503))
+    for row in figures.communes:
+        row.display = row.label
+    context.update(
+        {
+            "figures": figures,
+            "section": {"name": "commune", "title": _section_titles()["commune"], "rows": figures.communes},
+            "query": _query(period),
+        }
+    )
+    return TemplateResponse(request, "reports/province.html", context)
+
+
+def _province_rows(figures):
+    """(section, key, label, Row): the roll-up first, then each commune (keyed by its host name)."""
+    yield "total", "", _("Whole province"), figures.totals
+    for row in figures.communes:
+        yield "commune", row.key, row.label, row
+
+
+@require_safe
+def province_csv(request):
+    _form, period, figures, refusal = _province_figures(request, "csv")
+    if refusal is not None:
+        return refusal
+    headings = _headings()
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = SafeWriter(buffer)
+    writer.writerow([headings[name] for name in ("section", "key", "label", *COLUMNS)])
+    for section, key, label, row in _province_rows(figures):
+        data = row.as_dict()
+        writer.writerow([section, key, label, *("" if data[c] is None else data[c] for c in COLUMNS)])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    return _open_data_headers(response, period, "csv", prefix="thong-ke-toan-tinh")
+
+
+@require_safe
+def province_json(request):
+    _form, period, figures, refusal = _province_figures(request, "json")
+    if refusal is not None:
+        return refusal
+    data = {
+        "period": {"from": period.start, "to": period.end, "time_zone": str(commune_zone())},
+        "computed_at": figures.computed_at,
+        "definitions": _definitions(),
+        "totals": _public(figures.totals.as_dict(), "", _("Whole province")),
+        "by_commune": [_public(row.as_dict(), row.key, row.label) for row in figures.communes],
+    }
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    return _open_data_headers(response, period, "json", prefix="thong-ke-toan-tinh")
 
 
 # --- Open data ---
@@ -236,8 +323,8 @@ def _open_rows(figures):
             yield name, "" if key is None else key, label_for(name, row, labels), row
 
 
-def _filename(period, extension):
-    return f"thong-ke-gop-y_{period.start.isoformat()}_{period.end.isoformat()}.{extension}"
+def _filename(period, extension, prefix="thong-ke-gop-y"):
+    return f"{prefix}_{period.start.isoformat()}_{period.end.isoformat()}.{extension}"
 
 
 def _bad_period(form, content_type):
@@ -268,9 +355,9 @@ def _busy(content_type):
     return _retry_later(response)
 
 
-def _open_data_headers(response, period, extension):
+def _open_data_headers(response, period, extension, prefix="thong-ke-gop-y"):
     disposition = "attachment" if extension == "csv" else "inline"  # JSON: readable in the browser and by scripts
-    response["Content-Disposition"] = f'{disposition}; filename="{_filename(period, extension)}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{_filename(period, extension, prefix)}"'
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = f"public, max-age={statistics.CACHE_SECONDS}"
     return response
@@ -312,18 +399,7 @@ def statistics_json(request):
     data = {
         "period": {"from": period.start, "to": period.end, "time_zone": str(commune_zone())},
         "computed_at": figures.computed_at,
-        "definitions": {
-            "received": _("Items received in the period, except rejected ones (spam, invalid, duplicate)."),
-            "resolved": _("Items whose answer the commune approved in the period, counted at the last approval."),
-            "on_time_percent": _(
-                "Resolved items answered on or before their due date, as a percentage of those with a due date."
-            ),
-            "median_days": _("Median of the days from receipt to answer (linear interpolation)."),
-            "p90_days": _("90th percentile of the days from receipt to answer (linear interpolation)."),
-            "rating_average": _("Average of the ratings (1–5) citizens gave in the period, reopening ones included."),
-            "source_tag": _("QR posters with at least %(count)s items in the period.")
-            % {"count": statistics.MIN_SOURCE_TAG_ITEMS},
-        },
+        "definitions": _definitions(),
         "totals": _public(figures.totals.as_dict(), "", _("Whole period")),
     }
     sections = {}
@@ -337,6 +413,24 @@ def statistics_json(request):
         content_type="application/json; charset=utf-8",
     )
     return _open_data_headers(response, period, "json")
+
+
+def _definitions():
+    return {
+        "received": _("Items received in the period, except rejected ones (spam, invalid, duplicate)."),
+        "resolved": _("Items whose answer the commune approved in the period, counted at the last approval."),
+        "on_time_percent": _(
+            "Resolved items answered on or before their due date, as a percentage of those with a due date."
+        ),
+        "median_days": _("Median of the days from receipt to answer (linear interpolation)."),
+        "p90_days": _("90th percentile of the days from receipt to answer (linear interpolation)."),
+        "rating_average": _("Average of the ratings (1–5) citizens gave in the period, reopening ones included."),
+        "source_tag": _("QR posters with at least %(count)s items in the period.")
+        % {"count": statistics.MIN_SOURCE_TAG_ITEMS},
+        "by_commune": _(
+            "The province's figures count every commune's items, by the same definitions as each commune's."
+        ),
+    }
 
 
 def _public(data, key, label):

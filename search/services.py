@@ -25,6 +25,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Boost, Or, Phrase, PlainText
 
+from procedures import catalogues
 from search import cache as search_cache
 from search import kinds as search_kinds
 from search.models import SearchSynonym
@@ -630,7 +631,8 @@ def all_fields():
 
 
 def visible_pages(model=Page, site=None):
-    """Live, public pages (never the tree root), optionally of one site."""
+    """Live, public pages (never the tree root), optionally of one site: a commune's site shows its own
+    pages and the shared catalogue's procedures it does not hide (``procedures/catalogues.py``)."""
     queryset = model.objects.live().filter(depth__gt=1)
     private = Q()
     for path, depth in private_sections():
@@ -638,7 +640,15 @@ def visible_pages(model=Page, site=None):
     if private:
         queryset = queryset.exclude(private)
     if site is not None:
-        queryset = queryset.in_site(site)
+        commune = catalogues.for_site(site.pk)
+        if commune is None:
+            return queryset.in_site(site)
+        shown = Q(path__startswith=commune.site_path)
+        if commune.shared_path:
+            shown |= Q(path__startswith=commune.shared_path, depth=len(commune.shared_path) // Page.steplen + 1)
+        queryset = queryset.filter(shown)
+        if commune.hidden:
+            queryset = queryset.exclude(pk__in=commune.hidden)
     return queryset
 
 

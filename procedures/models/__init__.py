@@ -2,6 +2,7 @@
 
 from procedures.models.imports import ProcedureImport  # noqa: F401
 from procedures.models.life_events import LifeEventIndexPage, LifeEventPage, LifeEventProcedure  # noqa: F401
+from procedures.models.overrides import ProcedureOverride  # noqa: F401
 from procedures.models.pages import (  # noqa: F401
     FieldOfActivity,
     ProcedureDocument,

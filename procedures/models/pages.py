@@ -10,7 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -36,6 +36,7 @@ from home import page_cache
 from home.places import Office, OfficeOpeningHours
 from home.serving import QuickServeMixin, outside_restrictions
 from home.vietnamese import sort_key
+from procedures import catalogues
 
 CODE_VALIDATOR = RegexValidator(
     r"^[0-9]{1,2}\.[0-9]{6}(\.[0-9A-Za-z]+)*$",
@@ -59,19 +60,31 @@ def validate_procedure_code(value):
         CODE_VALIDATOR(value)
 
 
-def local_code(name):
+def local_code(name, scope=""):
     """The stable code of a local procedure, from its official name.
 
     The same name (whatever its case, spacing or Unicode form) always gives
-    the same code, so importing the same file again finds the same page.
+    the same code, so importing the same file again finds the same page. A
+    commune showing the province's catalogue gives its ``scope``
+    (``local_code_scope``): two communes' local procedures of the same name
+    get two codes.
     """
     import base64
     import hashlib
     import unicodedata
 
     key = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    if scope:
+        key = f"{scope}\n{key}"
     digest = hashlib.sha256(key.encode("utf-8")).digest()
     return LOCAL_CODE_PREFIX + base64.b32encode(digest).decode("ascii")[:8]
+
+
+def local_code_scope(catalogue):
+    """What keeps a commune's local codes apart: its catalogue page's id where it shows the province's
+    catalogue; nothing for the province's own (or a single commune's), whose codes stay as they were."""
+    catalogue = getattr(catalogue, "specific_deferred", catalogue)
+    return f"catalogue-{catalogue.pk}" if getattr(catalogue, "shared_catalogue_id", None) else ""
 
 
 @register_snippet
@@ -94,12 +107,81 @@ class FieldOfActivity(index.Indexed, models.Model):
         return self.name
 
 
+class ProcedureIndexPageForm(WagtailAdminPageForm):
+    """A commune's catalogue: it may show a shared catalogue (not another commune's view of one), and its
+    rows of overrides name procedures it shows, once each."""
+
+    def clean(self):
+        cleaned = super().clean()
+        shared = cleaned.get("shared_catalogue")
+        if shared is not None:
+            if self.instance.pk is not None and shared.pk == self.instance.pk:
+                self.add_error("shared_catalogue", _("A catalogue cannot show itself."))
+                shared = None
+            elif shared.specific_deferred.shared_catalogue_id is not None:
+                self.add_error(
+                    "shared_catalogue",
+                    _("That catalogue shows another one itself: choose the province's catalogue."),
+                )
+                shared = None
+        formset = self.formsets.get("overrides")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        seen = set()
+        for form in formset.forms:
+            procedure = form.cleaned_data.get("procedure")
+            if procedure is None or form.cleaned_data.get("DELETE"):
+                continue
+            in_reach = (shared is not None and procedure.path[: -Page.steplen] == shared.path) or (
+                self.instance.pk is not None and procedure.path.startswith(self.instance.path)
+            )
+            if not in_reach:
+                raise ValidationError(
+                    _("%(code)s is neither in the shared catalogue this page shows nor one of its own procedures.")
+                    % {"code": procedure.code}
+                )
+            if procedure.pk in seen:
+                raise ValidationError(
+                    _("%(code)s is listed twice under “Procedures in this commune”.") % {"code": procedure.code}
+                )
+            seen.add(procedure.pk)
+        return cleaned
+
+
 class ProcedureIndexPage(QuickServeMixin, Page):
-    """The catalogue: browse by field of activity, A–Z, and most viewed."""
+    """The catalogue: browse by field of activity, A–Z, and most viewed.
+
+    A commune's catalogue lists its own (local) procedures, and may show a shared provincial catalogue
+    too, with the commune's overrides (``procedures/catalogues.py``)."""
 
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Shown above the list of procedures."))
+    shared_catalogue = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shared catalogue"),
+        help_text=_(
+            "The province's catalogue, whose procedures this commune shows as its own, "
+            "with the differences listed below. Empty: only the procedures under this page."
+        ),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    commune_panels = [
+        FieldPanel("shared_catalogue"),
+        InlinePanel("overrides", heading=_("Procedures in this commune"), label=_("procedure in this commune")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Catalogue")),
+            ObjectList(commune_panels, heading=_("In this commune")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    base_form_class = ProcedureIndexPageForm
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["procedures.ProcedurePage"]
@@ -111,10 +193,18 @@ class ProcedureIndexPage(QuickServeMixin, Page):
     def route(self, request, path_components):
         """Fetch a procedure child as its own type in one query by its id (Wagtail's default takes two, and
         two more for the restrictions, which ``QuickServeMixin`` answers from memory). Its id comes from the
-        catalogue's slugs, and its field and office from the few of each, all read once per process and
-        page-cache generation: a page, field or office saved starts a new one."""
+        catalogue's slugs (then the shared catalogue's), and its field and office from the few of each, all
+        read once per process and page-cache generation: a page, field or office saved starts a new one. A
+        procedure this commune hides is not found; one it overrides is served with the commune's office,
+        fee and note."""
         if path_components:
-            pk = self._procedure_ids().get(path_components[0])
+            slug = path_components[0]
+            pk = _procedure_ids(self.path, self.depth).get(slug)
+            commune = catalogues.for_page(self.pk)
+            if pk is None and commune is not None and commune.shared_path:
+                pk = _procedure_ids(commune.shared_path, len(commune.shared_path) // Page.steplen).get(slug)
+            if commune is not None and pk in commune.hidden:
+                pk = None
             try:
                 child = ProcedurePage.objects.get(pk=pk) if pk is not None else None
             except ProcedurePage.DoesNotExist:
@@ -125,20 +215,24 @@ class ProcedureIndexPage(QuickServeMixin, Page):
                 child.field = kept_by_pk(FieldOfActivity).get(child.field_id) or child.field
             if child.office_id is not None:
                 child.office = kept_by_pk(Office).get(child.office_id) or child.office
+            if commune is not None:
+                child.apply_override(commune.override(child))
             child._cached_parent_obj = self
             return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
-    def _procedure_ids(self):
-        """{slug: id} of this catalogue's procedures, live or not (``route`` checks that)."""
-        return page_cache.kept(
-            ("procedure-ids", self.pk),
-            lambda: dict(ProcedurePage.objects.child_of(self).values_list("slug", "pk")),
-        )
-
     def procedures(self):
-        """Live, public procedures of this catalogue, in one query (``.public()`` would take two)."""
-        return outside_restrictions(ProcedurePage.objects.child_of(self).live()).select_related("field")
+        """Live, public procedures this catalogue shows, in one query (``.public()`` would take two): its own,
+        and the shared catalogue's less those the commune hides."""
+        shown = Q(path__startswith=self.path, depth=self.depth + 1)
+        commune = catalogues.for_page(self.pk)
+        shared_path = commune.shared_path if commune is not None else None
+        if shared_path:
+            shown |= Q(path__startswith=shared_path, depth=len(shared_path) // Page.steplen + 1)
+        queryset = ProcedurePage.objects.live().filter(shown)
+        if commune is not None and commune.hidden:
+            queryset = queryset.exclude(pk__in=commune.hidden)
+        return outside_restrictions(queryset).select_related("field")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -164,6 +258,14 @@ class ProcedureIndexPage(QuickServeMixin, Page):
             }
         )
         return context
+
+
+def _procedure_ids(path, depth):
+    """{slug: id} of the procedures right under the catalogue at ``path``, live or not (``route`` checks)."""
+    return page_cache.kept(
+        ("procedure-ids", path),
+        lambda: dict(ProcedurePage.objects.filter(path__startswith=path, depth=depth + 1).values_list("slug", "pk")),
+    )
 
 
 def _fields_in(procedures):
@@ -214,7 +316,8 @@ class ProcedurePageForm(WagtailAdminPageForm):
             if cleaned.get("is_local"):
                 name = cleaned.get("full_name") or cleaned.get("title") or ""
                 if name.strip():
-                    code = cleaned["code"] = local_code(name)
+                    parent = getattr(self, "parent_page", None) or (self.instance.pk and self.instance.get_parent())
+                    code = cleaned["code"] = local_code(name, scope=local_code_scope(parent))
             else:
                 self.add_error(
                     "code",
@@ -459,6 +562,36 @@ class ProcedurePage(QuickServeMixin, Page):
                 rows._prefetch_done = True
                 cache[name] = rows
         prefetch_related_objects([self], *DETAIL_PREFETCHES)
+
+    #: The commune's ``ProcedureOverride`` this page is served with, if any (``apply_override``).
+    local_override = None
+
+    def apply_override(self, override):
+        """Show this procedure as one commune does: at its office, with its fee where set locally, and its
+        note (``local_override.note``). Only for serving: the page is never saved like this."""
+        self.local_override = override
+        if override is None:
+            return
+        if override.office_id is not None:
+            self.office = kept_by_pk(Office).get(override.office_id) or override.office
+        if override.fee.strip():
+            self.fee = override.fee
+
+    def get_url_parts(self, request=None):
+        """On a commune's host, a procedure of the shared catalogue it shows lives under the commune's own
+        catalogue (``procedures/catalogues.py``): links, search results and QR codes stay on that host."""
+        parts = super().get_url_parts(request)
+        if request is None:
+            return parts
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        if site is None or (parts is not None and parts[0] == site.pk):
+            return parts
+        commune = catalogues.for_site(site.pk)
+        if commune is not None and commune.is_shared(self) and self.pk not in commune.hidden:
+            return (site.pk, commune.root_url, commune.url_of(self))
+        return parts
 
     def place(self, request=None):
         """Where to submit: the procedure's own office, else the commune's one-stop desk."""

@@ -23,6 +23,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 import pytest
+from pytest_django.asserts import assertContains, assertNotContains
 
 from answers.models import AnswerIndexPage
 from feedback import handoffs, reminders, workflow
@@ -283,6 +284,35 @@ def test_public_statistics_count_the_hosts_commune_and_the_roll_up_sums_them(cli
     assert ours == Feedback.objects.filter(site=province["hoa_binh"]).exclude(status="rejected").count() > 0
     province_wide = statistics.compute(Period(today.replace(day=1), today)).totals.received
     assert province_wide == ours + theirs
+
+
+@pytest.mark.django_db
+def test_the_province_page_shows_each_commune_and_the_roll_up_in_html_csv_and_json(client, db, province, settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    for title in ("Xin sửa cầu", "Xin thêm đèn"):
+        submit_feedback({"kind": "suggestion", "title": title, "text": "Mong xã xem xét."}, site=province["tan_phu"])
+    today = datetime.date.today()
+    query = {"tu": today.replace(day=1).strftime("%d/%m/%Y"), "den": today.strftime("%d/%m/%Y")}
+    per_host = {
+        host: client.get(reverse("statistics:json"), query, **({"HTTP_HOST": host} if host else {})).json()["totals"]
+        for host in (None, TAN_PHU)
+    }
+    data = client.get(reverse("statistics:province_json"), query, HTTP_HOST=TAN_PHU).json()
+    by_host = {row["key"]: row for row in data["by_commune"]}
+    assert set(by_host) == {province["hoa_binh"].hostname, TAN_PHU}
+    assert (
+        by_host[TAN_PHU]["label"] == "Xã Tân Phú" and by_host[TAN_PHU]["received"] == per_host[TAN_PHU]["received"] == 2
+    )
+    assert by_host[province["hoa_binh"].hostname]["received"] == per_host[None]["received"] > 0
+    assert data["totals"]["received"] == per_host[None]["received"] + 2
+    # The same figures as a spreadsheet and a page; counts only, never a title or a sender.
+    sheet = client.get(reverse("statistics:province_csv"), query).content.decode("utf-8-sig")
+    assert f"commune,{TAN_PHU},Xã Tân Phú,2," in sheet and "Xin sửa cầu" not in sheet
+    page = client.get(reverse("statistics:province"), query, headers={"accept-language": "vi"})
+    assertContains(page, "Xã Tân Phú")
+    assertContains(page, "Toàn tỉnh")
+    assertNotContains(page, "Xin sửa cầu")
+    assertContains(client.get(reverse("statistics:page"), query), reverse("statistics:province"))
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from wagtail.models import Revision, Site, WorkflowPage
 
 import pytest
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from answers.models import AnswerIndexPage, AnswerPage
 from feedback import deadlines
@@ -41,10 +41,22 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     )
     longest = max(real, key=lambda record: len(record["Tên thủ tục"]))
     assertContains(client.get(f"/p/{longest['Mã thủ tục']}/", follow=True), " ".join(longest["Tên thủ tục"].split()))
-    catalogue = ProcedureIndexPage.objects.get()
+    catalogue = ProcedureIndexPage.objects.in_site(Site.objects.get(is_default_site=True)).get()
     assert catalogue.show_in_menus and catalogue.live and catalogue.intro
     assertContains(client.get(catalogue.url), "Thủ tục đăng ký khai sinh")
     assertContains(client.get("/p/1.001193/", follow=True), "Tờ khai đăng ký khai sinh")
+    # The other communes show the same catalogue as their own, with their differences.
+    tan_phu = {"HTTP_HOST": "tanphu.localhost:8000"}
+    birth = client.get("/p/1.001193/", **tan_phu)
+    assert birth["Location"] == "/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/"
+    assertContains(client.get(birth["Location"], **tan_phu), "cả sáng thứ Bảy")
+    assertNotContains(client.get("/p/1.001193/", follow=True), "cả sáng thứ Bảy")
+    assert client.get("/p/1.007917/", **tan_phu).status_code == 404
+    assert client.get("/p/1.007917/").status_code == 302
+    shared_catalogue = client.get("/thu-tuc-hanh-chinh/", **tan_phu)
+    assertContains(shared_catalogue, "Đăng ký sử dụng Nhà văn hóa ấp")
+    assertContains(shared_catalogue, "Thủ tục đăng ký khai sinh")
+    assertNotContains(client.get(catalogue.url), "Đăng ký sử dụng Nhà văn hóa ấp")
 
     staff = dict(re.findall(r"Staff account \(.+?\): username (\S+) password (\S+)", first.getvalue()))
     assert {"chutich", "vanphong", "phochutich", "diachinh"} <= set(staff)
@@ -79,7 +91,9 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
     assert password not in second.getvalue()
     assert "already exists" in second.getvalue()
     assert not re.search(r"Staff account", second.getvalue())
-    assert f"0 created, 0 updated, {counts[1]} unchanged, 0 rejected" in second.getvalue()
+    shared = ProcedurePage.objects.child_of(catalogue).count()  # the communes' local ones are theirs
+    assert shared == counts[1] - 1
+    assert f"0 created, 0 updated, {shared} unchanged, 0 rejected" in second.getvalue()
     assert counts == (
         StandardPage.objects.count(),
         ProcedurePage.objects.count(),
@@ -87,8 +101,10 @@ def test_demo_data_is_idempotent_and_credentials_work(client):
         Feedback.objects.count(),
         AnswerPage.objects.count(),
     )
-    # One answers page per commune: the demo commune and the province's two others.
-    assert (ProcedureIndexPage.objects.count(), AnswerIndexPage.objects.count(), Site.objects.count()) == (1, 3, 3)
+    # One catalogue and one answers page per commune: the demo commune and the province's two others, whose
+    # catalogues show the demo commune's.
+    assert (ProcedureIndexPage.objects.count(), AnswerIndexPage.objects.count(), Site.objects.count()) == (3, 3, 3)
+    assert ProcedureIndexPage.objects.filter(shared_catalogue=catalogue).count() == 2
 
     assert client.login(username=username, password=password)
     assert client.get("/admin/").status_code == 200

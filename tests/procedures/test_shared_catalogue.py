@@ -1,0 +1,245 @@
+"""A province's shared catalogue, shown by each commune as its own (procedures/catalogues.py).
+
+Xã Hòa Bình (the default site) holds the province's catalogue. Xã Tân Phú's catalogue page, made by
+``add_commune``, shows it with Tân Phú's differences: a procedure it does not handle, a local note, a local
+fee, another office, and a local procedure of its own. Every case is checked on both hosts: what one commune
+changes never shows on the other's.
+"""
+
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from home import communes
+from home.places import Office
+from procedures import catalogues, qr
+from procedures.importer import import_procedures
+from procedures.models import ProcedureIndexPage, ProcedureOverride, ProcedurePage
+from procedures.models.pages import local_code
+from tests.factories import make_field, make_procedure, make_user
+
+TAN_PHU = "tanphu.example.vn"
+ON_TAN_PHU = {"HTTP_HOST": TAN_PHU}
+LOCAL_TITLE = "Đăng ký sử dụng Nhà văn hóa ấp"
+
+
+@pytest.fixture
+def province(catalogue, birth):
+    """Hòa Bình's catalogue shared with Tân Phú, which overrides three procedures and adds one."""
+    civil_status = birth.field
+    marriage = make_procedure(catalogue, "1.000894", "Thủ tục đăng ký kết hôn", field=civil_status, fee="Miễn lệ phí")
+    residence = make_procedure(
+        catalogue, "1.004222", "Đăng ký thường trú", field=make_field("Cư trú"), fee="20.000 đồng"
+    )
+    forest = make_procedure(catalogue, "1.007917", "Xác nhận bảng kê lâm sản", field=make_field("Nông nghiệp"))
+    home = catalogue.get_parent().specific
+    default = home.get_site()
+    hoa_binh, _ = communes.add_commune("Xã Hòa Bình", default.hostname, default.port)
+    tan_phu, created = communes.add_commune("Xã Tân Phú", TAN_PHU)
+    assert created
+    own = ProcedureIndexPage.objects.in_site(tan_phu).get()
+    police = Office.objects.create(name="Công an xã Tân Phú", address="Ấp Tân Hòa, xã Tân Phú", phone="0277 3850 113")
+    own.overrides.add(ProcedureOverride(procedure=forest, hidden=True))
+    own.overrides.add(ProcedureOverride(procedure=birth, note="Nhận hồ sơ cả sáng thứ Bảy tại Một cửa xã Tân Phú."))
+    own.overrides.add(ProcedureOverride(procedure=marriage, fee="Lệ phí 30.000 đồng do xã Tân Phú quy định."))
+    own.overrides.add(ProcedureOverride(procedure=residence, office=police))
+    own.save_revision().publish()
+    local = make_procedure(own, "DP.TANPHU01", LOCAL_TITLE, field=make_field("Văn hóa"), is_local=True)
+    return {
+        "catalogue": catalogue,
+        "own": own,
+        "hoa_binh": hoa_binh,
+        "tan_phu": tan_phu,
+        "birth": birth,
+        "marriage": marriage,
+        "residence": residence,
+        "forest": forest,
+        "local": local,
+    }
+
+
+@pytest.mark.django_db
+def test_add_commune_gives_the_commune_a_catalogue_showing_the_provinces(province):
+    own = province["own"]
+    assert own.live and own.shared_catalogue_id == province["catalogue"].pk
+    assert own.get_parent().pk == province["tan_phu"].root_page_id
+    # Run again: nothing new, and the shared catalogue itself shows no other.
+    communes.add_commune("Xã Tân Phú", TAN_PHU)
+    assert ProcedureIndexPage.objects.in_site(province["tan_phu"]).count() == 1
+    province["catalogue"].refresh_from_db()
+    assert province["catalogue"].shared_catalogue_id is None
+
+
+@pytest.mark.django_db
+def test_a_short_address_leads_to_each_communes_own_version(client, province):
+    on_hoa_binh = client.get("/p/1.001193/")
+    assert on_hoa_binh["Location"] == province["birth"].relative_url(province["hoa_binh"])
+    on_tan_phu = client.get("/p/1.001193/?src=poster", **ON_TAN_PHU)
+    assert on_tan_phu["Location"] == "/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/?src=poster"
+    page = client.get("/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/", **ON_TAN_PHU)
+    assertContains(page, "Tờ khai đăng ký khai sinh")
+    assertContains(page, "Nhận hồ sơ cả sáng thứ Bảy tại Một cửa xã Tân Phú.")
+    assertNotContains(client.get(province["birth"].url), "Nhận hồ sơ cả sáng thứ Bảy")
+    # The page's own links (canonical address, structured data) stay on Tân Phú's host.
+    assertContains(page, f"http://{TAN_PHU}/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/")
+    assertNotContains(page, f"{province['hoa_binh'].root_url}/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/")
+
+
+@pytest.mark.django_db
+def test_each_host_prints_a_qr_code_of_its_own_address(client, province):
+    for host, root in ((None, province["hoa_binh"].root_url), (TAN_PHU, f"http://{TAN_PHU}")):
+        headers = {"HTTP_HOST": host} if host else {}
+        response = client.get("/p/1.001193/qr.svg", **headers)
+        assert response.status_code == 200
+        assert response["ETag"] == f'"{qr.qr_etag(f"{root}/p/1.001193/", "svg")}"'
+        assert response.content == qr.qr_svg(f"{root}/p/1.001193/").encode()
+
+
+@pytest.mark.django_db
+def test_a_procedure_the_commune_does_not_handle_is_nowhere_on_its_host(client, province):
+    forest = province["forest"]
+    assert client.get("/p/1.007917/", **ON_TAN_PHU).status_code == 404
+    assert client.get("/p/1.007917/qr.png", **ON_TAN_PHU).status_code == 404
+    assert client.get(f"/thu-tuc-hanh-chinh/{forest.slug}/", **ON_TAN_PHU).status_code == 404
+    listing = client.get("/thu-tuc-hanh-chinh/", **ON_TAN_PHU)
+    assertContains(listing, "Thủ tục đăng ký kết hôn")
+    assertNotContains(listing, forest.title)
+    # Hòa Bình still handles it.
+    assert client.get("/p/1.007917/")["Location"] == forest.relative_url(province["hoa_binh"])
+    assertContains(client.get(province["catalogue"].url), forest.title)
+
+
+@pytest.mark.django_db
+def test_a_local_fee_and_office_show_on_the_commune_only(client, province):
+    marriage = client.get("/thu-tuc-hanh-chinh/thu-tuc-dang-ky-ket-hon/", **ON_TAN_PHU)
+    assertContains(marriage, "Lệ phí 30.000 đồng do xã Tân Phú quy định.")
+    assertContains(client.get(province["marriage"].url), "Miễn lệ phí")
+    assertNotContains(client.get(province["marriage"].url), "30.000 đồng")
+    residence = client.get(f"/thu-tuc-hanh-chinh/{province['residence'].slug}/", **ON_TAN_PHU)
+    assertContains(residence, "Công an xã Tân Phú, Ấp Tân Hòa, xã Tân Phú")
+    assertContains(residence, "tel:02773850113")
+    assertNotContains(client.get(province["residence"].url), "Công an xã Tân Phú")
+    # Nothing of the override was written to the shared page.
+    province["marriage"].refresh_from_db()
+    assert province["marriage"].fee == "Miễn lệ phí" and province["residence"].office_id is None
+
+
+@pytest.mark.django_db
+def test_a_local_procedure_belongs_to_its_commune_only(client, province):
+    local = province["local"]
+    assert client.get("/p/DP.TANPHU01/", **ON_TAN_PHU)["Location"] == f"/thu-tuc-hanh-chinh/{local.slug}/"
+    assertContains(client.get(f"/thu-tuc-hanh-chinh/{local.slug}/", **ON_TAN_PHU), LOCAL_TITLE)
+    assertContains(client.get("/thu-tuc-hanh-chinh/", **ON_TAN_PHU), LOCAL_TITLE)
+    assert client.get("/p/DP.TANPHU01/").status_code == 404
+    assert client.get("/p/DP.TANPHU01/qr.svg").status_code == 404
+    assertNotContains(client.get(province["catalogue"].url), LOCAL_TITLE)
+
+
+@pytest.mark.django_db
+def test_search_on_a_communes_host_finds_its_own_version_of_the_catalogue(client, province):
+    from tests.factories import refresh_search_index
+
+    refresh_search_index()
+    found = client.get("/search/", {"q": "đăng ký khai sinh"}, **ON_TAN_PHU)
+    assertContains(found, 'href="/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/"')
+    assertNotContains(found, province["hoa_binh"].root_url)
+    assertNotContains(client.get("/search/", {"q": "bảng kê lâm sản"}, **ON_TAN_PHU), "Xác nhận bảng kê lâm sản")
+    assertContains(client.get("/search/", {"q": "bảng kê lâm sản"}), "Xác nhận bảng kê lâm sản")
+    assertContains(client.get("/search/", {"q": "nhà văn hóa ấp"}, **ON_TAN_PHU), LOCAL_TITLE)
+    assertNotContains(client.get("/search/", {"q": "nhà văn hóa ấp"}), LOCAL_TITLE)
+    assert client.get("/api/search/", {"q": "bảng kê lâm sản"}, **ON_TAN_PHU).json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_overrides_shows_at_once(client, province):
+    assert client.get("/p/1.007917/", **ON_TAN_PHU).status_code == 404
+    # An editor's change is a new revision of the commune's catalogue page: public once published.
+    latest = province["own"].get_latest_revision_as_object()
+    latest.overrides = [row for row in latest.overrides.all() if row.procedure_id != province["forest"].pk]
+    revision = latest.save_revision()
+    assert client.get("/p/1.007917/", **ON_TAN_PHU).status_code == 404  # a draft changes nothing
+    revision.publish()
+    assert client.get("/p/1.007917/", **ON_TAN_PHU).status_code == 302
+    assert catalogues.for_site(province["tan_phu"].pk).hidden == frozenset()
+
+
+def _catalogue_form(own, change=None, add=()):
+    """What the page editor posts for a commune's catalogue: every row it has (``change``d by procedure id
+    where asked), then the ``add``ed ones."""
+    change = change or {}
+    existing = list(ProcedureOverride.objects.filter(catalogue=own).order_by("sort_order", "pk"))
+    rows = [
+        {
+            "id": row.pk,
+            "procedure": row.procedure_id,
+            "hidden": "on" if row.hidden else "",
+            "office": row.office_id or "",
+            "fee": row.fee,
+            "note": row.note,
+            **change.get(row.procedure_id, {}),
+        }
+        for row in existing
+    ]
+    rows += [{"procedure": procedure.pk, "hidden": "on", "office": "", "fee": "", "note": ""} for procedure in add]
+    for order, row in enumerate(rows):
+        row["ORDER"] = order
+    return nested_form_data(
+        {
+            "title": own.title,
+            "slug": own.slug,
+            "intro": "",
+            "shared_catalogue": own.shared_catalogue_id,
+            "overrides": inline_formset(rows, initial=len(existing)),
+            "comments": inline_formset([]),
+        }
+    )
+
+
+@pytest.mark.django_db
+def test_the_communes_editors_write_its_differences_and_nothing_of_the_province(client, province):
+    editor = make_user("bientap-tp", groups=[communes.role_group(province["tan_phu"], communes.EDITORS).name])
+    client.force_login(editor)
+    own = province["own"]
+    edit = f"/admin/pages/{own.pk}/edit/"
+    assert client.get(edit).status_code == 200
+    # The province's pages are not theirs to edit.
+    assert client.get(f"/admin/pages/{province['birth'].pk}/edit/").status_code in (302, 403)
+    assert client.get(f"/admin/pages/{province['catalogue'].pk}/edit/").status_code in (302, 403)
+
+    marriage = province["marriage"]
+    hide_marriage = _catalogue_form(own, change={marriage.pk: {"hidden": "on"}})
+    assert client.post(edit, hide_marriage).status_code == 302
+    # Editors save drafts: public once a moderator publishes them, on Tân Phú only.
+    assert client.get("/p/1.000894/", **ON_TAN_PHU).status_code == 302
+    own.refresh_from_db()
+    own.get_latest_revision().publish()
+    assert client.get("/p/1.000894/", **ON_TAN_PHU).status_code == 404
+    assert client.get("/p/1.000894/").status_code == 302
+    rows = set(ProcedureOverride.objects.filter(catalogue=own).values_list("procedure_id", "hidden"))
+
+    # A procedure neither shared nor its own, or one listed twice: a clear message, nothing saved.
+    other = make_procedure(own.get_parent(), "1.000656", "Thủ tục đăng ký khai tử")  # not in any catalogue
+    revisions = own.revisions.count()
+    for add, message in (([other], "không thuộc danh mục dùng chung"), ([marriage], "được ghi hai lần")):
+        response = client.post(edit, _catalogue_form(own, add=add), headers={"accept-language": "vi"})
+        assert response.status_code == 200
+        assertContains(response, message)
+    assert own.revisions.count() == revisions
+    assert set(ProcedureOverride.objects.filter(catalogue=own).values_list("procedure_id", "hidden")) == rows
+
+
+@pytest.mark.django_db
+def test_a_commune_importing_cannot_rewrite_the_provinces_procedures(province):
+    own = province["own"]
+    rows = [
+        (1, {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh (sửa ở xã)", "documents": ["Tờ khai"]}),
+        (2, {"name": LOCAL_TITLE + " (bản của xã)", "documents": ["Phiếu đăng ký"]}),
+    ]
+    report = import_procedures(rows, own, publish=True)
+    assert [rejection.code for rejection in report.rejected] == ["1.001193"]
+    assert ProcedurePage.objects.get(code="1.001193").title == "Thủ tục đăng ký khai sinh"
+    created = ProcedurePage.objects.get(pk=report.created[0].page_id)
+    # Its local code is its own: another commune's procedure of the same name gets another one.
+    assert created.code != local_code(LOCAL_TITLE + " (bản của xã)") and created.code.startswith("DP.")
+    assert created.get_parent().pk == own.pk
