@@ -31,7 +31,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -218,7 +218,7 @@ def _deliver(row):
                 context["expected"] = deadlines.expected_answer_date(feedback)
             subject = render_to_string("feedback/email/status_subject.txt", context).strip()
             body = render_to_string("feedback/email/status_body.txt", context)
-            return send_mail(subject, body, None, [feedback.submitter_email])
+            return _mail(row, subject, body, [feedback.submitter_email])
         department = event.department
         recipients = department.notification_addresses() if department else []
         if not recipients:
@@ -226,7 +226,18 @@ def _deliver(row):
         context = {"feedback": feedback, "department": department, "admin_url": links.admin_url(feedback)}
         subject = render_to_string("feedback/email/forwarded_subject.txt", context).strip()
         body = render_to_string("feedback/email/forwarded_body.txt", context)
-        return send_mail(subject, body, None, recipients)
+        return _mail(row, subject, body, recipients)
+
+
+def message_id(row):
+    """The same Message-ID every time a row is sent: a worker killed after the relay took the e-mail but
+    before the row was marked sent sends it again, and the mail system keeps one of the two."""
+    domain = (settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost").strip("> ")
+    return f"<feedback-notification-{row.pk}@{domain}>"
+
+
+def _mail(row, subject, body, recipients):
+    return EmailMessage(subject, body, None, recipients, headers={"Message-ID": message_id(row)}).send()
 
 
 def sms_text(event):

@@ -229,3 +229,25 @@ stop_services() {
     [ -n "$SERVICES_TMP" ] && rm -rf "$SERVICES_TMP"
     SERVICES_TMP=""
 }
+
+CLUSTER_DIR=""
+
+start_cluster() {
+    # nginx, two app servers, Redis and two task workers on the running PostgreSQL and search engine
+    # (scripts/cluster.py, its database the otherwise unused "portal" one). Debian's nginx and Redis.
+    if ! command -v nginx >/dev/null || ! command -v redis-server >/dev/null; then
+        apt_install nginx-light redis-server || { SERVICES_ERROR="nginx and redis-server are needed"; return 1; }
+    fi
+    CLUSTER_DIR="$SERVICES_TMP/cluster"
+    "$PY" scripts/cluster.py up --dir "$CLUSTER_DIR" >"$SERVICES_TMP/cluster-up.log" 2>&1 || {
+        SERVICES_ERROR="the cluster did not start: $(tail -n 3 "$SERVICES_TMP/cluster-up.log" | tr '\n' ' ' | cut -c1-300)"
+        return 1
+    }
+}
+
+stop_cluster() {
+    if [ -n "$CLUSTER_DIR" ] && [ -f "$CLUSTER_DIR/cluster.json" ]; then
+        "$PY" scripts/cluster.py down --dir "$CLUSTER_DIR" || true
+    fi
+    CLUSTER_DIR=""
+}

@@ -5,6 +5,8 @@
 #      translation catalogue check
 #   2. the suite on the embedded default: SQLite + Wagtail database search
 #   3. the suite on PostgreSQL + OpenSearch, both started here and stopped after
+#      then tests/cluster on a cluster of those parts: nginx, two gunicorn app servers, Redis, two task
+#      workers and a shared directory (scripts/cluster.py; without extra arguments only)
 #   4. tests/search on the same PostgreSQL + Elasticsearch (bare: core analysis only)
 #
 # With CI=true a service that cannot be started fails the run; elsewhere passes
@@ -25,7 +27,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 SUMMARY=()
-trap 'stop_services' EXIT
+trap 'stop_cluster; stop_services' EXIT
 
 compile_messages
 log "Lint and format (ruff)"
@@ -57,6 +59,20 @@ log "Pass 2: PostgreSQL + OpenSearch"
 if start_services; then
     "$PY" -m pytest "$@"
     SUMMARY+=("pass 2: PostgreSQL + OpenSearch $OPENSEARCH_VERSION: passed")
+    if [ $# -eq 0 ]; then
+        log "The cluster: nginx, two app servers, Redis, two task workers on PostgreSQL + OpenSearch (tests/cluster)"
+        cluster_started=$SECONDS
+        if start_cluster; then
+            CLUSTER_DIR="$CLUSTER_DIR" "$PY" -m pytest tests/cluster
+            stop_cluster
+            SUMMARY+=("cluster (scripts/cluster.py), tests/cluster: passed in $((SECONDS - cluster_started))s")
+        elif in_ci; then
+            die "CI needs the cluster: $SERVICES_ERROR"
+        else
+            warn "skipped the cluster: $SERVICES_ERROR"
+            SUMMARY+=("cluster: SKIPPED ($SERVICES_ERROR)")
+        fi
+    fi
 elif in_ci; then
     die "CI needs PostgreSQL and the search engine: $SERVICES_ERROR"
 else

@@ -25,6 +25,7 @@ class SearchForm(forms.Form):
         },
     )
     mode = forms.ChoiceField(required=False, choices=[("", ""), ("search", "search"), ("autocomplete", "autocomplete")])
+    scope = forms.ChoiceField(required=False, choices=[("", ""), ("tinh", "tinh")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,4 +44,5 @@ class SearchForm(forms.Form):
             field=data.get("field") or "",
             page=data.get("page") or 1,
             autocomplete=data.get("mode") == "autocomplete",
+            province=data.get("scope") == "tinh",
         )

@@ -56,6 +56,8 @@ class SearchParams:
     field: str = ""
     page: int = 1
     autocomplete: bool = False
+    #: Every commune of the province (``scope=tinh``), not only the host's.
+    province: bool = False
 
 
 @dataclass

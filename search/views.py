@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from wagtail.models import Site
 
+from home import communes
 from search import cache as search_cache
 from search.forms import SearchForm
 from search.query_log import record_query, visitor_key
@@ -26,7 +27,8 @@ def search(request):
     params = form.params()
     # A new search, not paging or narrowing one, counts for the editors' report.
     new_search = params.page == 1 and not params.kind and not params.field
-    outcome = _outcome(request, params, Site.find_for_request(request))
+    several = not communes.is_single_commune()
+    outcome = _outcome(request, params, _site(request, params))
     if params.query and new_search:
         record_query(params.query, outcome.total, visitor=visitor_key(request))
     return TemplateResponse(
@@ -42,12 +44,27 @@ def search(request):
             # The page has its own search box: one is enough.
             "hide_header_search": True,
             "feedback_url": f"{reverse('feedback:submit')}?{urlencode({'q': params.query})}",
+            # With several communes: the other scope's link (this commune's, or the whole province's).
+            "scope_link": _link(params, scope="" if params.province else "tinh", page="") if several else "",
         },
     )
 
 
+def _site(request, params):
+    """The commune whose pages a search covers: the host's, or none (every commune) for ``scope=tinh``."""
+    if params.province and not communes.is_single_commune():
+        return None
+    return Site.find_for_request(request)
+
+
 def _link(params, **changes):
-    values = {"q": params.query, "kind": params.kind, "field": params.field, **changes}
+    values = {
+        "q": params.query,
+        "kind": params.kind,
+        "field": params.field,
+        "scope": "tinh" if params.province else "",
+        **changes,
+    }
     return "?" + urlencode({key: value for key, value in values.items() if value})
 
 
@@ -99,7 +116,7 @@ def search_api(request):
         errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
         return JsonResponse({"error": _("The search could not be run."), "errors": errors}, status=400)
     params = form.params()
-    site = Site.find_for_request(request)
+    site = _site(request, params)
     # Kept as _outcome keeps the page's, as JSON.
     key = _key(request, params, site)
     body = search_cache.answer(key, lambda: run_search(params, request=request, site=site).as_json())

@@ -221,6 +221,25 @@ def test_a_task_taken_by_a_worker_that_died_is_sent_once_by_the_sweep(
     assert EMAIL not in caplog.text and NAME not in caplog.text
 
 
+def test_an_email_sent_again_after_its_worker_died_carries_the_same_message_id(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):  # its task is lost
+        feedback = make_feedback(submitter_email=EMAIL)
+    row = Notification.objects.get(event__feedback=feedback)
+    # The relay took the e-mail, then the worker died before the row was marked sent.
+    assert notifications._deliver(row) == 1
+    with later(notifications.lease_seconds() + notifications.grace_seconds() + 1):
+        assert notifications.send_pending() == 1
+    assert [m.to for m in mailoutbox] == [[EMAIL], [EMAIL]]
+    ids = {m.message()["Message-ID"] for m in mailoutbox}
+    # One Message-ID: the mail system keeps one; it names the row, never the item's code or the address.
+    assert ids == {notifications.message_id(row)}
+    assert feedback.tracking_code not in ids.pop() and "@" in notifications.message_id(row)
+    other = Notification.objects.exclude(pk=row.pk).first()
+    assert other is None or notifications.message_id(other) != notifications.message_id(row)
+
+
 def test_two_senders_never_hold_the_same_row(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         make_feedback(submitter_email=EMAIL)

@@ -243,3 +243,19 @@ def test_a_commune_importing_cannot_rewrite_the_provinces_procedures(province):
     # Its local code is its own: another commune's procedure of the same name gets another one.
     assert created.code != local_code(LOCAL_TITLE + " (bản của xã)") and created.code.startswith("DP.")
     assert created.get_parent().pk == own.pk
+
+
+@pytest.mark.django_db
+def test_a_search_of_the_whole_province_finds_every_communes_pages(client, province):
+    from tests.factories import refresh_search_index
+
+    refresh_search_index()
+    # Tân Phú's local procedure, from Hòa Bình's host: only with "every commune of the province".
+    here = client.get("/search/", {"q": "nhà văn hóa ấp"})
+    assertNotContains(here, LOCAL_TITLE)
+    assertContains(here, "scope=tinh")
+    everywhere = client.get("/search/", {"q": "nhà văn hóa ấp", "scope": "tinh"})
+    assertContains(everywhere, LOCAL_TITLE)
+    assertContains(everywhere, 'name="scope" value="tinh"')  # a new query keeps the scope
+    api = client.get("/api/search/", {"q": "bảng kê lâm sản", "scope": "tinh"}, **ON_TAN_PHU).json()
+    assert [hit["title"] for hit in api["results"]] == ["Xác nhận bảng kê lâm sản"]
