@@ -262,8 +262,9 @@ def test_staff_not_yet_tied_to_a_commune_see_nothing_once_there_are_two(client, 
     client.force_login(untied)
     listing = client.get(reverse("feedback_feedback_modeladmin_index")).content.decode()
     assert not [secret for secret in _secrets(province["items"]) if secret in listing]
-    make_feedback(title="Đường lầy lội")  # the default commune's
     assert communes.commune_scope(untied) == frozenset()
+    make_feedback(title="Đường lầy lội ấp 9")  # the default commune's, sent since: still not theirs to see
+    assert "Đường lầy lội ấp 9" not in client.get(reverse("feedback_feedback_modeladmin_index")).content.decode()
 
 
 @pytest.mark.django_db
