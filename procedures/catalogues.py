@@ -113,7 +113,14 @@ def for_site(site_id):
 
 def for_page(catalogue_id):
     """The CommuneCatalogue of a catalogue page (the first site that shows it), or None."""
-    return next((found for found in commune_catalogues().values() if found.page_id == catalogue_id), None)
+    return page_cache.kept("commune-catalogues-by-page", _by_page).get(catalogue_id)
+
+
+def _by_page():
+    by_page = {}
+    for found in commune_catalogues().values():
+        by_page.setdefault(found.page_id, found)
+    return by_page
 
 
 def for_request(request):

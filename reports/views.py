@@ -248,16 +248,7 @@ def province_csv(request):
     _form, period, figures, refusal = _province_figures(request, "csv")
     if refusal is not None:
         return refusal
-    headings = _headings()
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = SafeWriter(buffer)
-    writer.writerow([headings[name] for name in ("section", "key", "label", *COLUMNS)])
-    for section, key, label, row in _province_rows(figures):
-        data = row.as_dict()
-        writer.writerow([section, key, label, *("" if data[c] is None else data[c] for c in COLUMNS)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return _open_data_headers(response, period, "csv", prefix="thong-ke-toan-tinh")
+    return _csv_response(_province_rows(figures), period, prefix="thong-ke-toan-tinh")
 
 
 @require_safe
@@ -272,11 +263,7 @@ def province_json(request):
         "totals": _public(figures.totals.as_dict(), "", _("Whole province")),
         "by_commune": [_public(row.as_dict(), row.key, row.label) for row in figures.communes],
     }
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
-    )
-    return _open_data_headers(response, period, "json", prefix="thong-ke-toan-tinh")
+    return _json_response(data, period, prefix="thong-ke-toan-tinh")
 
 
 # --- Open data ---
@@ -379,16 +366,29 @@ def statistics_csv(request):
     period, figures, refusal = _open_data_figures(request, "csv")
     if refusal is not None:
         return refusal
+    return _csv_response(_open_rows(figures), period)
+
+
+def _csv_response(rows, period, prefix="thong-ke-gop-y"):
+    """The open-data spreadsheet of ``rows`` ((section, key, label, Row)): UTF-8 with a BOM, formula-safe."""
     headings = _headings()
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = SafeWriter(buffer)
     writer.writerow([headings[name] for name in ("section", "key", "label", *COLUMNS)])
-    for section, key, label, row in _open_rows(figures):
+    for section, key, label, row in rows:
         data = row.as_dict()
         writer.writerow([section, str(key), label, *("" if data[c] is None else data[c] for c in COLUMNS)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    return _open_data_headers(response, period, "csv")
+    return _open_data_headers(response, period, "csv", prefix)
+
+
+def _json_response(data, period, prefix="thong-ke-gop-y"):
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    return _open_data_headers(response, period, "json", prefix)
 
 
 @require_safe
@@ -408,11 +408,7 @@ def statistics_json(request):
             sections.setdefault(f"by_{section}", []).append(_public(row.as_dict(), key, label))
     for name, _rows in figures.sections():
         data[f"by_{name}"] = sections.get(f"by_{name}", [])
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
-        content_type="application/json; charset=utf-8",
-    )
-    return _open_data_headers(response, period, "json")
+    return _json_response(data, period)
 
 
 def _definitions():

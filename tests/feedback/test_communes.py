@@ -312,6 +312,7 @@ def test_the_province_page_shows_each_commune_and_the_roll_up_in_html_csv_and_js
     page = client.get(reverse("statistics:province"), query, headers={"accept-language": "vi"})
     assertContains(page, "Xã Tân Phú")
     assertContains(page, "Toàn tỉnh")
+    assertContains(page, reverse("statistics:province_csv") + "?tu=")  # the same period's spreadsheet
     assertNotContains(page, "Xin sửa cầu")
     assertContains(client.get(reverse("statistics:page"), query), reverse("statistics:province"))
 
