@@ -13,6 +13,7 @@ unpublished, or a catalogue's overrides published, starts a new one.
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db.models import Q
 
 from wagtail.models import Page, Site
 
@@ -59,6 +60,14 @@ class CommuneCatalogue:
 
     def override(self, page):
         return self.overrides.get(page.pk)
+
+    def shown_q(self):
+        """On a page queryset: this commune's own pages and the shared catalogue's procedures (hidden ones
+        included: :func:`shown_in` takes them out)."""
+        shown = Q(path__startswith=self.site_path)
+        if self.shared_path:
+            shown |= Q(path__startswith=self.shared_path, depth=len(self.shared_path) // STEPLEN + 1)
+        return shown
 
 
 def _build():
@@ -126,6 +135,23 @@ def _by_page():
 def for_request(request):
     site = Site.find_for_request(request) if request is not None else None
     return for_site(site.pk) if site is not None else None
+
+
+def shown_in(queryset, site):
+    """The pages of ``queryset`` that ``site`` shows: its own, and the shared ones it does not hide."""
+    catalogue = for_site(site.pk)
+    if catalogue is None:
+        return queryset.in_site(site)
+    queryset = queryset.filter(catalogue.shown_q())
+    return queryset.exclude(pk__in=catalogue.hidden) if catalogue.hidden else queryset
+
+
+def shows(site, page):
+    """Does ``site`` show ``page`` (published or not)? A site without a catalogue shows its own tree."""
+    catalogue = for_site(site.pk)
+    if catalogue is not None:
+        return catalogue.shows(page)
+    return page.path.startswith(site.root_page.path)
 
 
 def shown_on(request, page):

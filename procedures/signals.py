@@ -1,23 +1,23 @@
-"""Keep ``ProcedurePage.poster_changed_at``: the moment something a printed QR poster shows changed.
+"""Keep the moments something a printed QR poster shows changed.
 
 See :mod:`procedures.posters` for what a poster shows. Three things can change it:
 
 * publishing a procedure whose title or code differs from its previously live version
-  (or its first publication);
-* the commune's name, authority name or hotline (every procedure of that site);
-* the site's host name or port, which the QR codes encode (every procedure of that site).
+  (or its first publication): ``ProcedurePage.poster_changed_at``, for every commune that shows it;
+* the commune's name, authority name or hotline, and
+* the site's host name or port, which the QR codes encode: ``SitePosterChange`` of that site, so every
+  poster that commune printed, of its own procedures and of the shared ones, and no other commune's.
 
 A fee, a document or a step changes nothing on the poster, so it never asks for a reprint.
 """
 
 from django.db.models.signals import pre_save
-from django.utils import timezone
 
 from wagtail.models import Revision, Site
 
 from home.page_cache import page_served_from_cache
 from procedures.models import ProcedurePage
-from procedures.posters import POSTER_COMMUNE_FIELDS, poster_content
+from procedures.posters import POSTER_COMMUNE_FIELDS, note_site_change, poster_content
 
 
 def _previously_live_content(old):
@@ -47,9 +47,9 @@ def note_poster_change_on_publish(sender, instance, update_fields=None, raw=Fals
 
 
 def _mark_site_posters_changed(site):
-    if site is None or site.root_page_id is None:
+    if site is None or site.pk is None:
         return
-    ProcedurePage.objects.in_site(site).filter(last_published_at__isnull=False).update(poster_changed_at=timezone.now())
+    note_site_change(site)
 
 
 def note_poster_change_on_new_address(sender, instance, raw=False, **kwargs):

@@ -642,15 +642,7 @@ def visible_pages(model=Page, site=None):
     if private:
         queryset = queryset.exclude(private)
     if site is not None:
-        commune = catalogues.for_site(site.pk)
-        if commune is None:
-            return queryset.in_site(site)
-        shown = Q(path__startswith=commune.site_path)
-        if commune.shared_path:
-            shown |= Q(path__startswith=commune.shared_path, depth=len(commune.shared_path) // Page.steplen + 1)
-        queryset = queryset.filter(shown)
-        if commune.hidden:
-            queryset = queryset.exclude(pk__in=commune.hidden)
+        queryset = catalogues.shown_in(queryset, site)
     return queryset
 
 

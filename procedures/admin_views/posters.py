@@ -1,8 +1,11 @@
 """Admin pages for QR posters: the poster index, one poster's print page, and batches.
 
-Only editors may use them: users who can edit at least one procedure page
-(Wagtail page permissions; superusers always). The print pages are standalone
-A4 documents, not admin pages, so that one poster fills one sheet.
+Posters are per commune (Wagtail ``Site``, see :mod:`procedures.posters`). A user prints the posters of
+the communes whose catalogue page, or one of whose own procedures, they may edit (Wagtail page
+permissions; superusers: every commune): a commune's editors print the province's shared procedures
+their commune shows, with their commune's host name, name and hotline, without any right on the shared
+pages. Someone who prints for several communes picks one in the list's filter and the batch form. The
+print pages are standalone A4 documents, not admin pages, so that one poster fills one sheet.
 
 A print is recorded when the editor confirms "I printed this poster" (POST)
 on the print page, and for every procedure of a batch when the batch's task
@@ -26,27 +29,37 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.models import Site
 
 import django_filters
 
 from home.listings import ListingTable, ListingView
 from home.vietnamese import sort_key
+from procedures import catalogues
 from procedures.models import FieldOfActivity, PosterBatch, ProcedurePage
-from procedures.posters import poster_for, record_prints, render_posters, start_poster_batch, with_print_status
+from procedures.posters import (
+    editable_procedures,
+    poster_for,
+    poster_sites,
+    record_prints,
+    render_posters,
+    site_procedures,
+    start_poster_batch,
+    with_print_status,
+)
 
 app_name = "procedure_posters"
 
 
-def editable_procedures(user):
-    """The procedure pages ``user`` may edit (Wagtail page permissions)."""
-    return PagePermissionPolicy(ProcedurePage).instances_user_has_any_permission_for(user, {"change"})
-
-
 def can_edit_procedures(user):
+    """May ``user`` use the procedure tools: edit a procedure, or print a commune's posters?"""
     if not user.is_active or user.is_anonymous:
         return False
-    return user.is_superuser or editable_procedures(user).exists()
+    return user.is_superuser or editable_procedures(user).exists() or bool(poster_sites(user))
+
+
+def site_label(site):
+    return site.site_name or site.hostname
 
 
 class ProcedureEditorRequiredMixin:
@@ -62,6 +75,28 @@ class ProcedureEditorRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class PosterSitesMixin(ProcedureEditorRequiredMixin):
+    """The communes whose posters the user prints (``self.sites``), and the one asked for (``self.site``)."""
+
+    site_param = "commune"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.sites = poster_sites(request.user)
+        request._poster_sites = self.sites
+        return super().dispatch(request, *args, **kwargs)
+
+    def chosen_site(self, value):
+        """The site with pk ``value`` if the user prints its posters; else, with no value, the first one."""
+        by_pk = {str(site.pk): site for site in self.sites}
+        if value:
+            if str(value) not in by_pk:
+                raise PermissionDenied
+            return by_pk[str(value)]
+        if not self.sites:
+            raise PermissionDenied
+        return self.sites[0]
+
+
 class PosterFilterSet(WagtailFilterSet):
     STATUS_CHOICES = [
         ("reprint", gettext_lazy("Needs reprint")),
@@ -73,6 +108,9 @@ class PosterFilterSet(WagtailFilterSet):
         "never": {"last_printed_at__isnull": True},
         "current": {"last_printed_at__isnull": False, "needs_reprint": False},
     }
+    commune = django_filters.ModelChoiceFilter(
+        queryset=Site.objects.none(), label=gettext_lazy("Commune"), empty_label=None, method="in_commune"
+    )
     field = django_filters.ModelChoiceFilter(
         queryset=FieldOfActivity.objects.all(), label=gettext_lazy("Field of activity"), empty_label=gettext_lazy("All")
     )
@@ -82,7 +120,19 @@ class PosterFilterSet(WagtailFilterSet):
 
     class Meta:
         model = ProcedurePage
-        fields = ["field", "status"]
+        fields = ["commune", "field", "status"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        sites = getattr(request, "_poster_sites", [])
+        if len(sites) > 1:
+            self.filters["commune"].queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
+            self.filters["commune"].field.label_from_instance = site_label
+        else:  # one commune: nothing to choose
+            del self.filters["commune"]
+
+    def in_commune(self, queryset, name, value):
+        return queryset  # the view lists the chosen commune's procedures already
 
     def with_status(self, queryset, name, value):
         return queryset.filter(**self.STATUS_FILTERS[value])
@@ -90,6 +140,11 @@ class PosterFilterSet(WagtailFilterSet):
 
 def _local(moment):
     return date_format(timezone.localtime(moment), "d/m/Y H:i") if moment else ""
+
+
+def _edit_url(page):
+    """Shared procedures a commune shows are edited by the province: no link for the commune's editors."""
+    return reverse("wagtailadmin_pages:edit", args=[page.pk]) if page.editable else None
 
 
 class PrintLinkColumn(Column):
@@ -100,9 +155,9 @@ class PrintStatusColumn(Column):
     cell_template_name = "procedures/admin/cells/print_status.html"
 
 
-class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
-    """Every published (and public) procedure the editor may edit, with its last printed
-    poster; posters older than the procedure's last publication are marked for reprint."""
+class PosterIndexView(PosterSitesMixin, ListingView):
+    """Every published (and public) procedure one commune shows, with its last printed poster there;
+    posters older than what they show are marked for reprint."""
 
     page_title = gettext_lazy("QR posters")
     header_icon = "doc-full"
@@ -113,7 +168,7 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
     paginate_by = 100
     columns = [
         Column("code", label=gettext_lazy("Code")),
-        TitleColumn("title", label=gettext_lazy("Procedure"), url_name="wagtailadmin_pages:edit"),
+        TitleColumn("title", label=gettext_lazy("Procedure"), get_url=_edit_url),
         Column("field", label=gettext_lazy("Field of activity"), accessor="field_name"),
         Column("changed", label=gettext_lazy("Last change"), accessor=lambda page: _local(page.changed_at)),
         PrintStatusColumn("printed", label=gettext_lazy("Last printed"), accessor=lambda p: _local(p.last_printed_at)),
@@ -139,7 +194,10 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
         return {"class": "poster-row" + stale, "data-code": page.code}
 
     def get_queryset(self):
-        procedures = with_print_status(editable_procedures(self.request.user).live().public()).select_related("field")
+        self.site = self.chosen_site(self.request.GET.get(self.site_param))
+        shown = site_procedures(self.site).live().public()
+        procedures = with_print_status(shown, self.site).select_related("field")
+        editable = set(editable_procedures(self.request.user).filter(pk__in=shown).values_list("pk", flat=True))
         self.counts = {
             "reprint": procedures.filter(needs_reprint=True).count(),
             "never": procedures.filter(last_printed_at__isnull=True).count(),
@@ -147,7 +205,9 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
         statuses = dict(PosterFilterSet.STATUS_CHOICES)
         procedures = list(self.filter_queryset(procedures))
         for page in procedures:
-            page.changed_at = page.poster_changed_at or page.last_published_at
+            page.poster_site_id = self.site.pk
+            page.editable = page.pk in editable
+            page.changed_at = page.poster_changed_at_here or page.last_published_at
             page.field_name = page.field.name if page.field else ""
             state = "reprint" if page.needs_reprint else "never" if not page.last_printed_at else "current"
             page.print_state, page.poster_status = state, statuses[state]
@@ -155,24 +215,26 @@ class PosterIndexView(ProcedureEditorRequiredMixin, ListingView):
         return sorted(procedures, key=lambda page: (not page.needs_reprint, sort_key(page.sort_title)))
 
     def get_context_data(self, **kwargs):
-        reprint_url = reverse("procedure_posters:index") + "?status=reprint"
-        return super().get_context_data(counts=self.counts, reprint_url=reprint_url, **kwargs)
+        reprint_url = reverse("procedure_posters:index") + f"?{self.site_param}={self.site.pk}&status=reprint"
+        commune = site_label(self.site) if len(self.sites) > 1 else ""
+        return super().get_context_data(counts=self.counts, reprint_url=reprint_url, commune=commune, **kwargs)
 
 
-class PosterPrintView(ProcedureEditorRequiredMixin, View):
-    """One procedure's A4 poster (standalone print page); POST records that it was printed."""
+class PosterPrintView(PosterSitesMixin, View):
+    """One procedure's A4 poster for one commune (standalone print page); POST records that it was printed."""
 
-    def get_page(self, request, page_id):
+    def get_page(self, request, site_id, page_id):
+        self.site = self.chosen_site(site_id)
         page = get_object_or_404(ProcedurePage.objects.select_related("field"), pk=page_id)
-        if not page.permissions_for_user(request.user).can_edit():
-            raise PermissionDenied
+        if not catalogues.shows(self.site, page):
+            raise Http404("This commune does not show this procedure")
         return page
 
-    def get(self, request, page_id):
-        page = self.get_page(request, page_id)
-        last_print = page.poster_prints.select_related("printed_by").first()
+    def get(self, request, site_id, page_id):
+        page = self.get_page(request, site_id, page_id)
+        last_print = page.poster_prints.filter(site=self.site).select_related("printed_by").first()
         html = render_posters(
-            [poster_for(page)],
+            [poster_for(page, self.site)],
             title=_("Poster: %(code)s %(title)s") % {"code": page.code, "title": page.title},
             request=request,
             extra_context={
@@ -180,19 +242,23 @@ class PosterPrintView(ProcedureEditorRequiredMixin, View):
                 "page": page,
                 "last_print": last_print,
                 "just_printed": request.GET.get("printed") == "1",
-                "index_url": reverse("procedure_posters:index"),
-                "confirm_url": reverse("procedure_posters:print", args=[page.pk]),
+                "index_url": reverse("procedure_posters:index") + f"?{self.site_param}={self.site.pk}",
+                "confirm_url": reverse("procedure_posters:print", args=[self.site.pk, page.pk]),
             },
         )
         return HttpResponse(html)
 
-    def post(self, request, page_id):
-        page = self.get_page(request, page_id)
-        record_prints([page], user=request.user)
-        return redirect(reverse("procedure_posters:print", args=[page.pk]) + "?printed=1")
+    def post(self, request, site_id, page_id):
+        page = self.get_page(request, site_id, page_id)
+        record_prints([page], site=self.site, user=request.user)
+        return redirect(reverse("procedure_posters:print", args=[self.site.pk, page.pk]) + "?printed=1")
 
 
 class BatchForm(forms.Form):
+    # Not required: without it the batch is for the user's first commune, as in the poster list.
+    commune = forms.ModelChoiceField(
+        Site.objects.none(), label=gettext_lazy("Commune"), empty_label=None, required=False
+    )
     field = forms.ModelChoiceField(
         FieldOfActivity.objects.all(),
         required=False,
@@ -200,6 +266,14 @@ class BatchForm(forms.Form):
         empty_label=gettext_lazy("Whole commune"),
         help_text=gettext_lazy("One field, or every published procedure of the commune."),
     )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Site.objects.filter(pk__in=[site.pk for site in sites])
+        self.fields["commune"].label_from_instance = site_label
+        self.fields["commune"].initial = sites[0].pk if sites else None
+        if len(sites) == 1:  # one commune: nothing to choose
+            self.fields["commune"].widget = forms.HiddenInput()
 
 
 class BatchCellColumn(Column):
@@ -215,10 +289,12 @@ def _requested(batch):
     return _local(batch.created_at) + by
 
 
-def batch_table(batches):
+def batch_table(batches, *, communes=False):
+    commune = Column("commune", label=_("Commune"), accessor=lambda batch: site_label(batch.site))
     return ListingTable(
         [
             Column("requested", label=_("Requested"), accessor=_requested),
+            *([commune] if communes else []),
             Column("scope_label", label=_("Scope")),
             BatchCellColumn("status", label=_("Status")),
             BatchCellColumn("progress", label=_("Progress")),
@@ -229,7 +305,7 @@ def batch_table(batches):
     )
 
 
-class BatchListView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+class BatchListView(PosterSitesMixin, WagtailAdminTemplateMixin, TemplateView):
     """Start a batch (POST) and follow the batches' progress (refreshes itself while one runs)."""
 
     template_name = "procedures/admin/poster_batches.html"
@@ -238,10 +314,11 @@ class BatchListView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, Tem
     refresh_seconds = 5
 
     def post(self, request, *args, **kwargs):
-        form = BatchForm(request.POST)
+        form = BatchForm(request.POST, sites=self.sites)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        batch = start_poster_batch(user=request.user, field=form.cleaned_data["field"])
+        site = form.cleaned_data["commune"] or self.sites[0]
+        batch = start_poster_batch(user=request.user, site=site, field=form.cleaned_data["field"])
         messages.success(
             request,
             _("Poster batch for %(scope)s queued: %(total)s procedures.")
@@ -251,11 +328,13 @@ class BatchListView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, Tem
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        batches = list(PosterBatch.objects.select_related("field", "created_by")[:50])
-        context.setdefault("form", BatchForm())
+        batches = list(
+            PosterBatch.objects.filter(site__in=self.sites).select_related("field", "created_by", "site")[:50]
+        )
+        context.setdefault("form", BatchForm(sites=self.sites))
         context.update(
             {
-                "batches": batch_table(batches),
+                "batches": batch_table(batches, communes=len(self.sites) > 1),
                 "any_active": any(batch.is_active for batch in batches),
                 "refresh_seconds": self.refresh_seconds,
             }
@@ -263,9 +342,11 @@ class BatchListView(ProcedureEditorRequiredMixin, WagtailAdminTemplateMixin, Tem
         return context
 
 
-class BatchMixin(ProcedureEditorRequiredMixin):
+class BatchMixin(PosterSitesMixin):
     def get_batch(self, pk):
-        return get_object_or_404(PosterBatch.objects.select_related("field"), pk=pk)
+        """The batch, if it belongs to a commune whose posters the user prints (else 404: another commune's
+        batches are not even acknowledged)."""
+        return get_object_or_404(PosterBatch.objects.select_related("field"), pk=pk, site__in=self.sites)
 
 
 class BatchStatusView(BatchMixin, View):
@@ -312,7 +393,7 @@ class BatchPrintView(BatchMixin, View):
 urlpatterns = [
     path("", PosterIndexView.as_view(), name="index"),
     path("results/", PosterIndexView.as_view(results_only=True), name="index_results"),
-    path("<int:page_id>/", PosterPrintView.as_view(), name="print"),
+    path("<int:site_id>/<int:page_id>/", PosterPrintView.as_view(), name="print"),
     path("batches/", BatchListView.as_view(), name="batches"),
     path("batches/<int:pk>/status/", BatchStatusView.as_view(), name="batch_status"),
     path("batches/<int:pk>/download/", BatchDownloadView.as_view(), name="batch_download"),

@@ -11,4 +11,4 @@ from procedures.models.pages import (  # noqa: F401
     ProcedureStep,
     ProcedureViewCount,
 )
-from procedures.models.posters import PosterBatch, PosterPrint  # noqa: F401
+from procedures.models.posters import PosterBatch, PosterPrint, SitePosterChange  # noqa: F401

@@ -20,7 +20,11 @@ from procedures.models.jobs import BackgroundJob
 
 
 class PosterBatch(BackgroundJob):
-    """Posters for a field of activity or the whole commune, built by a django-q2 task."""
+    """One commune's posters for a field of activity or its whole catalogue, built by a django-q2 task."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="poster_batches"
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,7 +63,11 @@ class PosterBatch(BackgroundJob):
 
 
 class PosterPrint(models.Model):
-    """One printed (or exported) poster of one procedure."""
+    """One printed (or exported) poster of one procedure, for one commune."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="poster_prints"
+    )
 
     procedure = models.ForeignKey(
         "procedures.ProcedurePage",
@@ -87,8 +95,26 @@ class PosterPrint(models.Model):
 
     class Meta:
         ordering = ["-printed_at", "-pk"]
+        indexes = [models.Index(fields=["site", "procedure", "-printed_at"], name="poster_print_latest")]
         verbose_name = _("poster print")
         verbose_name_plural = _("poster prints")
 
     def __str__(self):
         return f"{self.procedure_id} @ {self.printed_at:%Y-%m-%d %H:%M}"
+
+
+class SitePosterChange(models.Model):
+    """When something every poster of a commune shows last changed: its host name or port (the QR
+    targets), or its name, authority or hotline (``CommuneSettings``). Posters printed before are stale."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", primary_key=True, on_delete=models.CASCADE, related_name="poster_change"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("change of a commune's posters")
+        verbose_name_plural = _("changes of communes' posters")
+
+    def __str__(self):
+        return f"{self.site_id} @ {self.changed_at:%Y-%m-%d %H:%M}"

@@ -77,8 +77,11 @@ def test_short_address_on_a_phone_shows_the_checklist_first(live_server, phone, 
 
 
 def test_poster_prints_on_exactly_one_a4_sheet(live_server, editor_page, birth):
+    from wagtail.models import Site
+
     page = editor_page
-    page.goto(f"{live_server.url}/admin/procedures/posters/{birth.pk}/")
+    site = Site.objects.get(is_default_site=True)
+    page.goto(f"{live_server.url}/admin/procedures/posters/{site.pk}/{birth.pk}/")
     poster = page.locator("article.poster")
     expect(poster.locator("h1")).to_have_text("Thủ tục đăng ký khai sinh")
     expect(poster).to_contain_text("Xã Hòa Bình")

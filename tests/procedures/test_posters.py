@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from pytest_django.asserts import assertContains, assertNotContains
 
 from procedures.models import PosterBatch, PosterPrint, ProcedureDocument, ProcedurePage
-from procedures.posters import build_batch, needs_reprint, procedures_in_scope, with_print_status
+from procedures.posters import build_batch, default_site, needs_reprint, procedures_in_scope, with_print_status
 from procedures.tasks import build_poster_batch
 from tests.factories import make_field, make_procedure, make_procedure_index, prefer_english
 from tests.procedures.test_qr import decode_png, decode_svg
@@ -47,8 +47,11 @@ def admin_only_user(django_user_model, db):
     return user
 
 
-def _print_url(page):
-    return reverse("procedure_posters:print", args=[page.pk])
+def _print_url(page, site=None):
+    from wagtail.models import Site
+
+    site = site or Site.objects.get(is_default_site=True)
+    return reverse("procedure_posters:print", args=[site.pk, page.pk])
 
 
 def _html(response):
@@ -324,7 +327,7 @@ def test_batch_moves_from_queued_to_done_and_builds_the_zip_and_print_file(
 
 @pytest.mark.django_db
 def test_whole_commune_batch_takes_every_published_procedure(three_civil_procedures, other_procedures, admin_user):
-    batch = PosterBatch.objects.create(created_by=admin_user, field=None)
+    batch = PosterBatch.objects.create(site=default_site(), created_by=admin_user, field=None)
     assert build_poster_batch(batch.pk) == "done"
     batch.refresh_from_db()
     assert batch.total == batch.done == 4
@@ -337,7 +340,7 @@ def test_failed_batch_shows_the_error(client, english_admin, three_civil_procedu
         raise OSError("disk full")
 
     monkeypatch.setattr("procedures.posters.write_zip", broken)
-    batch = PosterBatch.objects.create(created_by=english_admin)
+    batch = PosterBatch.objects.create(site=default_site(), created_by=english_admin)
     build_batch(batch)
     batch.refresh_from_db()
     assert batch.status == "failed"
@@ -396,7 +399,7 @@ def test_batch_is_queued_and_built_by_a_real_task_cluster(client, home_page, com
 
 
 def _admin_urls(birth):
-    batch = PosterBatch.objects.create()
+    batch = PosterBatch.objects.create(site=default_site())
     return [
         reverse("procedure_posters:index"),
         _print_url(birth),

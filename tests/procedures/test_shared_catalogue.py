@@ -259,3 +259,128 @@ def test_a_search_of_the_whole_province_finds_every_communes_pages(client, provi
     assertContains(everywhere, 'name="scope" value="tinh"')  # a new query keeps the scope
     api = client.get("/api/search/", {"q": "bảng kê lâm sản", "scope": "tinh"}, **ON_TAN_PHU).json()
     assert [hit["title"] for hit in api["results"]] == ["Xác nhận bảng kê lâm sản"]
+
+
+# --- Each commune prints its own posters of the shared procedures ---
+
+
+def _poster_rows(response):
+    from bs4 import BeautifulSoup
+
+    return {row["data-code"]: row for row in BeautifulSoup(response.content, "html.parser").select("tr.poster-row")}
+
+
+@pytest.mark.django_db
+def test_a_communes_editors_print_its_posters_of_the_shared_procedures_with_its_own_address(client, province):
+    from wagtail.models import Site
+
+    from home.models import CommuneSettings
+    from procedures.models import PosterPrint
+    from procedures.posters import needs_reprint
+    from tests.procedures.test_qr import decode_svg
+
+    tan_phu, hoa_binh, birth = province["tan_phu"], province["hoa_binh"], province["birth"]
+    details = CommuneSettings.for_site(tan_phu)
+    details.hotline = "0277 3850 111"
+    details.save()
+    editor = make_user("bientap-tp", groups=[communes.role_group(tan_phu, communes.EDITORS).name])
+    client.force_login(editor)
+
+    # The list: what Tân Phú shows (not the procedure it does not handle), and no other commune to choose.
+    index = client.get("/admin/procedures/posters/")
+    rows = _poster_rows(index)
+    assert set(rows) == {"1.001193", "1.000894", "1.004222", "DP.TANPHU01"}
+    assertNotContains(index, 'name="commune"')
+    # Shared procedures are the province's to edit: only the local one links to its editor.
+    assert rows["1.001193"].find("a", href=f"/admin/pages/{birth.pk}/edit/") is None
+    assert rows["DP.TANPHU01"].find("a", href=f"/admin/pages/{province['local'].pk}/edit/") is not None
+
+    # The poster: Tân Phú's address in both QR codes, its name and hotline.
+    url = f"/admin/procedures/posters/{tan_phu.pk}/{birth.pk}/"
+    poster = client.get(url)
+    assert poster.status_code == 200
+    assertContains(poster, "Xã Tân Phú")
+    assertContains(poster, "0277 3850 111")
+    assertContains(poster, f"{TAN_PHU}/p/1.001193/")
+    assertNotContains(poster, f"{hoa_binh.hostname}/p/")
+    svg = poster.content.decode().split('class="poster__qr"', 1)[1].split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert decode_svg(f"<svg{svg}</svg>") == f"http://{TAN_PHU}/p/1.001193/"
+    # Not Hòa Bình's posters, and not a procedure Tân Phú does not handle.
+    assert client.get(f"/admin/procedures/posters/{hoa_binh.pk}/{birth.pk}/").status_code in (302, 403)
+    assert client.get(f"/admin/procedures/posters/{tan_phu.pk}/{province['forest'].pk}/").status_code == 404
+
+    # Printed for Tân Phú: Hòa Bình has still never printed it.
+    assert client.post(url).status_code == 302
+    assert list(PosterPrint.objects.values_list("site_id", "procedure_id")) == [(tan_phu.pk, birth.pk)]
+    rows = _poster_rows(client.get("/admin/procedures/posters/"))
+    assert rows["1.001193"].select_one(".poster-status") is None  # printed, up to date
+    assert rows["1.000894"].select_one(".poster-status")["data-status"] == "never"
+    hoa_binh_admin = make_user("quantri", superuser=True)
+    client.force_login(hoa_binh_admin)
+    listing = client.get("/admin/procedures/posters/", {"commune": hoa_binh.pk})
+    assertContains(listing, 'name="commune"')  # a superuser prints for every commune
+    assert _poster_rows(listing)["1.001193"].select_one(".poster-status")["data-status"] == "never"
+    assert "1.007917" in _poster_rows(listing)
+    client.post(f"/admin/procedures/posters/{hoa_binh.pk}/{birth.pk}/")
+
+    # Tân Phú's new hotline makes Tân Phú's posters stale, not Hòa Bình's...
+    details.hotline = "0277 3850 222"
+    details.save()
+    pages = ProcedurePage.objects.all()
+    assert set(needs_reprint(pages, tan_phu).values_list("code", flat=True)) == {"1.001193"}
+    assert not needs_reprint(pages, hoa_binh).exists()
+    # ... and a new title of the shared procedure makes every commune's poster of it stale.
+    client.post(f"/admin/procedures/posters/{tan_phu.pk}/{birth.pk}/")
+    birth.refresh_from_db()
+    birth.title = "Thủ tục đăng ký khai sinh cho trẻ em"
+    birth.save_revision().publish()
+    assert set(needs_reprint(pages, tan_phu).values_list("code", flat=True)) == {"1.001193"}
+    assert set(needs_reprint(pages, hoa_binh).values_list("code", flat=True)) == {"1.001193"}
+    assert Site.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_communes_poster_batch_holds_its_own_procedures_and_addresses_and_stays_its_own(
+    client, province, django_capture_on_commit_callbacks
+):
+    import csv
+    import io
+    import zipfile
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from procedures.models import PosterBatch, PosterPrint
+
+    tan_phu, hoa_binh = province["tan_phu"], province["hoa_binh"]
+    editor = make_user("bientap-tp", groups=[communes.role_group(tan_phu, communes.EDITORS).name])
+    admin = make_user("quantri", superuser=True)
+    with override_settings(Q_CLUSTER={**settings.Q_CLUSTER, "sync": True}):
+        client.force_login(admin)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/admin/procedures/posters/batches/", {"commune": hoa_binh.pk})
+        client.force_login(editor)
+        with django_capture_on_commit_callbacks(execute=True):
+            # Asking for another commune's batch is refused; without a choice it is the editor's commune.
+            refused = client.post("/admin/procedures/posters/batches/", {"commune": hoa_binh.pk})
+            assert refused.status_code == 200
+            assert PosterBatch.objects.count() == 1
+            client.post("/admin/procedures/posters/batches/", {})
+    ours = PosterBatch.objects.get(site=tan_phu)
+    theirs = PosterBatch.objects.get(site=hoa_binh)
+    assert (ours.status, ours.total) == ("done", 4)
+    with ours.result.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+        rows = list(csv.reader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+    assert {row[0]: row[2] for row in rows[1:]} == {
+        code: f"http://{TAN_PHU}/p/{code}/" for code in ("1.001193", "1.000894", "1.004222", "DP.TANPHU01")
+    }
+    assert set(PosterPrint.objects.filter(batch=ours).values_list("site_id", flat=True)) == {tan_phu.pk}
+
+    # Tân Phú's editors neither see nor download Hòa Bình's batch.
+    listing = client.get("/admin/procedures/posters/batches/")
+    assertContains(listing, f'data-batch="{ours.pk}"')
+    assertNotContains(listing, f'data-batch="{theirs.pk}"')
+    for name in ("batch_status", "batch_download", "batch_print"):
+        assert client.get(f"/admin/procedures/posters/batches/{theirs.pk}/{name.split('_')[1]}/").status_code == 404
+        assert client.get(f"/admin/procedures/posters/batches/{ours.pk}/{name.split('_')[1]}/").status_code == 200
