@@ -66,6 +66,23 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_key_rings(name):
+    """``host=KEY1,KEY2;other.host=KEY3`` as {host: [keys]} (semicolons or new lines between communes)."""
+    raw = os.environ.get(name, "")
+    rings = {}
+    for entry in raw.replace("\n", ";").split(";"):
+        if not entry.strip():
+            continue
+        host, sep, keys = entry.partition("=")
+        host, keys = host.strip().lower(), [key.strip() for key in keys.split(",") if key.strip()]
+        if not sep or not host or not keys or ":" in host:
+            raise ConfigurationError(f"{name}: each entry is host.name=KEY[,OLDER_KEY...], got {entry.strip()!r}")
+        if host in rings:
+            raise ConfigurationError(f"{name}: {host} is listed twice")
+        rings[host] = keys
+    return rings
+
+
 def search_backends(search_url, engine, index_prefix=""):
     """Build ``WAGTAILSEARCH_BACKENDS`` from ``SEARCH_URL``/``SEARCH_BACKEND``.
 

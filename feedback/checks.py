@@ -18,14 +18,18 @@ def check_identity_keys(app_configs, **kwargs):
                 id="feedback.E001",
             )
         ]
-    for position, key in enumerate(keys, start=1):
-        try:
-            Fernet(key.encode())
-        except ValueError:
-            return [
-                checks.Error(
-                    f"FEEDBACK_IDENTITY_KEYS: key number {position} is not a Fernet key (32 url-safe base64 bytes).",
-                    id="feedback.E001",
-                )
-            ]
+    rings = {"FEEDBACK_IDENTITY_KEYS": keys}
+    for host, ring in (getattr(settings, "FEEDBACK_COMMUNE_IDENTITY_KEYS", None) or {}).items():
+        rings[f"FEEDBACK_COMMUNE_IDENTITY_KEYS[{host!r}]"] = ring
+    for setting, ring in rings.items():
+        for position, key in enumerate(ring, start=1):
+            try:
+                Fernet(key.encode())
+            except ValueError:
+                return [
+                    checks.Error(
+                        f"{setting}: key number {position} is not a Fernet key (32 url-safe base64 bytes).",
+                        id="feedback.E001",
+                    )
+                ]
     return []

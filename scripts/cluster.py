@@ -285,6 +285,8 @@ class Cluster:
                 "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{nginx_port}",
                 "SECURE_SSL_REDIRECT": "false",
                 "FEEDBACK_IDENTITY_KEYS": Fernet.generate_key().decode(),
+                # Tân Phú has keys of its own: its receipts are mailed only if every worker has its ring.
+                "FEEDBACK_COMMUNE_IDENTITY_KEYS": f"tanphu.localhost={Fernet.generate_key().decode()}",
                 "FEEDBACK_TRUSTED_PROXIES": "127.0.0.1",
                 "DATABASE_URL": database,
                 "DATABASE_CONN_MAX_AGE": "60",

@@ -15,7 +15,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 from config import formats as date_formats
-from config.env import ConfigurationError, env_bool, env_int, env_list, env_str, search_backends
+from config.env import ConfigurationError, env_bool, env_int, env_key_rings, env_list, env_str, search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
@@ -459,6 +459,9 @@ if FEEDBACK_SMS_BACKEND == "feedback.sms.EsmsBackend" and not (
 # (rotate with `manage.py rotate_identity_key`). Production requires them;
 # dev and test derive one from SECRET_KEY.
 FEEDBACK_IDENTITY_KEYS = env_list("FEEDBACK_IDENTITY_KEYS")
+# A province install may give a commune keys of its own: {host name: [keys, newest first]}, from
+# "tanphu.example.vn=KEY1,KEY2;myan.example.vn=KEY3" (feedback/crypto.py).
+FEEDBACK_COMMUNE_IDENTITY_KEYS = env_key_rings("FEEDBACK_COMMUNE_IDENTITY_KEYS")
 # Attachments are personal data: kept outside MEDIA_ROOT, served only to staff.
 FEEDBACK_PRIVATE_ROOT = Path(env_str("FEEDBACK_PRIVATE_ROOT") or BASE_DIR / "private")
 # Uploaded catalogue imports (data files, ZIPs of forms) wait here for their task; never served.

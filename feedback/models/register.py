@@ -131,10 +131,11 @@ class Feedback(models.Model):
     text = models.TextField(_("content"), max_length=5000)
 
     # --- Who sent it (encrypted at rest; see feedback/privacy.py) ---
-    submitter_name = EncryptedTextField(_("name"), blank=True)
-    submitter_phone = EncryptedTextField(_("phone"), blank=True)
-    submitter_email = EncryptedTextField(_("e-mail"), blank=True)
-    submitter_address = EncryptedTextField(_("address"), blank=True)
+    # Encrypted with the keys of the item's commune (``site``), see feedback/crypto.py.
+    submitter_name = EncryptedTextField(_("name"), blank=True, site_field="site")
+    submitter_phone = EncryptedTextField(_("phone"), blank=True, site_field="site")
+    submitter_email = EncryptedTextField(_("e-mail"), blank=True, site_field="site")
+    submitter_address = EncryptedTextField(_("address"), blank=True, site_field="site")
     is_anonymous = models.BooleanField(_("anonymous"), default=True, editable=False)
 
     village = models.CharField(

@@ -94,7 +94,8 @@ def test_a_message_sent_through_one_server_is_tracked_on_its_commune_through_bot
     # Another commune's host does not know the code.
     response, body = _get(client, f"/gop-y/theo-doi/{code}/")
     assert response.status == 404 or "Xin khơi thông cống ấp Tân Lợi" not in body
-    # A task worker mails the receipt through the relay: once.
+    # A task worker mails the receipt through the relay, once: it read the address encrypted with Tân Phú's
+    # own keys (the cluster gives Tân Phú a ring of its own, FEEDBACK_COMMUNE_IDENTITY_KEYS).
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(address in to for _id, to, _s in received_mail(cluster.mail_dir)):
         time.sleep(0.5)

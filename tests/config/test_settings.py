@@ -10,7 +10,7 @@ from django.conf import settings
 
 import pytest
 
-from config.env import ConfigurationError, env_bool, search_backends
+from config.env import ConfigurationError, env_bool, env_key_rings, search_backends
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOOD_KEY = "k" * 20 + "Zq8#Lm2$Vx9!Rt4%Wb7^" + "p" * 20
@@ -128,6 +128,31 @@ def test_a_malformed_identity_key_fails_the_system_check():
     )
     assert result.returncode != 0
     assert "feedback.E001" in result.stderr
+
+
+def test_a_communes_own_identity_keys_are_read_per_host_name(monkeypatch):
+    monkeypatch.setenv("RINGS", " TanPhu.example.vn = KEY1, KEY0 ;\nmyan.example.vn=KEY3;")
+    assert env_key_rings("RINGS") == {"tanphu.example.vn": ["KEY1", "KEY0"], "myan.example.vn": ["KEY3"]}
+    monkeypatch.delenv("RINGS")
+    assert env_key_rings("RINGS") == {}
+    for bad in ("tanphu.example.vn", "=KEY1", "tanphu.example.vn=", "a.vn=K1;a.vn=K2", "a.vn:8000=K1"):
+        monkeypatch.setenv("RINGS", bad)
+        with pytest.raises(ConfigurationError):
+            env_key_rings("RINGS")
+
+
+def test_a_malformed_commune_identity_key_fails_the_system_check():
+    result = _run_production(
+        ["check"],
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="xa.example.vn",
+        WAGTAILADMIN_BASE_URL="https://xa.example.vn",
+        FEEDBACK_IDENTITY_KEYS=IDENTITY_KEY,
+        FEEDBACK_COMMUNE_IDENTITY_KEYS=f"tanphu.example.vn={IDENTITY_KEY};myan.example.vn=not-a-fernet-key",
+        EMAIL_BACKEND=SMTP,
+    )
+    assert result.returncode != 0
+    assert "feedback.E001" in result.stderr and "myan.example.vn" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -373,3 +373,55 @@ def test_a_departments_members_are_chosen_among_its_own_communes_staff(client, d
     response = client.post(reverse("feedback_department_modeladmin_create"), data)
     assert response.status_code == 200
     assert not tan_phu.departments.filter(name="Tư pháp – Hộ tịch").exists()
+
+
+@pytest.mark.django_db
+def test_a_commune_with_keys_of_its_own_encrypts_its_citizens_identity_with_them(client, db, province, settings):
+    """FEEDBACK_COMMUNE_IDENTITY_KEYS: Tân Phú's identities open with Tân Phú's keys only, Hòa Bình's with the
+    install's; rotate_identity_key moves Tân Phú's older rows onto its own keys."""
+    from io import StringIO
+
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connection
+
+    from cryptography.fernet import Fernet, InvalidToken
+
+    def stored(item):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT submitter_name, submitter_phone FROM feedback_feedback WHERE id = %s", [item.pk])
+            return cursor.fetchone()
+
+    data = {"kind": "complaint", "title": "Bãi rác tự phát cạnh chợ", "text": "Rác đổ ven đường mỗi sáng."}
+    before = submit_feedback({**data, "submitter_name": "Trần Thị Mai"}, site=province["tan_phu"])
+    assert stored(before)[0].startswith("fernet:")  # no ring of its own yet: the install's keys
+
+    own_key = Fernet.generate_key().decode()
+    settings.FEEDBACK_COMMUNE_IDENTITY_KEYS = {TAN_PHU: [own_key]}
+    identity = {"submitter_name": "Nguyễn Văn Tâm", "submitter_phone": "0918 222 333"}
+    response = client.post(reverse("feedback:submit"), {**data, **identity}, HTTP_HOST=TAN_PHU)
+    assert response.status_code == 302
+    theirs = Feedback.objects.get(title=data["title"], pk__gt=before.pk, site=province["tan_phu"])
+    ours = submit_feedback({**data, "submitter_name": "Lê Thị Hoa"}, site=province["hoa_binh"])
+
+    name, phone = stored(theirs)
+    assert name.startswith(f"fernet@{TAN_PHU}:") and phone.startswith(f"fernet@{TAN_PHU}:")
+    token = name.split(":", 1)[1].encode()
+    assert Fernet(own_key.encode()).decrypt(token).decode() == "Nguyễn Văn Tâm"
+    with pytest.raises(InvalidToken):  # the install's key cannot open it
+        Fernet(settings.FEEDBACK_IDENTITY_KEYS[0].encode()).decrypt(token)
+    assert stored(ours)[0].startswith("fernet:")
+    reloaded = Feedback.objects.get(pk=theirs.pk)
+    assert (reloaded.submitter_name, reloaded.submitter_phone) == ("Nguyễn Văn Tâm", "0918 222 333")
+
+    # The older row moves onto Tân Phú's keys; Hòa Bình's rows stay on the install's.
+    out = StringIO()
+    call_command("rotate_identity_key", stdout=out)
+    assert stored(before)[0].startswith(f"fernet@{TAN_PHU}:")
+    assert stored(ours)[0].startswith("fernet:")
+    assert Feedback.objects.get(pk=before.pk).submitter_name == "Trần Thị Mai"
+
+    # Without Tân Phú's ring its identities cannot be read (a clear error), Hòa Bình's still can.
+    settings.FEEDBACK_COMMUNE_IDENTITY_KEYS = {}
+    with pytest.raises(ImproperlyConfigured, match=TAN_PHU):
+        Feedback.objects.get(pk=theirs.pk)
+    assert Feedback.objects.get(pk=ours.pk).submitter_name == "Lê Thị Hoa"

@@ -8,6 +8,11 @@ Rotating the key that protects names, phones, e-mails and addresses:
 3. run ``manage.py rotate_identity_key`` (``--dry-run`` first to see the counts);
 4. remove the old key(s) from ``FEEDBACK_IDENTITY_KEYS`` and restart.
 
+Each row goes to its commune's current ring: a commune given keys of its own in
+``FEEDBACK_COMMUNE_IDENTITY_KEYS`` has its rows moved from the install's keys to
+its own (keep the old keys configured until the run has finished), and a commune
+whose ring is removed from that setting has its rows moved back to the install's.
+
 Values are read and written as stored (tokens) with plain SQL, never through
 the model field, so nothing is encrypted twice. Each batch is its own
 transaction: an interrupted run can simply be run again.
@@ -43,11 +48,18 @@ def encrypted_fields():
             yield model, fields
 
 
+def site_column(model, fields):
+    """The column of the row's commune (its Site), if the fields encrypt per commune."""
+    names = {field.site_field for field in fields if field.site_field}
+    return model._meta.get_field(names.pop()).column if names else None
+
+
 def read_raw(model, fields, pks):
-    """{pk: {field name: stored token}} straight from the table, without the field's decryption."""
+    """{pk: ({field name: stored token}, site id or None)} straight from the table, without decryption."""
     connection = connections[router.db_for_write(model)]  # the same database the batch writes to
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(field.column) for field in fields)
+    site = site_column(model, fields)
+    columns = ", ".join([qn(field.column) for field in fields] + [qn(site) if site else "NULL"])
     placeholders = ", ".join(["%s"] * len(pks))
     sql = (
         f"SELECT {qn(model._meta.pk.column)}, {columns} FROM {qn(model._meta.db_table)} "  # noqa: S608 - identifiers from model meta, quoted
@@ -55,7 +67,10 @@ def read_raw(model, fields, pks):
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, list(pks))
-        return {row[0]: {field.name: value for field, value in zip(fields, row[1:], strict=True)} for row in cursor}
+        return {
+            row[0]: ({field.name: value for field, value in zip(fields, row[1:-1], strict=True)}, row[-1])
+            for row in cursor
+        }
 
 
 def write_raw(model, pk, tokens):
@@ -70,8 +85,9 @@ def write_raw(model, pk, tokens):
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every feedback identity value (name, phone, e-mail, address) with the first key "
-        "of FEEDBACK_IDENTITY_KEYS. Run after putting a new key first; then remove the old keys."
+        "Re-encrypt every feedback identity value (name, phone, e-mail, address) with the first key of its "
+        "commune's ring in FEEDBACK_COMMUNE_IDENTITY_KEYS, else of FEEDBACK_IDENTITY_KEYS. Run after putting a "
+        "new key first (or giving a commune its ring); then remove the old keys."
     )
 
     def add_arguments(self, parser):
@@ -85,11 +101,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             crypto.fernet()
+            for ring in crypto.commune_rings():
+                crypto.fernet(ring)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.dry_run = options["dry_run"]
         self.verbosity = options["verbosity"]
         self.batch_size = options["batch_size"]
+        from wagtail.models import Site
+
+        self.hosts = dict(Site.objects.values_list("pk", "hostname"))
 
         totals = {"rows": 0, "values": 0, "plain": 0}
         for model, fields in encrypted_fields():
@@ -124,12 +145,13 @@ class Command(BaseCommand):
             with transaction.atomic(using=router.db_for_write(model)):
                 # Lock the rows so an edit cannot slip in between reading and writing them.
                 list(manager.select_for_update().filter(pk__in=batch).values_list("pk", flat=True))
-                for pk, values in read_raw(model, fields, batch).items():
+                for pk, (values, site_id) in read_raw(model, fields, batch).items():
+                    ring = crypto.ring_for_host(self.hosts.get(site_id))
                     changes = {}
                     for name, token in values.items():
                         if not token:
                             continue
-                        changes[name] = self.reencrypt(label, pk, name, token, counts)
+                        changes[name] = self.reencrypt(label, pk, name, token, ring, counts)
                     if changes:
                         counts["rows"] += 1
                         counts["values"] += len(changes)
@@ -139,14 +161,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label}: {min(start + self.batch_size, len(pks))}/{len(pks)} rows")
         return counts
 
-    def reencrypt(self, label, pk, name, token, counts):
-        if not token.startswith(crypto.TOKEN_PREFIX):
+    def reencrypt(self, label, pk, name, token, ring, counts):
+        if not crypto.is_token(token):
             counts["plain"] += 1
-            return crypto.encrypt(token)
+            return crypto.encrypt(token, ring)
+        old_ring, _body = crypto.split(token)
+        where = f"the keys of {old_ring!r} in FEEDBACK_COMMUNE_IDENTITY_KEYS" if old_ring else "FEEDBACK_IDENTITY_KEYS"
         try:
-            return crypto.rotate(token)
-        except InvalidToken:
+            return crypto.rotate(token, ring)
+        except (InvalidToken, ImproperlyConfigured):
             raise CommandError(
-                f"{label} {pk}: {name} cannot be decrypted with any key in FEEDBACK_IDENTITY_KEYS "
+                f"{label} {pk}: {name} cannot be decrypted with any key in {where} "
                 "(was an old key removed too early?). This batch was not written."
             ) from None
