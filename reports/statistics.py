@@ -46,9 +46,12 @@ query per section outside PostgreSQL): the number of queries does not depend
 on the number of items.
 
 The figures are cached in the ``shared`` cache (seen by every process and by
-the task worker: Redis, or the database cache table) with the version number
-they were computed at. Saving or deleting any ``Feedback`` bumps the version
-(see ``bump_version``). A request gets:
+the task worker: Redis, or the database cache table) with the version they
+were computed at. Versions are per commune: saving or deleting a ``Feedback``
+bumps its commune's version and the roll-up's, so in a province install one
+commune's new item leaves the other communes' figures fresh (see
+``bump_version``; adding, changing or removing a site bumps every version).
+A request gets:
 
 * the cached figures, when their version is current and they are less than
   ``CACHE_SECONDS`` old (a change that bypasses signals, ``QuerySet.update``,
@@ -114,6 +117,8 @@ CACHE_SECONDS = 600
 #: …and, once outdated, still served while a refresh runs, up to this age.
 STALE_SECONDS = 1800
 CACHE_PREFIX = "feedback-statistics"
+#: Bumped to make every figure stale; the figures of one commune (``:site-<id>``) and of every item
+#: together (``:all``, the roll-up and a single commune's install) have their own counters beside it.
 VERSION_KEY = f"{CACHE_PREFIX}:version"
 MIN_SOURCE_TAG_ITEMS = 3
 #: (name, numerator, denominator) of the percentiles: integers, so that SQL divides exactly on every database.
@@ -483,37 +488,47 @@ def _version_cache():
     return caches["shared"] if "shared" in settings.CACHES else caches["default"]
 
 
-def current_version():
+def _counter_key(site):
+    return f"{VERSION_KEY}:all" if site is None else f"{VERSION_KEY}:site-{site}"
+
+
+def current_version(site=None):
+    """The version of the figures of ``site`` (an id; None: every item): (every figure's, this one's)."""
     try:
-        return _version_cache().get(VERSION_KEY, 0)
+        found = _version_cache().get_many([VERSION_KEY, _counter_key(site)])
     except Exception:
         logger.warning("Statistics cache version unavailable", exc_info=True)
         return None
+    return (found.get(VERSION_KEY, 0), found.get(_counter_key(site), 0))
 
 
-def bump_version():
-    """Make every cached figure stale (called whenever a feedback item is saved or deleted).
+def bump_version(site=None):
+    """Make cached figures stale: those of commune ``site`` (an id) and the roll-up's when an item of it
+    is saved or deleted; every figure with ``site=None`` (a bulk change, a site added or removed).
 
-    With the database cache (no REDIS_URL) the version row is written in the
-    same transaction as the item, so it changes exactly when the item does;
+    With the database cache (no REDIS_URL) the version rows are written in the
+    same transaction as the item, so they change exactly when the item does;
     a savepoint keeps a missing cache table from spoiling that transaction.
     """
+    keys = [VERSION_KEY] if site is None else [_counter_key(site), _counter_key(None)]
     store = _version_cache()
     try:
         if isinstance(store, DatabaseCache):
             with transaction.atomic(using=router.db_for_write(store.cache_model_class)):
-                _increment(store)
+                for key in keys:
+                    _increment(store, key)
         else:
-            _increment(store)
+            for key in keys:
+                _increment(store, key)
     except Exception:
         logger.warning("Could not bump the statistics cache version", exc_info=True)
 
 
-def _increment(store):
+def _increment(store, key):
     try:
-        store.incr(VERSION_KEY)
+        store.incr(key)
     except ValueError:  # not set yet (or culled)
-        store.set(VERSION_KEY, 1, timeout=None)
+        store.set(key, 1, timeout=None)
 
 
 def _figures_key(period, site=None):
@@ -569,7 +584,7 @@ def _queue_refresh(period, site=None):
 def refresh(start, end, preset="", site=None):
     """The background task: compute the figures of one period (and commune) and cache them (django-q2 task)."""
     period = Period(datetime.date.fromisoformat(start), datetime.date.fromisoformat(end), preset)
-    version = current_version()
+    version = current_version(site)
     figures = compute(period, site)
     if version is not None:
         _store(version, figures)
@@ -610,9 +625,9 @@ def warm_presets(today=None):
     ``CACHE_SECONDS`` old, so the page's default links never make a visitor
     wait. Returns how many were recomputed.
     """
-    version = current_version()
     recomputed = 0
     for site in communes_counted():
+        version = current_version(site)
         for name in PRESETS:
             period = preset_period(name, today)
             entry = _cached(period, site)
@@ -645,7 +660,7 @@ def figures_for(period, site=None):
 
     Raises ``Busy`` when chosen dates would need computing while another request computes some.
     """
-    version = current_version()
+    version = current_version(site)
     if version is None:
         return _compute_now(period, site)
     entry = _cached(period, site)
@@ -663,10 +678,12 @@ def figures_for(period, site=None):
     return figures
 
 
-def feedback_changed(sender, **kwargs):
-    """Connected in ``reports/signals.py``: any saved or deleted item makes the figures stale."""
+def feedback_changed(sender, instance=None, **kwargs):
+    """Connected in ``reports/signals.py``: a saved or deleted item makes its commune's figures and the
+    roll-up stale; a site added, changed or removed, every figure (the province's table lists the sites)."""
     # Not in transaction.on_commit: with the database cache the bump commits (or rolls back) with the item.
-    bump_version()
+    site = getattr(instance, "site_id", None) if isinstance(instance, Feedback) else None
+    bump_version(site)
 
 
 __all__ = [

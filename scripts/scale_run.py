@@ -308,6 +308,22 @@ def main():
     roll_up = [("127.0.0.1", "/thong-ke/toan-tinh/du-lieu.json?ky=12-months")] * 20
     report("province roll-up, warm (JSON)", measure(cluster, roll_up, args.clients))
 
+    # The 5-minute schedule (warm_presets) recomputes the offered periods whose version moved. Versions are
+    # per commune: one citizen's message makes its commune's figures and the roll-up stale, no other's.
+    from feedback.services import submit_feedback
+
+    print("The statistics schedule (warm_presets, every commune's and the roll-up's offered periods):", flush=True)
+    statistics.bump_version()  # what adding or removing a commune does
+    recomputed, _seconds = timed("after a commune is added (every figure stale)", statistics.warm_presets)
+    print(f"    {recomputed} figures recomputed")
+    recomputed, _seconds = timed("with nothing new", statistics.warm_presets)
+    print(f"    {recomputed} figures recomputed")
+    site = sample[0]
+    data = {"kind": "question", "title": "Giờ làm việc thứ Bảy", "text": "Một cửa có làm sáng thứ Bảy không?"}
+    submit_feedback(data, site=site)
+    recomputed, _seconds = timed(f"after one new message on {site.hostname}", statistics.warm_presets)
+    print(f"    {recomputed} figures recomputed")
+
 
 if __name__ == "__main__":
     main()

@@ -288,6 +288,33 @@ def test_public_statistics_count_the_hosts_commune_and_the_roll_up_sums_them(cli
 
 
 @pytest.mark.django_db
+def test_one_communes_new_item_leaves_the_other_communes_cached_figures_fresh(client, db, province, settings):
+    """Statistics versions are per commune: at 100 communes a message in one must not make the schedule
+    recompute all of them (docs/scaling.md)."""
+    from reports import statistics
+
+    caches["shared"].clear()
+    hoa_binh, tan_phu = province["hoa_binh"].pk, province["tan_phu"].pk
+    period = statistics.preset_period("this-month")
+    # Distinct periods: in December "this year" and "the last 12 months" are one.
+    periods = len({statistics.preset_period(name).cache_key for name in statistics.PRESETS})
+    for site in (None, hoa_binh, tan_phu):
+        statistics.figures_for(period, site)
+    assert statistics.warm_presets() == 3 * periods - 3  # the three figures above are fresh already
+    assert statistics.warm_presets() == 0
+
+    before = statistics.figures_for(period, tan_phu).totals.received
+    submit_feedback({"kind": "question", "title": "Hỏi giờ làm việc", "text": "Thứ Bảy có làm không?"}, site=tan_phu)
+    # Tân Phú's figures and the roll-up are recomputed; Hòa Bình's are still current.
+    assert statistics.warm_presets() == 2 * periods
+    assert statistics._cached(period, hoa_binh)[0] == statistics.current_version(hoa_binh)
+    assert statistics.figures_for(period, tan_phu).totals.received == before + 1
+    # A site added or removed makes every figure stale (the province's table lists the communes).
+    statistics.bump_version()
+    assert statistics.warm_presets() == 3 * periods
+
+
+@pytest.mark.django_db
 def test_the_province_page_shows_each_commune_and_the_roll_up_in_html_csv_and_json(client, db, province, settings):
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     for title in ("Xin sửa cầu", "Xin thêm đèn"):
