@@ -85,8 +85,8 @@ def connect():
     page_served_from_cache.connect(count_cached_view, dispatch_uid="procedures.count_cached_view")
 
 
-def count_cached_view(sender, page_id, **kwargs):
+def count_cached_view(sender, page_id, request=None, **kwargs):
     if sender == ProcedurePage._meta.label:
         from procedures.view_counts import count_view
 
-        count_view(page_id)
+        count_view(page_id, request)

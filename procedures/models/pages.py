@@ -10,7 +10,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -236,8 +237,10 @@ class ProcedureIndexPage(QuickServeMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # One query for the list, the chips and the most viewed alike.
-        procedures = sorted(self.procedures().select_related("view_count"), key=lambda page: sort_key(page.sort_title))
+        # One query for the list, the chips and the most viewed alike: views through this catalogue.
+        views = ProcedureViewCount.objects.filter(page=OuterRef("pk"), catalogue_id=self.pk).values("count")[:1]
+        procedures = self.procedures().annotate(views=Coalesce(Subquery(views), 0))
+        procedures = sorted(procedures, key=lambda page: sort_key(page.sort_title))
         most_viewed = sorted((p for p in procedures if p.views), key=lambda p: (-p.views, p.title))[:5]
         letters = sorted({p.initial for p in procedures})
         field_slug = request.GET.get("field", "")
@@ -689,7 +692,7 @@ class ProcedurePage(QuickServeMixin, Page):
         if request.method == "GET" and not getattr(request, "is_preview", False):
             from procedures.view_counts import count_view
 
-            count_view(self.pk)
+            count_view(self.pk, request)
         return super().serve(request, *args, **kwargs)
 
     def search_snippet_text(self):
@@ -698,14 +701,6 @@ class ProcedurePage(QuickServeMixin, Page):
             return self.summary
         names = [document.name for document in self.required_documents.all()]
         return gettext("What to bring: %(documents)s") % {"documents": "; ".join(names)} if names else ""
-
-    @property
-    def views(self):
-        """How often the page was opened (the written counts), 0 if never; read with ``view_count``."""
-        try:
-            return self.view_count.count
-        except ProcedureViewCount.DoesNotExist:
-            return 0
 
     @property
     def display_name(self):
@@ -909,20 +904,27 @@ DETAIL_PREFETCHES = (
 
 
 class ProcedureViewCount(models.Model):
-    """How often a procedure page was opened (kept apart from the page so
-    that counting never touches revisions)."""
+    """How often a procedure page was opened through one catalogue (kept apart from the page so that
+    counting never touches revisions). A shared procedure is counted per commune: each commune's catalogue
+    ranks its "most viewed" by its own citizens' visits."""
 
-    page = models.OneToOneField(ProcedurePage, on_delete=models.CASCADE, related_name="view_count")
+    page = models.ForeignKey(ProcedurePage, on_delete=models.CASCADE, related_name="view_counts")
+    catalogue = models.ForeignKey(
+        "procedures.ProcedureIndexPage", verbose_name=_("catalogue"), on_delete=models.CASCADE, related_name="+"
+    )
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("procedure view count")
+        constraints = [models.UniqueConstraint(fields=["page", "catalogue"], name="one_view_count_per_catalogue")]
 
     @classmethod
     def add_views(cls, counts):
-        """Add ``{page id: views}`` in one transaction; pages deleted meanwhile are skipped."""
+        """Add ``{(page id, catalogue id): views}`` in one transaction; pages or catalogues deleted meanwhile
+        are skipped."""
         with transaction.atomic():
-            for page_id, views in sorted(counts.items()):
-                if not cls.objects.filter(page_id=page_id).update(count=F("count") + views):
-                    if ProcedurePage.objects.filter(pk=page_id).exists():
-                        cls.objects.get_or_create(page_id=page_id, defaults={"count": views})
+            for (page_id, catalogue_id), views in sorted(counts.items()):
+                if not cls.objects.filter(page_id=page_id, catalogue_id=catalogue_id).update(count=F("count") + views):
+                    found = set(Page.objects.filter(pk__in=(page_id, catalogue_id)).values_list("pk", flat=True))
+                    if found == {page_id, catalogue_id}:
+                        cls.objects.get_or_create(page_id=page_id, catalogue_id=catalogue_id, defaults={"count": views})

@@ -220,7 +220,7 @@ def bulk_procedures(catalogue, count):
     Page.objects.filter(pk=catalogue.pk).update(numchild=count)
     ProcedureViewCount.objects.bulk_create(
         [
-            ProcedureViewCount(page_id=page.pk, count=views)
+            ProcedureViewCount(page_id=page.pk, catalogue_id=catalogue.pk, count=views)
             for page, views in zip(base, (6, 5, 4, 3, 2, 1), strict=False)
         ]
     )

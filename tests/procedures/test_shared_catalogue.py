@@ -384,3 +384,27 @@ def test_a_communes_poster_batch_holds_its_own_procedures_and_addresses_and_stay
     for name in ("batch_status", "batch_download", "batch_print"):
         assert client.get(f"/admin/procedures/posters/batches/{theirs.pk}/{name.split('_')[1]}/").status_code == 404
         assert client.get(f"/admin/procedures/posters/batches/{ours.pk}/{name.split('_')[1]}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_each_commune_ranks_its_most_viewed_by_its_own_citizens_visits(client, province, settings):
+    from bs4 import BeautifulSoup
+
+    from procedures.models import ProcedureViewCount
+
+    settings.PROCEDURE_VIEWS_FLUSH_SECONDS = 0  # every view written at once
+
+    def most_viewed(**headers):
+        html = BeautifulSoup(client.get("/thu-tuc-hanh-chinh/", **headers).content, "html.parser")
+        return [a.get_text(strip=True) for a in html.select("section[aria-labelledby=popular-title] a")]
+
+    for _ in range(3):  # birth registration, three times on Tân Phú (through its short address too)
+        client.get("/thu-tuc-hanh-chinh/thu-tuc-dang-ky-khai-sinh/", **ON_TAN_PHU)
+    client.get("/p/1.000894/", follow=True)  # marriage, once on Hòa Bình
+    counts = {(row.page_id, row.catalogue_id): row.count for row in ProcedureViewCount.objects.all()}
+    assert counts == {
+        (province["birth"].pk, province["own"].pk): 3,
+        (province["marriage"].pk, province["catalogue"].pk): 1,
+    }
+    assert most_viewed(**ON_TAN_PHU) == ["Thủ tục đăng ký khai sinh"]
+    assert most_viewed() == ["Thủ tục đăng ký kết hôn"]
