@@ -1,8 +1,11 @@
 """Admin hooks of the site-wide layer."""
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet
 
 from home.demo import information_pages
+from home.places import Office, offices_kept_by, offices_shown_to
 from home.slugs import fill_ascii_slug, register_slug_widget
 
 # Before any page form is built (Wagtail loads this module with the admin's URLs).
@@ -25,3 +28,37 @@ def ascii_slug_for_edited_pages(request, page):
 
 # The demo commune (home/demo.py): the information pages come after the catalogue in the menu.
 hooks.register("load_demo_data", information_pages, order=20)
+
+
+# --- Offices: each commune keeps its own (home/places.py) ---
+
+
+class KeptOfficeMixin:
+    """Another commune's office (or, for a commune's staff, the province's) is not theirs to change: 404."""
+
+    def get_queryset(self):
+        return offices_kept_by(self.request.user)
+
+
+class OfficeEditView(KeptOfficeMixin, EditView):
+    pass
+
+
+class OfficeDeleteView(KeptOfficeMixin, DeleteView):
+    pass
+
+
+class OfficeViewSet(SnippetViewSet):
+    """Offices listed to a commune's staff: their commune's and the province's; edited: their commune's."""
+
+    model = Office
+    icon = "site"
+    edit_view_class = OfficeEditView
+    delete_view_class = OfficeDeleteView
+    list_display = ["name", "address", "site"]
+
+    def get_queryset(self, request):
+        return offices_shown_to(request.user).select_related("site")
+
+
+register_snippet(OfficeViewSet)

@@ -99,7 +99,7 @@ def commune_view(site, *, hidden=(), notes=None, fees=None, offices=None, local=
             if code in offices:
                 name, address, phone = offices[code]
                 office = Office.objects.filter(name=name).first() or Office.objects.create(
-                    name=name, address=address, phone=phone
+                    name=name, address=address, phone=phone, site=site
                 )
             page.overrides.add(
                 ProcedureOverride(

@@ -133,6 +133,12 @@ class ProcedureIndexPageForm(WagtailAdminPageForm):
             procedure = form.cleaned_data.get("procedure")
             if procedure is None or form.cleaned_data.get("DELETE"):
                 continue
+            office = form.cleaned_data.get("office")
+            if office is not None and office.site_id is not None and office.site_id != self._site_id():
+                raise ValidationError(
+                    _("%(office)s is another commune's office: choose one of this commune's or the province's.")
+                    % {"office": office.name}
+                )
             in_reach = (shared is not None and procedure.path[: -Page.steplen] == shared.path) or (
                 self.instance.pk is not None and procedure.path.startswith(self.instance.path)
             )
@@ -147,6 +153,11 @@ class ProcedureIndexPageForm(WagtailAdminPageForm):
                 )
             seen.add(procedure.pk)
         return cleaned
+
+    def _site_id(self):
+        page = self.instance if self.instance.pk is not None else getattr(self, "parent_page", None)
+        site = page.get_site() if page is not None else None
+        return site.pk if site is not None else None
 
 
 class ProcedureIndexPage(QuickServeMixin, Page):

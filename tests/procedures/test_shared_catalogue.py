@@ -39,7 +39,9 @@ def province(catalogue, birth):
     tan_phu, created = communes.add_commune("Xã Tân Phú", TAN_PHU)
     assert created
     own = ProcedureIndexPage.objects.in_site(tan_phu).get()
-    police = Office.objects.create(name="Công an xã Tân Phú", address="Ấp Tân Hòa, xã Tân Phú", phone="0277 3850 113")
+    police = Office.objects.create(
+        name="Công an xã Tân Phú", address="Ấp Tân Hòa, xã Tân Phú", phone="0277 3850 113", site=tan_phu
+    )
     own.overrides.add(ProcedureOverride(procedure=forest, hidden=True))
     own.overrides.add(ProcedureOverride(procedure=birth, note="Nhận hồ sơ cả sáng thứ Bảy tại Một cửa xã Tân Phú."))
     own.overrides.add(ProcedureOverride(procedure=marriage, fee="Lệ phí 30.000 đồng do xã Tân Phú quy định."))
@@ -408,3 +410,61 @@ def test_each_commune_ranks_its_most_viewed_by_its_own_citizens_visits(client, p
     }
     assert most_viewed(**ON_TAN_PHU) == ["Thủ tục đăng ký khai sinh"]
     assert most_viewed() == ["Thủ tục đăng ký kết hôn"]
+
+
+@pytest.mark.django_db
+def test_a_communes_editors_keep_its_offices_and_choose_no_other_communes(client, province):
+    """Offices are per commune (or the province's): Tân Phú's editors list theirs and the province's, change
+    only theirs, file new ones for Tân Phú only, and cannot point a procedure at Hòa Bình's office."""
+    tan_phu, hoa_binh = province["tan_phu"], province["hoa_binh"]
+    police = Office.objects.get(site=tan_phu)
+    hoa_binh_office = Office.objects.create(name="Công an xã Hòa Bình", address="Thôn Trung Tâm", site=hoa_binh)
+    shared_office = Office.objects.create(name="Chi nhánh Văn phòng đăng ký đất đai", address="Thị trấn")
+    editor = make_user("bientap-tp", groups=[communes.role_group(tan_phu, communes.EDITORS).name])
+    client.force_login(editor)
+
+    listing = client.get("/admin/snippets/home/office/")
+    assertContains(listing, police.name)
+    assertContains(listing, shared_office.name)
+    assertNotContains(listing, hoa_binh_office.name)
+    assert client.get(f"/admin/snippets/home/office/edit/{police.pk}/").status_code == 200
+    for other in (hoa_binh_office, shared_office):
+        assert client.get(f"/admin/snippets/home/office/edit/{other.pk}/").status_code == 404
+        assert client.post(f"/admin/snippets/home/office/delete/{other.pk}/").status_code == 404
+    assert Office.objects.filter(pk__in=[hoa_binh_office.pk, shared_office.pk]).count() == 2
+
+    # A new office is Tân Phú's: no other commune, and not the province's, is offered.
+    from bs4 import BeautifulSoup
+
+    form = BeautifulSoup(client.get("/admin/snippets/home/office/add/").content, "html.parser")
+    choices = [(option["value"], option.get_text(strip=True)) for option in form.select("select[name=site] option")]
+    assert choices == [(str(tan_phu.pk), "Xã Tân Phú")]
+    data = nested_form_data(
+        {
+            "site": hoa_binh.pk,
+            "name": "Trạm y tế xã Tân Phú",
+            "address": "Ấp Tân Lợi",
+            "phone": "",
+            "latitude": "",
+            "longitude": "",
+            "map_url": "",
+            "opening_hours": inline_formset([]),
+        }
+    )
+    refused = client.post("/admin/snippets/home/office/add/", data)
+    assert refused.status_code == 200 and not Office.objects.filter(name="Trạm y tế xã Tân Phú").exists()
+    data["site"] = tan_phu.pk
+    assert client.post("/admin/snippets/home/office/add/", data).status_code == 302
+    assert Office.objects.get(name="Trạm y tế xã Tân Phú").site == tan_phu
+
+    # Hòa Bình's office for one of Tân Phú's procedures: a clear message, nothing saved.
+    own = province["own"]
+    revisions = own.revisions.count()
+    form_data = _catalogue_form(own, change={province["residence"].pk: {"office": hoa_binh_office.pk}})
+    response = client.post(f"/admin/pages/{own.pk}/edit/", form_data, headers={"accept-language": "vi"})
+    assert response.status_code == 200
+    assertContains(response, "là văn phòng của xã khác")
+    assert own.revisions.count() == revisions
+    # The province's office is anyone's to choose.
+    form_data = _catalogue_form(own, change={province["residence"].pk: {"office": shared_office.pk}})
+    assert client.post(f"/admin/pages/{own.pk}/edit/", form_data).status_code == 302
