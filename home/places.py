@@ -18,7 +18,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
@@ -186,29 +185,9 @@ class OpeningHours(Orderable):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
-class OfficeForm(WagtailAdminModelForm):
-    """A commune's staff file offices of their own commune only; the province's staff may leave the commune
-    empty (an office of the province, every commune may choose it)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from wagtail.models import Site
-
-        from home import communes
-
-        scope = communes.commune_scope(self.for_user) if self.for_user is not None else None
-        field = self.fields["site"]
-        field.label_from_instance = communes.label
-        if scope is not None:
-            field.queryset = Site.objects.filter(pk__in=scope)
-            field.required = True
-            field.empty_label = None
-            field.help_text = _("The commune whose office this is.")
-
-
 class Office(PlaceMixin, index.Indexed, ClusterableModel):
     """An office other than the commune's one-stop desk where some procedures are submitted: a commune's own
-    (``site``), or the province's (every commune may choose it)."""
+    (``site``), or the province's (every commune may choose it). Who lists and changes which: home/offices.py."""
 
     site = models.ForeignKey(
         "wagtailcore.Site",
@@ -217,7 +196,9 @@ class Office(PlaceMixin, index.Indexed, ClusterableModel):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text=_("The commune whose office this is. Empty: an office of the province that every commune may choose."),
+        help_text=_(
+            "The commune whose office this is. Empty: an office of the province that every commune may choose."
+        ),
     )
     name = models.CharField(_("name"), max_length=160, help_text=_("e.g. 'Công an xã Hòa Bình'."))
     address = models.CharField(_("address"), max_length=255, help_text=_("Street address, as citizens find it."))
@@ -232,7 +213,6 @@ class Office(PlaceMixin, index.Indexed, ClusterableModel):
     longitude = longitude_field()
     map_url = map_url_field()
 
-    base_form_class = OfficeForm
     panels = [
         FieldPanel("site"),
         FieldPanel("name"),
@@ -253,25 +233,6 @@ class Office(PlaceMixin, index.Indexed, ClusterableModel):
 
     def __str__(self):
         return self.name
-
-
-def offices_shown_to(user):
-    """The offices ``user`` may choose: their communes' own and the province's."""
-    from django.db.models import Q
-
-    from home import communes
-
-    scope = communes.commune_scope(user)
-    if scope is None:
-        return Office.objects.all()
-    return Office.objects.filter(Q(site__in=scope) | Q(site__isnull=True))
-
-
-def offices_kept_by(user):
-    """The offices ``user`` may change or delete: their communes' own (every office for the province's staff)."""
-    from home import communes
-
-    return communes.restrict(Office.objects.all(), user)
 
 
 class OfficeOpeningHours(OpeningHours):

@@ -1,11 +1,13 @@
 """Admin hooks of the site-wide layer."""
 
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet
 
 from home.demo import information_pages
-from home.places import Office, offices_kept_by, offices_shown_to
+from home.offices import OfficeForm, offices_kept_by, offices_shown_to
+from home.places import Office
 from home.slugs import fill_ascii_slug, register_slug_widget
 
 # Before any page form is built (Wagtail loads this module with the admin's URLs).
@@ -56,6 +58,7 @@ class OfficeViewSet(SnippetViewSet):
     edit_view_class = OfficeEditView
     delete_view_class = OfficeDeleteView
     list_display = ["name", "address", "site"]
+    edit_handler = ObjectList(Office.panels, base_form_class=OfficeForm)
 
     def get_queryset(self, request):
         return offices_shown_to(request.user).select_related("site")
