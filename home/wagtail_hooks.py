@@ -3,6 +3,7 @@
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import DeleteView, EditView, SnippetViewSet
 
 from home.demo import information_pages
@@ -50,6 +51,26 @@ class OfficeDeleteView(KeptOfficeMixin, DeleteView):
     pass
 
 
+class ShownOfficesMixin:
+    """The chooser (a catalogue's overrides, a procedure's office) offers the offices the user may choose."""
+
+    def get_object_list(self):
+        return offices_shown_to(self.request.user)
+
+
+class OfficeChooseView(ShownOfficesMixin, ChooseView):
+    pass
+
+
+class OfficeChooseResultsView(ShownOfficesMixin, ChooseResultsView):
+    pass
+
+
+class OfficeChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = OfficeChooseView
+    choose_results_view_class = OfficeChooseResultsView
+
+
 class OfficeViewSet(SnippetViewSet):
     """Offices listed to a commune's staff: their commune's and the province's; edited: their commune's."""
 
@@ -59,6 +80,7 @@ class OfficeViewSet(SnippetViewSet):
     delete_view_class = OfficeDeleteView
     list_display = ["name", "address", "site"]
     edit_handler = ObjectList(Office.panels, base_form_class=OfficeForm)
+    chooser_viewset_class = OfficeChooserViewSet
 
     def get_queryset(self, request):
         return offices_shown_to(request.user).select_related("site")
