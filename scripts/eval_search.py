@@ -326,6 +326,32 @@ def _hit(result):
     return result["no_procedure_first"]
 
 
+def change_vocabulary(without_groups, candidates_path):
+    """Change what the migrations ship, for this run only (``--without-group``, ``--candidate-synonyms``)."""
+    if not without_groups and not candidates_path:
+        return
+    from search import vocabulary
+    from search.text import words
+
+    shipped = {}
+    for name, _source, entries in vocabulary.GROUPS:
+        if any(part in name for part in without_groups):
+            print(f"Left out: vocabulary group {name!r} ({len(entries)} entries)")
+            continue
+        shipped.update(entries)
+    if candidates_path:
+        keys = {" ".join(words(term)) for term in shipped}
+        added = 0
+        for entry in json.loads(candidates_path.read_text("utf-8")):
+            key = " ".join(words(entry["term"]))
+            if key not in keys:
+                keys.add(key)
+                shipped[entry["term"]] = entry["alternatives"]
+                added += 1
+        print(f"Candidate synonyms from {candidates_path}: {added} added")
+    vocabulary.SHIPPED_SYNONYMS = shipped
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=Path, default=QUERIES, help=f"Query set (default {QUERIES}).")
@@ -340,6 +366,20 @@ def main():
     )
     parser.add_argument("--sqlite-path", type=Path, default=DEFAULT_SQLITE, help="SQLite file (deleted first).")
     parser.add_argument("--index-prefix", default="eval_", help="Index prefix on Elasticsearch/OpenSearch.")
+    parser.add_argument(
+        "--without-group",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="Leave out the shipped vocabulary groups whose name contains NAME (repeatable): to measure "
+        "how the search does on stories a group was not written for.",
+    )
+    parser.add_argument(
+        "--candidate-synonyms",
+        type=Path,
+        help='Also ship these entries (a JSON list of {"term", "alternatives"}), to try them before they '
+        "join search/vocabulary.py; a term already shipped is skipped.",
+    )
     args = parser.parse_args()
 
     cases = load_queries(args.queries)
@@ -363,6 +403,7 @@ def main():
     import django
 
     django.setup()
+    change_vocabulary(args.without_group, args.candidate_synonyms)
     logging.getLogger("wagtail").setLevel(logging.WARNING)
     # Deleting an index that is not there yet (the first update_index) is logged as a warning: not news.
     for name in ("opensearch", "elasticsearch", "elastic_transport"):
