@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils.html import strip_tags
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -723,15 +723,15 @@ def _specific_in_order(pages):
 
 
 def _prefetch(pages):
-    """What each page type's snippet needs (``search_result_prefetch``), in one query per type."""
+    """What each page type's snippet needs, in one query per type: the type's
+    ``prepare_search_results(pages)`` classmethod, if it has one."""
     by_model = {}
     for page in pages:
         by_model.setdefault(type(page), []).append(page)
     for model, group in by_model.items():
-        lookups = getattr(model, "search_result_prefetch", ())
-        lookups = lookups() if callable(lookups) else lookups
-        if lookups:
-            prefetch_related_objects(group, *lookups)
+        prepare = getattr(model, "prepare_search_results", None)
+        if callable(prepare):
+            prepare(group)
 
 
 def _field_names(pages):

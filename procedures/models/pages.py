@@ -529,10 +529,18 @@ class ProcedurePage(QuickServeMixin, Page):
     search_kind_label = _("Procedures")
 
     @classmethod
-    def search_result_prefetch(cls):
-        """For search_snippet_text(): the documents' names only (an entry's official text can be long)."""
-        documents = ProcedureDocument.objects.only("id", "page_id", "sort_order", "name")
-        return [Prefetch("required_documents", queryset=documents)]
+    def prepare_search_results(cls, pages):
+        """For search_snippet_text() on a page of search results: the documents' names of the pages
+        without a summary, in one query and without document objects (a real record has dozens)."""
+        wanted = [page for page in pages if not page.summary]
+        if not wanted:
+            return
+        names = {}
+        rows = ProcedureDocument.objects.filter(page_id__in=[page.pk for page in wanted]).order_by("sort_order", "pk")
+        for page_id, name in rows.values_list("page_id", "name"):
+            names.setdefault(page_id, []).append(name)
+        for page in wanted:
+            page.search_document_names = names.get(page.pk, [])
 
     parent_page_types = ["procedures.ProcedureIndexPage"]
     subpage_types = []
@@ -710,7 +718,9 @@ class ProcedurePage(QuickServeMixin, Page):
         """The summary, or else what to bring: what a searcher wants to see."""
         if self.summary:
             return self.summary
-        names = [document.name for document in self.required_documents.all()]
+        names = getattr(self, "search_document_names", None)
+        if names is None:
+            names = [document.name for document in self.required_documents.all()]
         return gettext("What to bring: %(documents)s") % {"documents": "; ".join(names)} if names else ""
 
     @property

@@ -1,5 +1,7 @@
 """The public search page finds live pages and nothing else, on either backend."""
 
+import re
+
 from django.core.management import call_command
 
 from wagtail.models import PageViewRestriction
@@ -138,3 +140,22 @@ def test_words_pages_have_are_never_called_missing(client, catalogue):
         assert api["results"][0]["title"] == "Đăng ký khai sinh", query
     page = client.get("/search/", {"q": "khai sinh Pò Hèn"})
     assertNotContains(page, "search-missing")
+
+
+@pytest.mark.django_db
+def test_each_result_says_what_to_bring_in_the_order_of_its_own_list_or_its_summary(client, catalogue):
+    from tests.factories import make_field, make_procedure
+
+    civil = make_field("Hộ tịch")
+    death = ["Tờ khai", "Giấy báo tử", "Giấy ủy quyền"]
+    make_procedure(catalogue, "1.000656", "Thủ tục đăng ký khai tử", field=civil, documents=death)
+    guardian = ["Văn bản cử giám hộ", "Tờ khai"]
+    make_procedure(catalogue, "1.004837", "Thủ tục đăng ký giám hộ", field=civil, documents=guardian)
+    summary = "Đăng ký cho trẻ mới sinh trong 60 ngày."
+    make_procedure(catalogue, "1.001193", "Thủ tục đăng ký khai sinh", field=civil, summary=summary)
+    refresh_search_index()
+    hits = {hit["code"]: hit["snippet"] for hit in client.get("/api/search/", {"q": "đăng ký"}).json()["results"]}
+    plain = {code: re.sub(r"<[^>]+>", "", snippet) for code, snippet in hits.items()}
+    assert plain["1.000656"] == "Cần mang theo: Tờ khai; Giấy báo tử; Giấy ủy quyền"
+    assert plain["1.004837"] == "Cần mang theo: Văn bản cử giám hộ; Tờ khai"
+    assert plain["1.001193"] == "Đăng ký cho trẻ mới sinh trong 60 ngày."
