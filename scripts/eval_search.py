@@ -30,6 +30,8 @@ are never printed (the test split is held out: tune on dev only).
 """
 
 import argparse
+import gzip
+import io
 import json
 import logging
 import os
@@ -213,8 +215,8 @@ def evaluate(cases):
 # --- Throw-away database ------------------------------------------------------
 
 
-def import_catalogue():
-    """The real records, published under a new catalogue, indexed; returns the number imported."""
+def import_catalogue(path=NATIONAL):
+    """The real records of ``path`` (JSON, or gzipped JSON), published under a new catalogue, indexed."""
     from django.core.management import call_command
 
     from wagtail.search.backends import get_search_backend
@@ -228,9 +230,10 @@ def import_catalogue():
     home = ensure_home_page()
     catalogue = ProcedureIndexPage.objects.first() or make_procedure_index(home)
     started = time.perf_counter()
-    imported = import_procedures(read_rows(NATIONAL, "json"), catalogue, publish=True)
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    imported = import_procedures(read_rows(io.BytesIO(data), "json"), catalogue, publish=True)
     if imported.rejected:
-        raise SystemExit(f"{len(imported.rejected)} real records were rejected by the importer")
+        raise SystemExit(f"{len(imported.rejected)} real records of {path} were rejected by the importer")
     import_seconds = time.perf_counter() - started
     started = time.perf_counter()
     call_command("update_index", verbosity=0)
@@ -271,7 +274,7 @@ def run(args, cases):
 
     engine, database, label = describe_backend()
     print(f"Database: {database}; search backend: {label}")
-    import_catalogue()
+    import_catalogue(args.catalogue)
     print(f"Synonyms present (shipped by migrations only): {SearchSynonym.objects.count()}")
 
     # One untimed query first: it builds the cached vocabulary, as the site's first search does.
@@ -324,6 +327,22 @@ def _hit(result):
     if result["expected"]:
         return bool(result["rank"] and result["rank"] <= 3)
     return result["no_procedure_first"]
+
+
+def relabel(cases, path):
+    """The query set with the labels of ``path`` applied (see --labels); an unknown query is an error."""
+    labels = {item["query"]: item for item in json.loads(path.read_text("utf-8"))}
+    unknown = set(labels) - {case["query"] for case in cases}
+    if unknown:
+        raise SystemExit(f"{path}: {len(unknown)} queries are not in the query set, e.g. {sorted(unknown)[0]!r}")
+    relabelled = []
+    for case in cases:
+        label = labels.get(case["query"])
+        if label is not None:
+            case = {**case, "expected": list(label["expected"]), "category": label.get("category", case["category"])}
+        relabelled.append(case)
+    print(f"Labels from {path}: {len(labels)} queries relabelled")
+    return relabelled
 
 
 def change_vocabulary(without_groups, candidates_path):
@@ -380,9 +399,25 @@ def main():
         help='Also ship these entries (a JSON list of {"term", "alternatives"}), to try them before they '
         "join search/vocabulary.py; a term already shipped is skipped.",
     )
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        default=NATIONAL,
+        help="Records to import (JSON or .json.gz; default the 207-record fixture). "
+        "tests/data/national/commune_catalogue.json.gz is every commune-level record of the sources; "
+        "use it with --labels tests/data/search/commune_catalogue_labels.json.",
+    )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        help='Relabel queries for another catalogue: a JSON list of {"query", "expected", "category"?} '
+        "replacing those queries' expected codes (and category).",
+    )
     args = parser.parse_args()
 
     cases = load_queries(args.queries)
+    if args.labels:
+        cases = relabel(cases, args.labels)
     if args.split != "all":
         cases = [case for case in cases if case["split"] == args.split]
     if not cases:

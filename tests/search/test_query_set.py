@@ -108,3 +108,27 @@ def test_no_duplicate_queries(queries):
     normalised = Counter(" ".join(item["query"].lower().split()) for item in queries)
     duplicates = [text for text, count in normalised.items() if count > 1]
     assert not duplicates
+
+
+CATALOGUE_PATH = DATA / "national" / "commune_catalogue.json.gz"
+LABELS_PATH = DATA / "search" / "commune_catalogue_labels.json"
+
+
+def test_the_commune_catalogue_holds_the_fixture_and_its_labels_name_real_records(queries, national_codes):
+    """The full commune catalogue (scripts/eval_search.py --catalogue) has every fixture record, and each
+    relabelled query is in the set and expects codes of that catalogue, keeping the ones it had."""
+    import gzip
+
+    records = json.loads(gzip.decompress(CATALOGUE_PATH.read_bytes()))
+    codes = [record["Mã thủ tục"] for record in records]
+    assert len(codes) == len(set(codes)) > 500
+    assert national_codes <= set(codes)
+    by_text = {query["query"]: query for query in queries}
+    labels = json.loads(LABELS_PATH.read_text(encoding="utf-8"))
+    assert labels and len({label["query"] for label in labels}) == len(labels)
+    for label in labels:
+        query = by_text[label["query"]]
+        assert label["expected"] and set(label["expected"]) <= set(codes), label["query"]
+        assert set(query["expected"]) <= set(label["expected"]), label["query"]
+        assert label.get("category", query["category"]) in CATEGORIES - {"out_of_scope"}, label["query"]
+        assert label["why"].strip(), label["query"]

@@ -22,6 +22,7 @@ Usage (stdlib only; arguments are git directories, e.g. ``fetch`` mirrors or clo
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
@@ -33,6 +34,7 @@ from pathlib import Path
 CHATBOT = ("chatbot-tthc/chatbot_tthc", "53229487610b07e0d7127f529b87c333f19aeb1e", "scripts/crawler/data/raw")
 NHDANDZ = ("nhdandz/ThuTucHanhChinh", "936e184ef5b6afd7debfecf42e66888c4d6174ba", "data/extracted_fixed")
 OUT = Path(__file__).resolve().parent / "procedures.json"
+CATALOGUE = OUT.with_name("commune_catalogue.json.gz")
 TARGET = 207
 # Everyday commune procedures a portal must show (birth, marriage, death, paternity, certification,
 # residence, first land certificate; since 2026-12-06 the marital status certificate and guardianship
@@ -322,6 +324,16 @@ def select(records: list[dict]) -> list[dict]:
     return sorted(chosen.values(), key=lambda r: (r.get("Lĩnh vực", ""), r["Mã thủ tục"]))
 
 
+def commune_catalogue(records: list[dict], chosen: list[dict]) -> list[dict]:
+    """Every commune-level record of the sources, plus the fixture's few others: what a commune's full
+    catalogue looks like (a commune publishes all of its procedures, about 390), for the search evaluation
+    (scripts/eval_search.py --catalogue)."""
+    catalogue = {r["Mã thủ tục"]: r for r in records if "cấp xã" in r.get("Cấp thực hiện", "").lower()}
+    for rec in chosen:
+        catalogue.setdefault(rec["Mã thủ tục"], rec)
+    return sorted(catalogue.values(), key=lambda r: (r.get("Lĩnh vực", ""), r["Mã thủ tục"]))
+
+
 def load(gitdir: str, spec: tuple[str, str, str], converter, skipped: dict) -> list[dict]:
     repo, commit, folder = spec
     paths = [p for p in git(gitdir, "ls-tree", "-r", "--name-only", commit, folder).splitlines() if p.endswith(".json")]
@@ -350,6 +362,10 @@ def main() -> None:
     chosen = select(list(best.values()))
     OUT.write_text(json.dumps(chosen, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"distinct codes: {len(best)}; written: {len(chosen)} -> {OUT}")
+    catalogue = commune_catalogue(list(best.values()), chosen)
+    with gzip.GzipFile(CATALOGUE, "wb", mtime=0) as out:  # mtime 0: the same bytes on every run
+        out.write((json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    print(f"commune catalogue: {len(catalogue)} records -> {CATALOGUE}")
     print("skipped:", dict(skipped))
 
 
