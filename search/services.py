@@ -11,6 +11,7 @@ site ever reach a result, a facet count or a suggestion.
 import difflib
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -232,6 +233,7 @@ class PreparedQuery:
     completions: list = field(default_factory=list)  # core with the last word completed
     synonyms: list = field(default_factory=list)  # [(folded term words, [folded alternatives])] found in the query
     lexicon: "Lexicon | None" = None
+    accented: dict = field(default_factory=dict)  # {folded word: the word as typed} for words typed with accents
 
     @property
     def text(self):
@@ -361,7 +363,24 @@ def prepare(query):
         complete_last_word(core, lexicon),
         synonyms=synonyms,
         lexicon=lexicon,
+        accented=_typed_accents(query),
     )
+
+
+def _accent_marks(word):
+    """A word's tone and vowel marks, wherever they sit ("hoà" and "hòa" are one word), and its "đ"."""
+    marks = "".join(sorted(char for char in unicodedata.normalize("NFD", word) if unicodedata.combining(char)))
+    return marks + ("đ" if "đ" in word else "")
+
+
+def _typed_accents(query):
+    """{folded word: {its marks as typed}} for the query's words typed with accents."""
+    accented = {}
+    for word in re.findall(r"\w+", unicodedata.normalize("NFC", query.lower())):
+        folded = fold(word)
+        if folded != word:
+            accented.setdefault(folded, set()).add(_accent_marks(word))
+    return accented
 
 
 PAIR_WEIGHT = 0.3
@@ -422,6 +441,26 @@ def _title_words(title):
     return frozenset(title_words), " " + " ".join(title_words) + " "
 
 
+@lru_cache(maxsize=20000)
+def _title_accents(title):
+    """{folded word: {the marks of the title's spellings of it}}."""
+    spellings = {}
+    for word in re.findall(r"\w+", unicodedata.normalize("NFC", title.lower())):
+        spellings.setdefault(fold(word), set()).add(_accent_marks(word))
+    return spellings
+
+
+def _other_accents(present, prepared, title):
+    """Whether the query typed these words with accents and the title has them only with other accents:
+    "bố" (father) is not "bổ" (in "bổ sung"), "tủ" is not "tử". A word typed without accents matches
+    every spelling, and "hoà" is "hòa" (marks compared wherever they sit)."""
+    typed = set().union(*(prepared.accented.get(word, ()) for word in present))
+    if not typed:
+        return False
+    in_title = _title_accents(title)
+    return not typed & set().union(*(in_title.get(word, ()) for word in present))
+
+
 def title_match(title, prepared, query_words=None, word_pairs=None):
     """Score one title against the query (see ``TitleMatch``).
 
@@ -429,7 +468,9 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
     spelling, its i/y variant, or, for the last word, a word it starts), or
     when the title has every word of one of the synonyms of a phrase the word
     belongs to ("sổ đỏ" is found in a title with "giấy chứng nhận quyền sử
-    dụng đất"). Words weigh by how rare they are in titles.
+    dụng đất"). A word typed with accents is not found in a title that has it
+    only with other accents (``_other_accents``). Words weigh by how rare they
+    are in titles.
     """
     if query_words is None:
         query_words = _query_words(prepared)
@@ -449,6 +490,8 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
         present = set() if spellings & in_phrases else spellings & title_set
         if not present and last and len(prepared.core[-1]) >= 2:
             present = {word for word in title_set if any(word.startswith(s) for s in spellings)}
+        if present and not spellings & covered and _other_accents(present, prepared, title):
+            present = set()
         if present or spellings & covered:
             hit += weight
             used |= present

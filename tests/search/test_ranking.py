@@ -61,6 +61,27 @@ def test_the_words_of_a_known_phrase_count_only_together(catalogue_of_names, cat
     assert named.key() < by_chance.key()
 
 
+def test_a_word_typed_with_accents_is_not_found_in_a_name_that_writes_it_with_other_accents(
+    client, catalogue_of_names, catalogue
+):
+    # In a full catalogue "điện tử" and "bổ sung" are everywhere: folded, they are "tử" and "bố".
+    make_procedure(catalogue, "9.000002", "Đăng ký bổ sung thông tin tài khoản điện tử")
+    clear_caches()
+    refresh_search_index()
+    assert codes(client, "khai tử cho bố")[:1] == ["1.000656"]
+    # Typed without accents, both names answer the words: nothing is taken away.
+    assert set(codes(client, "khai tu cho bo")) >= {"1.000656", "9.000002"}
+
+
+@pytest.mark.parametrize("query", ["hoà giải ở thôn", "HOÀ GIẢI Ở THÔN", "hòa giải ở thôn"])
+def test_old_and_new_tone_mark_placement_are_one_spelling(client, catalogue, query):
+    make_procedure(catalogue, "2.000002", "Thủ tục thôi làm hòa giải viên")
+    make_procedure(catalogue, "9.000003", "Hỗ trợ hoạt động của thôn")
+    clear_caches()
+    refresh_search_index()
+    assert codes(client, query)[:1] == ["2.000002"]
+
+
 @pytest.mark.parametrize("query", ["chứng thực chữ kí", "chung thuc chu ki", "CHỨNG THỰC CHỮ KÍ"])
 def test_a_syllable_typed_with_i_finds_the_official_spelling_with_y(client, catalogue_of_names, query):
     assert codes(client, query)[:1] == ["2.000884"]
