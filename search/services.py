@@ -233,7 +233,7 @@ class PreparedQuery:
     completions: list = field(default_factory=list)  # core with the last word completed
     synonyms: list = field(default_factory=list)  # [(folded term words, [folded alternatives])] found in the query
     lexicon: "Lexicon | None" = None
-    accented: dict = field(default_factory=dict)  # {folded word: the word as typed} for words typed with accents
+    accented: dict = field(default_factory=dict)  # {folded word: {its marks as typed}}, words typed with accents
 
     @property
     def text(self):
@@ -373,14 +373,19 @@ def _accent_marks(word):
     return marks + ("đ" if "đ" in word else "")
 
 
+@lru_cache(maxsize=20000)
+def _marks_by_word(text):
+    """{folded word: {the marks of the text's spellings of it}} ("" for a spelling without accents)."""
+    marks = {}
+    for word in re.findall(r"\w+", unicodedata.normalize("NFC", text.lower())):
+        marks.setdefault(fold(word), set()).add(_accent_marks(word))
+    return marks
+
+
 def _typed_accents(query):
     """{folded word: {its marks as typed}} for the query's words typed with accents."""
-    accented = {}
-    for word in re.findall(r"\w+", unicodedata.normalize("NFC", query.lower())):
-        folded = fold(word)
-        if folded != word:
-            accented.setdefault(folded, set()).add(_accent_marks(word))
-    return accented
+    typed = {word: {mark for mark in marks if mark} for word, marks in _marks_by_word(query).items()}
+    return {word: marks for word, marks in typed.items() if marks}
 
 
 PAIR_WEIGHT = 0.3
@@ -441,15 +446,6 @@ def _title_words(title):
     return frozenset(title_words), " " + " ".join(title_words) + " "
 
 
-@lru_cache(maxsize=20000)
-def _title_accents(title):
-    """{folded word: {the marks of the title's spellings of it}}."""
-    spellings = {}
-    for word in re.findall(r"\w+", unicodedata.normalize("NFC", title.lower())):
-        spellings.setdefault(fold(word), set()).add(_accent_marks(word))
-    return spellings
-
-
 def _other_accents(present, prepared, title):
     """Whether the query typed these words with accents and the title has them only with other accents:
     "bố" (father) is not "bổ" (in "bổ sung"), "tủ" is not "tử". A word typed without accents matches
@@ -457,7 +453,7 @@ def _other_accents(present, prepared, title):
     typed = set().union(*(prepared.accented.get(word, ()) for word in present))
     if not typed:
         return False
-    in_title = _title_accents(title)
+    in_title = _marks_by_word(title)
     return not typed & set().union(*(in_title.get(word, ()) for word in present))
 
 
