@@ -37,6 +37,7 @@ from search.text import (
     clean_query,
     fold,
     phrase_at,
+    phrase_in,
     query_codes,
     snippet,
     strip_stop_phrases,
@@ -254,16 +255,22 @@ class PreparedQuery:
 
     @cached_property
     def synonym_sets(self):
-        """[(term, " term text ", [alternative word sets])]: the synonyms as ``title_match`` compares them.
+        """[(term, " term text ", [(alternative words, their set)])]: the synonyms as ``title_match``
+        compares them.
         Titles lose their question words ("ở"), so the alternatives do too ("bán nhà ở cũ …")."""
         return [
-            (term, f" {' '.join(term)} ", [frozenset(strip_stop_phrases(alt.split())) for alt in alts])
-            for term, alts in self.synonyms
+            (term, f" {' '.join(term)} ", [_alternative_words(alt) for alt in alts]) for term, alts in self.synonyms
         ]
 
     @property
     def only_codes(self):
         return bool(self.codes) and all(word in self.codes or word.isdigit() for word in self.core)
+
+
+def _alternative_words(alternative):
+    """A synonym's alternative as ``title_match`` compares it: (its words in order, their set)."""
+    kept = tuple(strip_stop_phrases(alternative.split()))
+    return kept, frozenset(kept)
 
 
 # Vietnamese writes some syllables with i or y alike ("kí"/"ký", "lí"/"lý", "qui"/"quy"): a consonant
@@ -446,6 +453,13 @@ def _title_words(title):
     return frozenset(title_words), " " + " ".join(title_words) + " "
 
 
+def _has_alternative(alternative, title_set, title_text):
+    """Whether a title has a synonym's alternative as a phrase: its words in order, near each other
+    (``phrase_in``). "Khai thuế … thu nhập từ chuyển nhượng" has the words of "khai tử", not the phrase."""
+    words_in_order, word_set = alternative
+    return word_set <= title_set and phrase_in(words_in_order, title_text.split())
+
+
 def _other_accents(present, prepared, title):
     """Whether the query typed these words with accents and the title has them only with other accents:
     "bố" (father) is not "bổ" (in "bổ sung"), "tủ" is not "tử". A word typed without accents matches
@@ -462,9 +476,9 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
 
     A query word counts as found when the title has it (its corrected
     spelling, its i/y variant, or, for the last word, a word it starts), or
-    when the title has every word of one of the synonyms of a phrase the word
-    belongs to ("sổ đỏ" is found in a title with "giấy chứng nhận quyền sử
-    dụng đất"). A word typed with accents is not found in a title that has it
+    when the title has one of the synonyms of a phrase the word belongs to,
+    its words in order and near each other ("sổ đỏ" is found in a title with
+    "giấy chứng nhận quyền sử dụng đất"). A word typed with accents is not found in a title that has it
     only with other accents (``_other_accents``). Words weigh by how rare they
     are in titles.
     """
@@ -474,9 +488,9 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
         word_pairs = _word_pairs(query_words)
     title_set, title_text = _title_words(title)
     covered, in_phrases = set(), set()
-    for term, term_text, alt_sets in prepared.synonym_sets:
+    for term, term_text, alternatives in prepared.synonym_sets:
         in_phrases.update(term)
-        if term_text in title_text or any(alt_set <= title_set for alt_set in alt_sets):
+        if term_text in title_text or any(_has_alternative(alt, title_set, title_text) for alt in alternatives):
             covered.update(term)
     total = hit = 0.0
     used = set()

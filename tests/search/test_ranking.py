@@ -61,6 +61,21 @@ def test_the_words_of_a_known_phrase_count_only_together(catalogue_of_names, cat
     assert named.key() < by_chance.key()
 
 
+def test_an_alternative_of_a_known_phrase_counts_only_as_a_phrase(client, catalogue_of_names, catalogue):
+    # Real name (1.008529), a commune-level tax declaration. Shipped "báo tử" -> "khai tử": the name has
+    # "khai" (declare) and "từ" (from) twenty words apart, which is not "khai tử".
+    make_procedure(
+        catalogue,
+        "1.008529",
+        "Khai thuế thu nhập cá nhân đối với cá nhân có thu nhập từ chuyển nhượng vốn góp, cá nhân chuyển "
+        "nhượng chứng khoán khai trực tiếp với cơ quan thuế và tổ chức, cá nhân khai thuế thay, nộp thuế thay "
+        "cho cá nhân",
+    )
+    clear_caches()
+    refresh_search_index()
+    assert codes(client, "báo tử cho bố")[:1] == ["1.000656"]
+
+
 def test_a_word_typed_with_accents_is_not_found_in_a_name_that_writes_it_with_other_accents(
     client, catalogue_of_names, catalogue
 ):
