@@ -408,11 +408,26 @@ class TitleMatch:
     extra: int
     pair_share: float = 0.0  # pairs / the query's pairs
 
+    def score(self):
+        """Words found, plus the query's word pairs found side by side (a long title shares words with
+        many queries by chance, rarely their pairs), less the cost of a very long title."""
+        return self.coverage + PAIR_WEIGHT * self.pair_share - long_title_cost(self.extra)
+
     def key(self):
-        # Words found, plus the query's word pairs found side by side (a long title shares words with many
-        # queries by chance, rarely their pairs), in steps of 5 %; then the shorter title.
-        score = self.coverage + PAIR_WEIGHT * self.pair_share
-        return (-round(score * 20), self.extra)
+        # The score in steps of 5 %; then the shorter title.
+        return (-round(self.score() * 20), self.extra)
+
+
+# A title with more than LONG_TITLE_FREE words the query does not use ranks lower by LONG_TITLE_STEP per
+# word, up to LONG_TITLE_MAX: such titles (a tax declaration "... sau thuế còn lại sau khi trích lập các
+# quỹ ...") share a few words with almost any story by chance.
+LONG_TITLE_FREE = 16
+LONG_TITLE_MAX = 0.2
+LONG_TITLE_STEP = LONG_TITLE_MAX / 30
+
+
+def long_title_cost(extra):
+    return min(LONG_TITLE_MAX, LONG_TITLE_STEP * max(0, extra - LONG_TITLE_FREE))
 
 
 FUNCTION_WORD_WEIGHT = 0.25  # "em", "cho", "được" count this much of their rarity in a title
@@ -546,7 +561,7 @@ def rerank(pages, prepared, events=()):
     def key(item):
         rank, page = item
         match = title_match(page.title, prepared, query_words, word_pairs)
-        score = match.coverage + PAIR_WEIGHT * match.pair_share + bonus.get(page.pk, 0.0)
+        score = match.score() + bonus.get(page.pk, 0.0)
         if _undoes(page.title, asked):
             score -= UNDOING_STEP
         return (-round(score * 20), match.extra, rank)
