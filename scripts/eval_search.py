@@ -44,6 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = ROOT / "tests" / "data" / "national" / "procedures.json"
 QUERIES = ROOT / "tests" / "data" / "search" / "queries.json"
+# Every commune-level record of the sources (592), and the labels of the queries it answers otherwise.
+COMMUNE_CATALOGUE = ROOT / "tests" / "data" / "national" / "commune_catalogue.json.gz"
+COMMUNE_LABELS = ROOT / "tests" / "data" / "search" / "commune_catalogue_labels.json"
 DEFAULT_SQLITE = ROOT / ".cache" / "eval-search.sqlite3"
 SPLITS = ("dev", "test")
 CATEGORIES = (
@@ -215,6 +218,14 @@ def evaluate(cases):
 # --- Throw-away database ------------------------------------------------------
 
 
+def read_records(path):
+    """The importer's rows of ``path`` (JSON, or gzipped JSON)."""
+    from procedures.importer import read_rows
+
+    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return read_rows(io.BytesIO(data), "json")
+
+
 def import_catalogue(path=NATIONAL):
     """The real records of ``path`` (JSON, or gzipped JSON), published under a new catalogue, indexed."""
     from django.core.management import call_command
@@ -222,7 +233,7 @@ def import_catalogue(path=NATIONAL):
     from wagtail.search.backends import get_search_backend
 
     from home.setup import ensure_home_page
-    from procedures.importer import import_procedures, read_rows
+    from procedures.importer import import_procedures
     from procedures.models import ProcedureIndexPage, ProcedurePage
     from search.services import clear_caches
     from tests.factories import make_procedure_index
@@ -230,8 +241,7 @@ def import_catalogue(path=NATIONAL):
     home = ensure_home_page()
     catalogue = ProcedureIndexPage.objects.first() or make_procedure_index(home)
     started = time.perf_counter()
-    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    imported = import_procedures(read_rows(io.BytesIO(data), "json"), catalogue, publish=True)
+    imported = import_procedures(read_records(path), catalogue, publish=True)
     if imported.rejected:
         raise SystemExit(f"{len(imported.rejected)} real records of {path} were rejected by the importer")
     import_seconds = time.perf_counter() - started
