@@ -22,13 +22,14 @@ from django.db.models import Q
 from django.utils.html import strip_tags
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Boost, Or, Phrase, PlainText
 
 from procedures import catalogues
 from search import cache as search_cache
 from search import kinds as search_kinds
+from search.contacts import contact_places
 from search.models import SearchSynonym
 from search.query import AtLeast, expand
 from search.referrals import match_referrals
@@ -100,6 +101,7 @@ class Outcome:
     suggestion: str = ""
     terms: list = field(default_factory=list)
     referrals: list = field(default_factory=list)  # search.models.Referral: "not done here, go there"
+    contacts: list = field(default_factory=list)  # the offices' contact details a contact question asks for
     life_events: list = field(default_factory=list)  # {id, title, url, intro} of the life events the query names
     missing: list = field(default_factory=list)  # words of the query no page in scope has ("karaoke")
 
@@ -117,6 +119,10 @@ class Outcome:
             "referrals": [
                 {"title": referral.title, "message": referral.message, "url": referral.url}
                 for referral in self.referrals
+            ],
+            "contacts": [
+                {key: place[key] for key in ("name", "address", "phone", "email", "map_href", "hours", "notes")}
+                for place in self.contacts
             ],
         }
 
@@ -1122,6 +1128,16 @@ def _database_window(results, queryset, query):
     return window
 
 
+def _contact_site(site, request, params):
+    """The commune whose contact details a contact question gets: the one searched, else (a search of
+    the whole province) the host's, else the default site."""
+    if site is not None:
+        return site
+    if request is not None:
+        return Site.find_for_request(request)
+    return Site.objects.filter(is_default_site=True).first()
+
+
 def run_search(params, request=None, site=None):
     params.query = clean_query(params.query)
     outcome = Outcome(params=params)
@@ -1134,6 +1150,8 @@ def run_search(params, request=None, site=None):
     if not params.autocomplete:
         # What the commune does not do comes first, with where to go (search/referrals.py).
         outcome.referrals = match_referrals(words(params.query))
+        # A phone number, an address, opening hours: the commune's own contact details (search/contacts.py).
+        outcome.contacts = contact_places(words(params.query), _contact_site(site, request, params))
         outcome.life_events = [event for event, _ids in events]
     prepared = prepare(params.query)
     if not prepared.core and not prepared.codes:

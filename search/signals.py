@@ -1,7 +1,8 @@
 """Keep search in step with what editors change: start a new generation of
 what search keeps (search/cache.py) when a page is published, unpublished,
 moved or deleted, or a synonym, promotion, referral, view restriction, field
-of activity or a commune's override of a shared procedure changes; re-index
+of activity, a commune's override of a shared procedure, a commune's contact
+details or an office changes (contact questions show them: search/contacts.py); re-index
 pages whose field of activity was renamed (its name is indexed with them)."""
 
 from django.db.models.signals import post_delete, post_save
@@ -34,10 +35,13 @@ def page_deleted(sender, instance, **kwargs):
 def connect():
     from wagtail.models import PageViewRestriction
 
+    from home.models import CommuneSettings
+    from home.places import Office
     from procedures.models import FieldOfActivity, ProcedureOverride
 
     post_save.connect(reindex_field_pages, sender=FieldOfActivity, dispatch_uid="search-reindex-field")
-    for model in (SearchSynonym, SearchPromotion, PageViewRestriction, FieldOfActivity, ProcedureOverride):
+    kept_models = (SearchSynonym, SearchPromotion, PageViewRestriction, FieldOfActivity, ProcedureOverride)
+    for model in (*kept_models, CommuneSettings, Office):
         post_save.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-save-{model.__name__}")
         post_delete.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-delete-{model.__name__}")
     post_save.connect(clear_referral_cache, sender=Referral, dispatch_uid="search-cache-save-Referral")

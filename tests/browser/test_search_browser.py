@@ -195,3 +195,13 @@ def test_zero_results_on_a_phone_point_to_the_feedback_page(live_server, phone, 
     expect(empty).to_contain_text("0263 3822 115")  # the commune hotline
     assert_fits_phone(phone)
     assert_accessible(phone)
+
+
+def test_a_contact_question_on_a_phone_shows_whom_to_call(live_server, phone, certificates):
+    phone.goto(live_server.url + "/search/?q=số+điện+thoại+ủy+ban+xã")
+    answer = phone.locator(".contact-answer")
+    expect(answer).to_have_count(1)
+    expect(answer.locator("h2")).to_have_text("Liên hệ: Ủy ban nhân dân xã Hòa Bình")
+    expect(answer.locator("a[href='tel:02633822115']")).to_be_visible()
+    assert_fits_phone(phone)
+    assert_accessible(phone)

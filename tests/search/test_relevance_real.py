@@ -75,6 +75,7 @@ def import_real_records(catalogue, path=eval_search.NATIONAL):
     from search.services import clear_caches
     from tests.factories import refresh_search_index
 
+    eval_search.fill_commune_contacts()
     report = import_procedures(eval_search.read_records(path), catalogue, publish=True)
     assert not report.rejected, report.rejected
     if connection.vendor == "postgresql":
