@@ -17,8 +17,11 @@ passport" is the commune's report of a lost passport).
 Sources are noted per entry.
 """
 
+import re
+import unicodedata
+
 from search import cache as search_cache
-from search.text import phrase_in, words
+from search.text import fold, phrase_in, words
 
 SHIPPED_REFERRALS = [
     {
@@ -99,9 +102,11 @@ SHIPPED_REFERRALS = [
     },
     {
         # Electricity supply is the power company's service (EVN's own procedure:
-        # https://evn.com.vn/c3/evn-va-khach-hang/Dich-vu-cap-dien-moi-ha-ap-9-174.aspx).
-        "terms": "lắp điện, lắp đồng hồ điện, công tơ điện, đồng hồ điện, mua điện, hóa đơn tiền điện, trả tiền điện, "
-        "hóa đơn điện, cúp điện, cắt điện, lịch cắt điện",
+        # https://evn.com.vn/c3/evn-va-khach-hang/Dich-vu-cap-dien-moi-ha-ap-9-174.aspx). "hóa đơn điện" and
+        # "mua điện" were dropped (2026-12-07, migration 0011): a full commune catalogue names "hóa đơn điện tử"
+        # (e-invoices) and "mua tem điện tử" (electronic tax stamps) in tax offices' procedures.
+        "terms": "lắp điện, lắp đồng hồ điện, công tơ điện, đồng hồ điện, hóa đơn tiền điện, trả tiền điện, "
+        "cúp điện, cắt điện, lịch cắt điện",
         "title": "Điện sinh hoạt: liên hệ Điện lực",
         "message": "Lắp công tơ, mua điện, hóa đơn và sự cố mất điện do công ty Điện lực khu vực giải quyết. "
         "Gọi tổng đài chăm sóc khách hàng của Điện lực hoặc đăng ký trên Cổng dịch vụ công quốc gia.",
@@ -219,6 +224,43 @@ def match_referrals(folded_words):
         return []
     by_pk = Referral.objects.filter(pk__in=matched, active=True).in_bulk()
     return [by_pk[pk] for pk in matched if pk in by_pk]
+
+
+def _accented_words(text):
+    """Lowercase words with their accents: "Cấp đổi thẻ căn cước" -> ["cấp", "đổi", "thẻ", "căn", "cước"]."""
+    return re.findall(r"\w+", unicodedata.normalize("NFC", text).lower())
+
+
+def not_published(referrals, query_words, procedure_names):
+    """The referrals that ``procedure_names`` do not answer: none of them has a phrase of the referral
+    that the query (``query_words``, folded) matched.
+
+    A commune that publishes a procedure whose name has the phrase asked for does that work (a full
+    commune catalogue holds "Cấp đổi thẻ căn cước", done by the commune police): saying "not done at the
+    commune" above it would contradict the page. Search passes the name of its first result, so the
+    referral steps aside exactly when that procedure names what was asked ("đổi căn cước"), and stays
+    when the first result only shares other words of the referral ("xin lắp điện" above an e-invoice
+    procedure: "hóa đơn điện tử"). Phrases written with accents are compared with their accents ("lắp
+    điện" is not "lập biên lai điện tử"); phrases written without them, folded.
+    """
+    if not referrals or not procedure_names:
+        return referrals
+    query_words = list(query_words)
+    names = [(_accented_words(name), words(name)) for name in procedure_names]
+    kept = []
+    for referral in referrals:
+        asked = []
+        for term in referral.term_list():
+            if not phrase_in(tuple(words(term)), query_words):
+                continue
+            plain = fold(term) == unicodedata.normalize("NFC", term).lower()
+            asked.append((tuple(words(term) if plain else _accented_words(term)), plain))
+        answered = any(
+            phrase_in(phrase, folded if plain else accented) for phrase, plain in asked for accented, folded in names
+        )
+        if not answered:
+            kept.append(referral)
+    return kept
 
 
 def ensure_shipped_referrals(model=None):

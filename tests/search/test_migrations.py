@@ -34,3 +34,34 @@ def test_unattributed_counts_go_and_promoted_queries_stay():
         assert apps.get_model("wagtailsearchpromotions", "SearchPromotion").objects.count() == 1
     finally:
         migrate()
+
+
+ELECTRICITY = "Điện sinh hoạt: liên hệ Điện lực"
+SHIPPED_IN_0005 = (
+    "lắp điện, lắp đồng hồ điện, công tơ điện, đồng hồ điện, mua điện, hóa đơn tiền điện, trả tiền điện, "
+    "hóa đơn điện, cúp điện, cắt điện, lịch cắt điện"
+)
+
+
+def test_the_electricity_referral_loses_two_phrases_unless_an_editor_changed_them():
+    """Migration search/0011: "hóa đơn điện" and "mua điện" leave the shipped row as shipped; a row an
+    editor changed keeps the editor's phrases; reversing puts them back."""
+    apps = migrate([("search", "0010_court_and_pensions")])
+    try:
+        Referral = apps.get_model("search", "Referral")
+        Referral.objects.filter(title=ELECTRICITY).delete()
+        Referral.objects.create(title=ELECTRICITY, terms=SHIPPED_IN_0005, message="Điện lực.", shipped=True)
+        edited = Referral.objects.create(
+            title="Điện: hỏi Điện lực", terms="hóa đơn điện, mua điện", message="Điện lực.", shipped=True
+        )
+
+        apps = migrate([("search", "0011_electricity_phrases")])
+        Referral = apps.get_model("search", "Referral")
+        terms = Referral.objects.get(title=ELECTRICITY).terms
+        assert "hóa đơn điện," not in terms and "mua điện," not in terms and "lắp điện" in terms
+        assert Referral.objects.get(pk=edited.pk).terms == "hóa đơn điện, mua điện"
+
+        apps = migrate([("search", "0010_court_and_pensions")])
+        assert "hóa đơn điện," in apps.get_model("search", "Referral").objects.get(title=ELECTRICITY).terms
+    finally:
+        migrate()

@@ -1,5 +1,7 @@
 """Out-of-scope referrals (search/referrals.py): model, matching, shipped rows, admin rights."""
 
+import gzip
+import io
 import json
 import re
 from pathlib import Path
@@ -10,10 +12,18 @@ from django.core.exceptions import ValidationError
 import pytest
 
 from search.models import Referral
-from search.referrals import SHIPPED_REFERRALS, match_referrals
+from search.referrals import SHIPPED_REFERRALS, match_referrals, not_published
 from search.text import phrase_in, words
 
 NATIONAL = Path(__file__).resolve().parents[1] / "data" / "national" / "procedures.json"
+COMMUNE_CATALOGUE = NATIONAL.with_name("commune_catalogue.json.gz")
+# Procedures of a full commune catalogue whose names have a shipped referral's phrase: the commune publishes
+# that work (the commune police's identity cards; the birth registration linked with the child's health
+# insurance card), and the referral steps aside above them (test below).
+PUBLISHED_THERE = {
+    "Thẻ căn cước do Công an cấp": {"1.014063", "1.014064"},
+    "Thẻ bảo hiểm y tế do Bảo hiểm xã hội cấp": {"2.000986", "2.001023"},
+}
 LIST = "/admin/snippets/search/referral/"
 ADD = "/admin/snippets/search/referral/add/"
 
@@ -35,6 +45,26 @@ def test_enough_shipped_referrals_none_for_something_the_commune_does():
         for term in referral.term_list():
             phrase = " " + " ".join(words(term)) + " "
             assert not any(phrase in name for name in names), f"{term!r} names a procedure of the catalogue"
+
+
+def commune_records(*codes):
+    records = json.loads(gzip.decompress(COMMUNE_CATALOGUE.read_bytes()))
+    return [record for record in records if not codes or record["Mã thủ tục"] in codes]
+
+
+def test_no_shipped_phrase_names_other_work_of_a_full_commune_catalogue():
+    """On the 592 real records of a full commune catalogue, a shipped phrase found in a name (accents
+    compared as ``not_published`` compares them) is found only where the commune does that work."""
+    records = commune_records()
+    assert len(records) == 592
+    found = {}
+    for entry in SHIPPED_REFERRALS:
+        referral = Referral(**entry)
+        for record in records:
+            name_words = words(record["Tên thủ tục"])
+            if not not_published([referral], name_words, [record["Tên thủ tục"]]):
+                found.setdefault(entry["title"], set()).add(record["Mã thủ tục"])
+    assert found == PUBLISHED_THERE
 
 
 @pytest.mark.django_db
@@ -60,6 +90,47 @@ def test_a_fresh_install_has_the_shipped_referrals():
 )
 def test_divorce_goes_to_the_court_and_pensions_to_social_insurance(query, expected):
     assert titles(query) == expected
+
+
+@pytest.fixture
+def published_cards(catalogue):
+    """Real records of a full commune catalogue: the police's card exchange and re-issue, and two tax
+    procedures on e-invoices and e-receipts ("hóa đơn điện tử", "lập biên lai điện tử")."""
+    from procedures.importer import import_procedures, read_rows
+    from search.services import clear_caches
+    from tests.factories import refresh_search_index
+
+    rows = commune_records("1.014063", "1.014064", "1.010341", "1.013653")
+    report = import_procedures(read_rows(io.BytesIO(json.dumps(rows).encode()), "json"), catalogue, publish=True)
+    assert len(report.created) == 4 and not report.rejected
+    clear_caches()
+    refresh_search_index()
+
+
+@pytest.mark.parametrize(
+    "query, first, referrals",
+    [
+        # The commune publishes the card exchange: the procedure answers, no "not done at the commune".
+        ("đổi căn cước", "Cấp đổi thẻ căn cước", []),
+        ("cap doi can cuoc", "Cấp đổi thẻ căn cước", []),
+        # Passports are still the province police's; electricity still the power company's, though an
+        # e-invoice procedure shares "hóa đơn … điện" and "lập … điện".
+        ("làm hộ chiếu", None, ["Hộ chiếu do Công an tỉnh cấp"]),
+        ("xin lắp điện cho nhà mới", None, ["Điện sinh hoạt: liên hệ Điện lực"]),
+        ("hóa đơn tiền điện tháng này", None, ["Điện sinh hoạt: liên hệ Điện lực"]),
+    ],
+)
+def test_a_referral_steps_aside_when_the_first_result_names_what_was_asked(
+    client, published_cards, query, first, referrals
+):
+    from search.services import SearchParams, run_search
+
+    outcome = run_search(SearchParams(query=query))
+    assert [referral.title for referral in outcome.referrals] == referrals
+    if first:
+        assert outcome.results[0].title == first
+    page = client.get("/search/", {"q": query}).content.decode()
+    assert ("Không giải quyết tại xã" in page) == bool(referrals)
 
 
 # --- Model --------------------------------------------------------------------------------------
