@@ -61,11 +61,14 @@ def _asked(folded_words):
     return True, [word for word in text.split() if word not in FUNCTION_WORDS and not word.isdigit()]
 
 
+def _period(row):
+    """ "07:00–11:30", with the field or note it is only for, as the footer shows it."""
+    only_for = row.field.name if getattr(row, "field", None) else getattr(row, "note", "")
+    return f"{row.opens:%H:%M}–{row.closes:%H:%M}" + (f" ({only_for})" if only_for else "")
+
+
 def _place(name, place, office_hours_lines=()):
-    hours = [
-        (str(day), ", ".join(f"{row.opens:%H:%M}–{row.closes:%H:%M}" for row in rows))
-        for day, rows in place.weekly_hours()
-    ]
+    hours = [(str(day), ", ".join(_period(row) for row in rows)) for day, rows in place.weekly_hours()]
     return {
         "name": name,
         "address": place.address,
@@ -90,7 +93,7 @@ def contact_places(folded_words, site):
 
     commune = CommuneSettings.for_site(site)
     commune_words = set(words(commune.commune_name)) | set(words(commune.authority_name))
-    offices = list(Office.objects.filter(Q(site=site) | Q(site__isnull=True)).prefetch_related("opening_hours"))
+    offices = list(Office.objects.filter(Q(site=site) | Q(site__isnull=True)))
     office_words = {office.pk: set(words(office.name)) - _GENERIC - commune_words for office in offices}
     known = PLACE_WORDS | _ASK_WORDS | commune_words | {word for names in office_words.values() for word in names}
     if any(word not in known for word in rest):

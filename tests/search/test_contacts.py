@@ -29,6 +29,9 @@ def police(commune_settings):
         phone="0263 3999 113",
     )
     OfficeOpeningHours.objects.create(office=office, weekday=0, opens=datetime.time(7, 30), closes=datetime.time(11, 0))
+    OfficeOpeningHours.objects.create(
+        office=office, weekday=5, opens=datetime.time(8, 0), closes=datetime.time(10, 0), note="Chỉ nhận hồ sơ cư trú"
+    )
     return office
 
 
@@ -73,6 +76,7 @@ def test_an_office_the_question_names_comes_first_with_its_own_hours(client, pol
     assert f"Liên hệ: {POLICE}" in police_answer
     assert 'href="tel:02633999113"' in police_answer
     assert "07:30–11:00" in police_answer
+    assert "08:00–10:00 (Chỉ nhận hồ sơ cư trú)" in police_answer  # as the footer shows hours kept for a case
     assert DESK in desk_answer
     assertNotContains(response, "Công an xã Tân Phú")  # another commune's office
 
