@@ -31,7 +31,10 @@ GROUPS = []
 
 # Official phrases of real national procedures that are not among the 200 sampled records but are in
 # the demo catalogue (procedures/demo/procedures.json, real national codes): {phrase: the record}.
-OFFICIAL_OUTSIDE_SAMPLE = {"tách hộ": "1.010038 Tách hộ (Cư trú)"}
+OFFICIAL_OUTSIDE_SAMPLE = {
+    "tách hộ": "1.010038 Tách hộ (Cư trú)",
+    "cải chính": "1.004859 Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc (Hộ tịch)",
+}
 
 
 def group(name, source, entries):
@@ -785,6 +788,36 @@ QUESTIONS = group(
         "bằng tốt nghiệp": "bản sao từ bản chính",
         "bằng cử nhân": "bản sao từ bản chính",
         "bằng đại học": "bản sao từ bản chính",
+    },
+)
+
+
+# --- Changes and corrections of civil status (2026-12-07) ------------------------------------------------
+# A child's surname changed to the mother's after a divorce, a wrong date of birth on the birth certificate:
+# "thay đổi, cải chính hộ tịch" at the commune (Bộ luật Dân sự 2015, Điều 27; Luật Hộ tịch 2014, Điều 26-28;
+# https://thuvienphapluat.vn/hoi-dap-phap-luat/iframe/219B4-hd-thu-tuc-thay-doi-ho-cho-con.html,
+# https://lyhonnhanh.com/thu-tuc-doi-ho-cho-con-sau-ly-hon-theo-quy-dinh-nhu-the-nao.html,
+# https://trangtinphapluat.com/blog/hoi-dap-phap-luat/thay-doi-thong-tin-cha-me-de-sang-cha-me-nuoi-co-duoc-khong;
+# record 1.004859, "Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc", which a full
+# commune catalogue holds and the 207-record sample does not: OFFICIAL_OUTSIDE_SAMPLE). "đổi họ" and "sửa
+# họ" alone were left out: folded, "đối với hộ (kinh doanh)" and "đổi hộ (khẩu)" are the same words.
+CIVIL_STATUS_CHANGES = group(
+    "changes and corrections of civil status",
+    "Bộ luật Dân sự 2015 Điều 27, Luật Hộ tịch 2014 Điều 26-28; record 1.004859",
+    {
+        "đổi họ cho con": "cải chính",
+        "đổi họ con": "cải chính",
+        "đổi sang họ mẹ": "cải chính",
+        "đổi tên cho con": "cải chính",
+        "sửa tên": "cải chính",
+        "sửa ngày sinh": "cải chính",
+        "đổi ngày sinh": "cải chính",
+        "thay đổi ngày sinh": "cải chính",
+        "thay đổi ngày tháng năm sinh": "cải chính",
+        "sửa năm sinh": "cải chính",
+        "sai năm sinh": "cải chính",
+        "sửa giấy khai sinh": "cải chính",
+        "sửa khai sinh": "cải chính",
     },
 )
 
