@@ -13,6 +13,7 @@ saving the commune's settings or an office starts a new generation of kept answe
 
 from django.db.models import Q
 
+from search import cache as search_cache
 from search.text import FUNCTION_WORDS, STOP_PHRASES, words
 
 # What people type to ask how to reach an office, folded, longest first when matched.
@@ -81,6 +82,22 @@ def _place(name, place, office_hours_lines=()):
     }
 
 
+def _names(site):
+    """(the words of the commune's names, {office pk: the words that tell the office apart}) of ``site``'s
+    offices (its own and the province's), kept until something search shows changes (search/cache.py):
+    a query with "ở đâu" is told from a contact question without reading the offices again."""
+    from home.models import CommuneSettings
+    from home.places import Office
+
+    def build():
+        commune = CommuneSettings.for_site(site)
+        commune_words = frozenset(words(commune.commune_name)) | frozenset(words(commune.authority_name))
+        offices = Office.objects.filter(Q(site=site) | Q(site__isnull=True)).values_list("pk", "name")
+        return commune_words, {pk: frozenset(words(name)) - _GENERIC - commune_words for pk, name in offices}
+
+    return search_cache.kept(("contact names", site.pk), build)
+
+
 def contact_places(folded_words, site):
     """The contact details a contact question asks for: [{name, address, phone, tel_href, email, map_href,
     hours: [(day, "07:00–11:30, 13:30–17:00")], notes}], the offices it names first, then the
@@ -88,22 +105,17 @@ def contact_places(folded_words, site):
     asked, rest = _asked(list(folded_words))
     if not asked or site is None:
         return []
-    from home.models import CommuneSettings
-    from home.places import Office
-
-    commune = CommuneSettings.for_site(site)
-    commune_words = set(words(commune.commune_name)) | set(words(commune.authority_name))
-    offices = list(Office.objects.filter(Q(site=site) | Q(site__isnull=True)))
-    office_words = {office.pk: set(words(office.name)) - _GENERIC - commune_words for office in offices}
+    commune_words, office_words = _names(site)
     known = PLACE_WORDS | _ASK_WORDS | commune_words | {word for names in office_words.values() for word in names}
     if any(word not in known for word in rest):
         return []
+    from home.models import CommuneSettings
+    from home.places import Office
+
     asked_words = set(rest)
-    named = [
-        _place(office.name, office)
-        for office in offices
-        if office_words[office.pk] and 2 * len(office_words[office.pk] & asked_words) >= len(office_words[office.pk])
-    ]
+    named_pks = [pk for pk, names in office_words.items() if names and 2 * len(names & asked_words) >= len(names)]
+    named = [_place(office.name, office) for office in Office.objects.filter(pk__in=named_pks)]
+    commune = CommuneSettings.for_site(site)
     desk = _place(commune.authority_name or commune.commune_name, commune, commune.office_hours_lines)
     if desk["address"] or desk["phone"] or desk["email"] or desk["hours"] or desk["notes"]:
         named.append(desk)

@@ -110,3 +110,17 @@ def test_changed_contact_details_show_at_once(client, commune_settings, catalogu
         site=Site.objects.get(is_default_site=True), name=POLICE, address="Thôn Đông", phone="0263 3999 113"
     )
     assert f"Liên hệ: {POLICE}" in answers(client.get("/search/", {"q": "hotline công an xã"}))[0]
+
+
+def test_a_procedure_question_with_where_reads_the_offices_once(police, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def offices_read(query):
+        with CaptureQueriesContext(connection) as queries:
+            assert contacts(query) == []
+        statements = [query["sql"] for query in queries]
+        return [sql for sql in statements if "home_office" in sql or "home_communesettings" in sql]
+
+    assert offices_read("làm giấy khai sinh ở đâu")  # the first search reads the offices' names
+    assert offices_read("đăng ký kết hôn ở đâu") == []  # later ones do not, until an office or the settings change
