@@ -27,6 +27,13 @@ def reindex_field_pages(sender, instance, created=False, **kwargs):
     clear_caches()
 
 
+def commune_settings_saved(sender, instance, created=False, **kwargs):
+    """The commune's contact details changed (contact questions show them). A row created empty on first
+    read (``CommuneSettings.for_site``, on any page) changes nothing search shows."""
+    if not created:
+        clear_caches()
+
+
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         clear_caches()
@@ -40,10 +47,10 @@ def connect():
     from procedures.models import FieldOfActivity, ProcedureOverride
 
     post_save.connect(reindex_field_pages, sender=FieldOfActivity, dispatch_uid="search-reindex-field")
-    kept_models = (SearchSynonym, SearchPromotion, PageViewRestriction, FieldOfActivity, ProcedureOverride)
-    for model in (*kept_models, CommuneSettings, Office):
+    for model in (SearchSynonym, SearchPromotion, PageViewRestriction, FieldOfActivity, ProcedureOverride, Office):
         post_save.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-save-{model.__name__}")
         post_delete.connect(clear_caches, sender=model, dispatch_uid=f"search-cache-delete-{model.__name__}")
+    post_save.connect(commune_settings_saved, sender=CommuneSettings, dispatch_uid="search-cache-save-CommuneSettings")
     post_save.connect(clear_referral_cache, sender=Referral, dispatch_uid="search-cache-save-Referral")
     post_delete.connect(clear_referral_cache, sender=Referral, dispatch_uid="search-cache-delete-Referral")
     page_published.connect(clear_caches, dispatch_uid="search-cache-published")
