@@ -101,9 +101,15 @@ def _names(site):
 def contact_places(folded_words, site):
     """The contact details a contact question asks for: [{name, address, phone, tel_href, email, map_href,
     hours: [(day, "07:00–11:30, 13:30–17:00")], notes}], the offices it names first, then the
-    commune's one-stop desk; [] when the query is not a contact question or nothing is on record."""
+    commune's one-stop desk; [] when the query is not a contact question or nothing is on record.
+
+    ``site`` is the Site, or a callable that finds it: it is only looked for once the query asks."""
     asked, rest = _asked(list(folded_words))
-    if not asked or site is None:
+    if not asked:
+        return []
+    if callable(site):
+        site = site()
+    if site is None:
         return []
     commune_words, office_words = _names(site)
     known = PLACE_WORDS | _ASK_WORDS | commune_words | {word for names in office_words.values() for word in names}

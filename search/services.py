@@ -1128,7 +1128,7 @@ def _database_window(results, queryset, query):
     return window
 
 
-def _contact_site(site, request, params):
+def _contact_site(site, request):
     """The commune whose contact details a contact question gets: the one searched, else (a search of
     the whole province) the host's, else the default site."""
     if site is not None:
@@ -1146,12 +1146,14 @@ def run_search(params, request=None, site=None):
     backend = get_search_backend()
     from search.life_events import life_event_matches
 
-    events = life_event_matches(words(params.query))
+    query_words = words(params.query)
+    events = life_event_matches(query_words)
     if not params.autocomplete:
         # What the commune does not do comes first, with where to go (search/referrals.py).
-        outcome.referrals = match_referrals(words(params.query))
+        outcome.referrals = match_referrals(query_words)
         # A phone number, an address, opening hours: the commune's own contact details (search/contacts.py).
-        outcome.contacts = contact_places(words(params.query), _contact_site(site, request, params))
+        # The site is only looked for when the query asks for them.
+        outcome.contacts = contact_places(query_words, lambda: _contact_site(site, request))
         outcome.life_events = [event for event, _ids in events]
     prepared = prepare(params.query)
     if not prepared.core and not prepared.codes:
@@ -1221,7 +1223,7 @@ def run_search(params, request=None, site=None):
     # A referral steps aside when the first result is a procedure whose name has the referral's phrase
     # the query asked for: the commune publishes that work ("Cấp đổi thẻ căn cước"; search/referrals.py).
     outcome.referrals = not_published(
-        outcome.referrals, words(params.query), [hit.title for hit in outcome.results[:1] if hit.kind == "procedure"]
+        outcome.referrals, query_words, [hit.title for hit in outcome.results[:1] if hit.kind == "procedure"]
     )
     return outcome
 

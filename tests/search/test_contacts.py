@@ -124,3 +124,19 @@ def test_a_procedure_question_with_where_reads_the_offices_once(police, catalogu
 
     assert offices_read("làm giấy khai sinh ở đâu")  # the first search reads the offices' names
     assert offices_read("đăng ký kết hôn ở đâu") == []  # later ones do not, until an office or the settings change
+
+
+def test_a_search_that_asks_no_contact_details_looks_for_no_commune(police, catalogue):
+    """A search called without a request or a site (the shell, scripts) finds the default commune only
+    when the query asks for contact details."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sites_read(query):
+        with CaptureQueriesContext(connection) as queries:
+            found = contacts(query)
+        return found, [query["sql"] for query in queries if "wagtailcore_site" in query["sql"]]
+
+    assert sites_read("đăng ký kết hôn") == ([], [])
+    found, reads = sites_read("số điện thoại công an xã")
+    assert found[0] == POLICE and reads
