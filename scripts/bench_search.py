@@ -673,7 +673,7 @@ PHASES = (
     "_pinned",
     "build_query",
     "_field_filter",
-    "_specific_in_order",
+    "_hit_facts",
     "rerank",
     "_hits",
     "_facets",

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "search:generation"
 GENERATION_TTL = 1.0  # seconds a process trusts the token it read
 RESULTS_MAX = 2000  # search answers kept per process (the least recently used go first)
+EACH_MAX = 3000  # values kept per process by ``kept_each``, for each name (the same order)
 
 _lock = threading.Lock()  # gthread workers: the answers' LRU order is shared by the threads
 _state = {"token": None, "read_at": 0.0, "values": {}, "results": OrderedDict()}
@@ -103,6 +104,30 @@ def kept(key, build):
     if key not in values:
         values[key] = build()
     return values[key]
+
+
+def kept_each(name, keys, build):
+    """{key: value} for ``keys``: those this process kept in this generation, and ``build(missing
+    keys)`` ({key: value}) for the others, kept too. At most ``EACH_MAX`` per name, the least recently
+    used go first. Values built while the generation changed are filed under the old one."""
+    generation()
+    with _lock:
+        store = _state["values"].setdefault(("each", name), OrderedDict())
+        found = {}
+        for key in keys:
+            value = store.get(key)
+            if value is not None:
+                store.move_to_end(key)
+                found[key] = value
+    missing = [key for key in keys if key not in found]
+    if missing:
+        built = build(missing)
+        with _lock:
+            store.update(built)
+            while len(store) > EACH_MAX:
+                store.popitem(last=False)
+        found.update(built)
+    return found
 
 
 def _shared_key(token, key):

@@ -20,6 +20,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, Site
@@ -41,6 +42,7 @@ from search.text import (
     phrase_in,
     query_codes,
     snippet,
+    snippet_text,
     strip_stop_phrases,
     words,
 )
@@ -780,20 +782,55 @@ def _pinned(prepared, params, site):
     if queryset is None:
         return []
     by_id = {page.pk: page for page in queryset.filter(pk__in=ids).specific()}
-    pinned = [by_id[pk] for pk in ids if pk in by_id]
-    _prefetch(pinned)
-    return pinned
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _specific_in_order(pages):
-    ids = [page.pk for page in pages]
-    by_model = {}
-    for page in pages:  # the content type is known already: one query per page type, no lookup first
-        by_model.setdefault(_model_of(page), []).append(page.pk)
-    by_id = {page.pk: page for model, pks in by_model.items() for page in model.objects.filter(pk__in=pks)}
-    found = [by_id[pk] for pk in ids if pk in by_id]
-    _prefetch(found)
-    return found
+class HitFact(NamedTuple):
+    """What a result shows of a page before the query's words are marked in it, kept for later
+    searches in the same language and for the same site (``_hit_facts``)."""
+
+    pk: int
+    model: type
+    title: str
+    url: str
+    code: str
+    field_id: int | None
+    source: tuple[str, str]  # the text the snippet is cut from (snippet_source), as snippet_text gives it
+
+
+def _hit_facts(pages, request):
+    """The HitFacts of ``pages``, in order. Kept ones come from memory (search/cache.py: anything that
+    changes a result starts a new generation, as for the kept answers); the others are read, one query
+    per page type (the content type is known already), with what their snippets need (``_prefetch``)."""
+    site = Site.find_for_request(request) if request is not None else None
+    context = (get_language(), site.pk if site else None)
+    by_pk = {page.pk: page for page in pages}
+
+    def build(keys):
+        wanted = [by_pk[pk] for pk, *_context in keys]
+        complete = [page for page in wanted if type(page) is _model_of(page) and not page.get_deferred_fields()]
+        complete_pks = {page.pk for page in complete}
+        by_model = {}
+        for page in wanted:
+            if page.pk not in complete_pks:
+                by_model.setdefault(_model_of(page), []).append(page.pk)
+        read = [page for model, pks in by_model.items() for page in model.objects.filter(pk__in=pks)]
+        _prefetch(read + complete)
+        return {
+            (page.pk, *context): HitFact(
+                page.pk,
+                type(page),
+                page.title,
+                page.get_url(request=request) or "",
+                getattr(page, "code", "") or "",
+                getattr(page, "field_id", None),
+                snippet_text(snippet_source(page)),
+            )
+            for page in [*complete, *read]
+        }
+
+    facts = search_cache.kept_each("hit facts", [(page.pk, *context) for page in pages], build)
+    return [facts[key] for key in ((page.pk, *context) for page in pages) if key in facts]
 
 
 def _prefetch(pages):
@@ -808,8 +845,8 @@ def _prefetch(pages):
             prepare(group)
 
 
-def _field_names(pages):
-    if not any(getattr(page, "field_id", None) for page in pages):
+def _field_names(facts):
+    if not any(fact.field_id for fact in facts):
         return {}
     return all_fields()
 
@@ -829,26 +866,26 @@ def snippet_source(page):
     return ""
 
 
-def _hits(pages, terms, request, promoted_ids=()):
+def _hits(facts, terms, promoted_ids=()):
     registry = search_kinds.registry()
-    fields = _field_names(pages)
+    fields = _field_names(facts)
     hits = []
-    for page in pages:
-        kind = search_kinds.kind_of(page)
-        field_obj = fields.get(getattr(page, "field_id", None))
+    for fact in facts:
+        kind = getattr(fact.model, "search_kind", None) or search_kinds.DEFAULT_KIND
+        field_obj = fields.get(fact.field_id)
         hits.append(
             Hit(
-                page_id=page.pk,
-                type_label=str(type(page)._meta.verbose_name),
+                page_id=fact.pk,
+                type_label=str(fact.model._meta.verbose_name),
                 kind=kind,
                 kind_label=str(registry[kind].label) if kind in registry else kind,
-                title=page.title,
-                url=page.get_url(request=request) or "",
-                code=getattr(page, "code", "") or "",
+                title=fact.title,
+                url=fact.url,
+                code=fact.code,
                 field=field_obj.name if field_obj else "",
                 field_slug=field_obj.slug if field_obj else "",
-                snippet=snippet(snippet_source(page), terms),
-                promoted=page.pk in promoted_ids,
+                snippet=snippet(None, terms, prepared=fact.source),
+                promoted=fact.pk in promoted_ids,
             )
         )
     return hits
@@ -1105,8 +1142,8 @@ def _autocomplete(prepared, queryset, backend, pinned, request):
             seen = {page.pk for page in found}
             strict = build_query(prepared, backend, strict=True)
             found += [page for page in queryset.search(strict)[: size * 2] if page.pk not in seen][: size - len(found)]
-    pages = [*pinned, *_specific_in_order(found)][:AUTOCOMPLETE_SIZE]
-    return _hits(pages, prepared.terms, request, {page.pk for page in pinned})
+    facts = _hit_facts([*pinned, *found][:AUTOCOMPLETE_SIZE], request)
+    return _hits(facts, prepared.terms, {page.pk for page in pinned})
 
 
 def _first(results, size):
@@ -1165,7 +1202,7 @@ def run_search(params, request=None, site=None):
     queryset = scoped(site, params.kind, params.field)
     if queryset is None:
         return outcome
-    # Ranking needs only titles; the page of results is then read in full, by type (_specific_in_order).
+    # Ranking needs only titles; the page of results is then read in full, by type, unless kept (_hit_facts).
     queryset = queryset.exclude(pk__in=pinned_ids).only("id", "title", "content_type_id")
 
     if params.autocomplete:
@@ -1216,9 +1253,9 @@ def run_search(params, request=None, site=None):
         found = rerank(window, prepared, events)[offset : offset + size]
     else:
         found = list(results[offset : offset + size])
-    pages = [*lead, *_specific_in_order(found)]
-    outcome.results = _hits(pages, prepared.terms, request, set(pinned_ids))
-    outcome.suggestion = suggestion(prepared, pages[0] if pages else None)
+    facts = _hit_facts([*lead, *found], request)
+    outcome.results = _hits(facts, prepared.terms, set(pinned_ids))
+    outcome.suggestion = suggestion(prepared, facts[0] if facts else None)
     outcome.missing = missing_words(params.query, prepared, queryset)
     # A referral steps aside when the first result is a procedure whose name has the referral's phrase
     # the query asked for: the commune publishes that work ("Cấp đổi thẻ căn cước"; search/referrals.py).

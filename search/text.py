@@ -197,12 +197,20 @@ def highlight(text, terms):
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
 
 
-def snippet(text, terms, width=180):
-    """A highlighted excerpt of about ``width`` characters around the first match."""
+def snippet_text(text):
+    """``text`` as ``snippet`` reads it: NFC, one space between words, and its folded form (kept for
+    a page by search/services.py, so a page's long text is prepared once, not at every search)."""
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip()
+    return text, fold(text)
+
+
+def snippet(text, terms, width=180, prepared=None):
+    """A highlighted excerpt of about ``width`` characters around the first match (``prepared``: what
+    ``snippet_text(text)`` returns, when it was kept)."""
+    text, folded = prepared or snippet_text(text)
     if len(text) <= width:
         return highlight(text, terms)
-    first = _first_term(fold(text), terms)
+    first = _first_term(folded, terms)
     start = 0
     if first is not None:
         start = max(0, first - width // 4)

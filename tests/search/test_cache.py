@@ -130,3 +130,45 @@ def test_a_change_while_an_answer_is_computed_leaves_it_unread(client, catalogue
     monkeypatch.setattr("search.views.run_search", real_run)
     search_cache.forget()
     assert api(client, "khai sinh")["total"] == 2
+
+
+def procedure_rows_read(queries):
+    return [query for query in queries.captured_queries if "procedures_procedurepage" in query["sql"]]
+
+
+def test_a_new_query_reads_no_result_page_already_shown(client, birth, settings):
+    """Every answer computed afresh: the results' titles, addresses and texts are kept per page."""
+    settings.SEARCH_KEEP_RESULTS = False
+    first = api(client, "khai sinh")["results"]
+    with CaptureQueriesContext(connection) as queries:
+        again = api(client, "đăng ký khai sinh")["results"]
+    assert procedure_rows_read(queries) == []
+    assert [(hit["title"], hit["url"]) for hit in again] == [(hit["title"], hit["url"]) for hit in first]
+    assert "Cần mang theo: Tờ" in again[0]["snippet"]
+
+
+def test_a_published_change_shows_in_the_next_computed_answer(client, birth, settings):
+    settings.SEARCH_KEEP_RESULTS = False
+    assert "Cần mang theo: Tờ" in api(client, "khai sinh")["results"][0]["snippet"]
+    birth.title = "Đăng ký khai sinh cho trẻ em"
+    birth.summary = "Cha hoặc mẹ nộp giấy chứng sinh."
+    birth.save_revision().publish()
+    refresh_search_index()
+    (hit,) = api(client, "khai sinh")["results"]
+    assert hit["title"] == "Đăng ký khai sinh cho trẻ em"
+    assert "Cha hoặc mẹ nộp" in hit["snippet"]
+
+
+def test_kept_result_texts_follow_the_language(birth):
+    from django.utils import translation
+
+    from search.services import SearchParams, run_search
+
+    def snippet():
+        return str(run_search(SearchParams(query="khai sinh")).results[0].snippet)
+
+    with translation.override("vi"):
+        vietnamese = snippet()
+    with translation.override("en"):
+        english = snippet()
+    assert "What to bring" in english and "What to bring" not in vietnamese
