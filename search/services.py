@@ -522,7 +522,8 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
         # A word of a known phrase ("báo tử") counts only with its phrase: "tử" alone is another word.
         present = set() if spellings & in_phrases else spellings & title_set
         if not present and last and len(prepared.core[-1]) >= 2:
-            present = {word for word in title_set if any(word.startswith(s) for s in spellings)}
+            starts = tuple(spellings)
+            present = {word for word in title_set if word.startswith(starts)}
         if present and not spellings & covered and _other_accents(present, prepared, title):
             present = set()
         if present or spellings & covered:
@@ -545,13 +546,19 @@ UNDOING = ("cham dut", "thoi", "thu hoi", "xoa", "huy", "tam ngung", "giai the",
 UNDOING_STEP = 0.05
 
 
-def _undoes(title, asked):
-    """Whether ``title`` starts with an undoing verb that ``asked`` (" folded query and synonyms ") lacks."""
+@lru_cache(maxsize=20000)
+def _undoing_verbs(title):
+    """The undoing verbs ``title`` starts with (after "Thủ tục"), read once per title."""
     title_words = words(title)
     if title_words[:2] == ["thu", "tuc"]:
         title_words = title_words[2:]
     start = " ".join(title_words[:2]) + " "
-    return any(start.startswith(f"{verb} ") and f" {verb} " not in asked for verb in UNDOING)
+    return tuple(verb for verb in UNDOING if start.startswith(f"{verb} "))
+
+
+def _undoes(title, asked):
+    """Whether ``title`` starts with an undoing verb that ``asked`` (" folded query and synonyms ") lacks."""
+    return any(f" {verb} " not in asked for verb in _undoing_verbs(title))
 
 
 def rerank(pages, prepared, events=()):
