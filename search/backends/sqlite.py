@@ -4,6 +4,7 @@ Imported only when the database is SQLite: ``modelsearch`` defines its FTS5
 model only there, so importing this module on PostgreSQL would fail.
 """
 
+from django.db import connections
 from django.db.models import Expression, FloatField, Func
 from django.db.models.expressions import RawSQL
 from django.utils.encoding import force_str
@@ -156,17 +157,44 @@ class RankOnceMixin:
         """The pks of matching pages the queryset allows, best first: one FTS query, which also settles
         ``allowed_pks`` (the count and the facets need no second match)."""
         if getattr(self, "_ranked", None) is None:
-            allowed = self.queryset.order_by().values("pk")
-            rows = (
-                self._fts_entries(normalize(self.query), config)
-                .filter(index_entry__object_id__in=allowed)
-                .annotate(score=self._build_rank_expression(None, config))
-                .order_by("score", "-index_entry__object_id")
-                .values_list("index_entry__object_id", flat=True)
-            )
+            query = normalize(self.query)
+            rows = self._ranked_rows(query, config)
+            if rows is None:
+                allowed = self.queryset.order_by().values("pk")
+                rows = (
+                    self._fts_entries(query, config)
+                    .filter(index_entry__object_id__in=allowed)
+                    .annotate(score=self._build_rank_expression(None, config))
+                    .order_by("score", "-index_entry__object_id")
+                    .values_list("index_entry__object_id", flat=True)
+                )
             self._ranked = list(dict.fromkeys(int(object_id) for object_id in rows))
             self._allowed = set(self._ranked)
         return self._ranked
+
+    def _ranked_rows(self, query, config):
+        """The object ids of the ranked match, from the SQL Django builds for the queryset above (the
+        same statement), written out: compiling the match, the join and the ranking through Django's
+        ORM cost more than SQLite took to run them. None when the query is not a plain match."""
+        compiled = self.build_search_query(query, config=config)
+        content_types = list(get_descendants_content_types_pks(self.queryset.model))
+        if not isinstance(compiled, FTS5Query) or not content_types:
+            return None
+        fts, entries = SQLiteFTSIndexEntry._meta.db_table, IndexEntry._meta.db_table
+        allowed_sql, allowed_params = self.queryset.order_by().values("pk").query.sql_with_params()
+        columns = " ".join(self.fields or self.FTS_TABLE_FIELDS)
+        # Names are the models' own tables; every value is a parameter.
+        sql = (
+            f'SELECT "{entries}"."object_id" FROM "{fts}" INNER JOIN "{entries}" '  # noqa: S608
+            f'ON ("{fts}"."rowid" = "{entries}"."id") '
+            f'WHERE ({fts} MATCH %s AND "{entries}"."content_type_id" IN ({", ".join(["%s"] * len(content_types))}) '
+            f'AND "{entries}"."object_id" IN ({allowed_sql})) '
+            f'ORDER BY bm25({fts}, 0.0, {BODY_WEIGHT}, {TITLE_WEIGHT}) ASC, "{entries}"."object_id" DESC'
+        )
+        params = [f"{{{columns}}} : ({compiled.text})", *content_types, *allowed_params]
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     def search(self, config, start, stop, score_field=None):
         query = normalize(self.query)

@@ -60,3 +60,38 @@ def test_database_backend_query_trees_and_awkward_text(settings, home_page):
     assert found(Phrase("dan cong tiep")) == []
     for text in ['công "dân', "công dân'", "công \\ dân", '"', "'", "(tiếp OR dân)"]:
         list(backend.search(text, Page.objects.live()))  # no syntax error from the database
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's ranked match is written out in SQL")
+def test_the_written_out_ranked_match_is_the_one_django_builds(settings, home_page):
+    """search/backends/sqlite.py writes the ranked FTS5 statement out instead of building it through the
+    ORM: for the same query it must find the same pages in the same order as the ORM's statement, on a
+    queryset narrowed by the page tree as the site search narrows it."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    from wagtail.models import Page
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.query import And, Or, PlainText
+
+    backend = get_search_backend()
+    pages = [
+        make_standard_page(home_page, "Lịch tiếp công dân tháng mười hai"),
+        make_standard_page(home_page, "Thông báo của xã", intro="Tháng này có lịch tiếp công dân."),
+        make_standard_page(home_page, "Tiếp nhận hồ sơ công dân", intro="Lịch làm việc"),
+        make_standard_page(home_page, "Công dân tiếp xúc cử tri"),
+    ]
+    for page in pages:
+        backend.add(page)
+    pages[3].unpublish()
+    queryset = Page.objects.live().descendant_of(home_page)
+    for query, how_many in (
+        (PlainText("tiep cong dan", operator="or"), 3),
+        (And([PlainText("cong"), Or([PlainText("lich"), PlainText("tiep")])]), 3),
+        (PlainText("ho so"), 1),
+        (PlainText("khongcochu"), 0),
+    ):
+        written = backend.search(query, queryset).query_compiler
+        ids = written.ranked_pks(written.get_config(backend))
+        by_orm = backend.search(query, queryset).query_compiler
+        by_orm._ranked_rows = lambda *args: None  # the ORM's own statement
+        assert ids == by_orm.ranked_pks(by_orm.get_config(backend))
+        assert len(ids) == how_many and pages[3].pk not in ids
