@@ -125,6 +125,14 @@ class RankOnceMixin:
     def _build_rank_expression(self, vectors, config):
         return WeightedBM25()
 
+    @property
+    def normalized(self):
+        """The query tree as modelsearch's ``normalize`` gives it, worked out once per search (a
+        minimum-match tree has hundreds of nodes, and the count, the window and the facets ask for it)."""
+        if getattr(self, "_normalized", None) is None:
+            self._normalized = normalize(self.query)
+        return self._normalized
+
     def build_search_query(self, query, config=None):
         if isinstance(query, MatchAll | Not):
             return super().build_search_query(query, config)
@@ -150,14 +158,14 @@ class RankOnceMixin:
     def allowed_pks(self, config):
         """The pks of matching pages the queryset allows (computed once; by ``ranked_pks`` if it ran first)."""
         if getattr(self, "_allowed", None) is None:
-            self._allowed = set(self._matching(normalize(self.query), config).order_by().values_list("pk", flat=True))
+            self._allowed = set(self._matching(self.normalized, config).order_by().values_list("pk", flat=True))
         return self._allowed
 
     def ranked_pks(self, config):
         """The pks of matching pages the queryset allows, best first: one FTS query, which also settles
         ``allowed_pks`` (the count and the facets need no second match)."""
         if getattr(self, "_ranked", None) is None:
-            query = normalize(self.query)
+            query = self.normalized
             rows = self._ranked_rows(query, config)
             if rows is None:
                 allowed = self.queryset.order_by().values("pk")
@@ -197,7 +205,7 @@ class RankOnceMixin:
             return [row[0] for row in cursor.fetchall()]
 
     def search(self, config, start, stop, score_field=None):
-        query = normalize(self.query)
+        query = self.normalized
         if score_field is not None or isinstance(query, MatchAll | Not):
             return super().search(config, start, stop, score_field)
         if not self.order_by_relevance or (not start and stop is None):
@@ -226,14 +234,14 @@ class FoldedSQLiteSearchResults(SQLiteSearchResults):
     def matching_ids(self):
         """Every matching pk the queryset allows (known once a page of results was fetched), or None."""
         compiler = self.query_compiler
-        if not isinstance(compiler, RankOnceMixin) or isinstance(normalize(compiler.query), MatchAll | Not):
+        if not isinstance(compiler, RankOnceMixin) or isinstance(compiler.normalized, MatchAll | Not):
             return None
         return compiler.allowed_pks(compiler.get_config(self.backend))
 
     def ranked_ids(self, start=0, stop=None):
         """The pks of the matching pages, best first (no page objects), or None on another query kind."""
         compiler = self.query_compiler
-        if not isinstance(compiler, RankOnceMixin) or isinstance(normalize(compiler.query), MatchAll | Not):
+        if not isinstance(compiler, RankOnceMixin) or isinstance(compiler.normalized, MatchAll | Not):
             return None
         if not compiler.order_by_relevance:
             return None
@@ -250,8 +258,7 @@ class FoldedSQLiteSearchResults(SQLiteSearchResults):
 
     def _do_count(self):
         compiler = self.query_compiler
-        query = normalize(compiler.query)
-        if not isinstance(compiler, RankOnceMixin) or isinstance(query, MatchAll | Not):
+        if not isinstance(compiler, RankOnceMixin) or isinstance(compiler.normalized, MatchAll | Not):
             return super()._do_count()
         total = len(compiler.allowed_pks(compiler.get_config(self.backend)))
         total = max(0, total - (self.start or 0))
