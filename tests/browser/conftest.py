@@ -109,4 +109,7 @@ def staff_page(browser, live_server, user):
     page.locator("#id_password").fill(user.username)
     page.locator("form button[type=submit]").click()
     expect(page).to_have_url(live_server.url + "/admin/")
+    # The URL changes as soon as the dashboard starts to arrive; a test reading its sidebar (a large JSON
+    # script element) before the document has loaded can find it still empty on a busy machine.
+    page.wait_for_load_state("load")
     return page

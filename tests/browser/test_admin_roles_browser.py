@@ -176,6 +176,7 @@ def test_each_role_sees_and_opens_only_its_screens_in_vietnamese(browser, live_s
     denied_message = vietnamese("Sorry, you do not have permission to access this area.")
     try:
         expect(page.locator("html")).to_have_attribute("lang", "vi")
+        expect(page.locator("#wagtail-sidebar-props")).not_to_be_empty()  # parsed in full
         sidebar = page.locator("#wagtail-sidebar-props").text_content()
         for screen, url in MENU.items():
             assert (url in sidebar) == (screen in allowed), f"{role}: menu item for {screen}"
