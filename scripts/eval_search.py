@@ -94,7 +94,10 @@ def _says_so(outcome):
     """The page says, above the results, that the commune does not do it, that no page has a word, or
     how to reach the office the query asks for (its address, phone, hours: search/contacts.py)."""
     return bool(
-        getattr(outcome, "referrals", None) or getattr(outcome, "missing", None) or getattr(outcome, "contacts", None)
+        getattr(outcome, "referrals", None)
+        or getattr(outcome, "missing", None)
+        or getattr(outcome, "contacts", None)
+        or getattr(outcome, "loose", None)
     )
 
 

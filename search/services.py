@@ -106,6 +106,7 @@ class Outcome:
     contacts: list = field(default_factory=list)  # the offices' contact details a contact question asks for
     life_events: list = field(default_factory=list)  # {id, title, url, intro} of the life events the query names
     missing: list = field(default_factory=list)  # words of the query no page in scope has ("karaoke")
+    loose: list = field(default_factory=list)  # the query's subject words no first result's name has (loose_words)
 
     def as_json(self):
         return {
@@ -118,6 +119,7 @@ class Outcome:
             "suggestion": self.suggestion,
             "life_events": [{"title": event["title"], "url": event["url"]} for event in self.life_events],
             "missing": self.missing,
+            "loose": self.loose,
             "referrals": [
                 {"title": referral.title, "message": referral.message, "url": referral.url}
                 for referral in self.referrals
@@ -494,7 +496,7 @@ def _other_accents(present, prepared, title):
     return not typed & set().union(*(in_title.get(word, ()) for word in present))
 
 
-def title_match(title, prepared, query_words=None, word_pairs=None):
+def title_match(title, prepared, query_words=None, word_pairs=None, found=None):
     """Score one title against the query (see ``TitleMatch``).
 
     A query word counts as found when the title has it (its corrected
@@ -503,7 +505,7 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
     its words in order and near each other ("sổ đỏ" is found in a title with
     "giấy chứng nhận quyền sử dụng đất"). A word typed with accents is not found in a title that has it
     only with other accents (``_other_accents``). Words weigh by how rare they
-    are in titles.
+    are in titles. ``found``, a set, receives the positions of the query words the title has.
     """
     if query_words is None:
         query_words = _query_words(prepared)
@@ -517,7 +519,7 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
             covered.update(term)
     total = hit = 0.0
     used = set()
-    for weight, spellings, last in query_words:
+    for position, (weight, spellings, last) in enumerate(query_words):
         total += weight
         # A word of a known phrase ("báo tử") counts only with its phrase: "tử" alone is another word.
         present = set() if spellings & in_phrases else spellings & title_set
@@ -529,6 +531,8 @@ def title_match(title, prepared, query_words=None, word_pairs=None):
         if present or spellings & covered:
             hit += weight
             used |= present
+            if found is not None:
+                found.add(position)
     pairs = sum(1 for ways in word_pairs if any(way in title_text for way in ways))
     possible = max(1, len(query_words) - 1)
     return TitleMatch(hit / total if total else 0.0, pairs, len(title_set - used), pairs / possible)
@@ -1121,6 +1125,99 @@ def missing_words(query, prepared, queryset):
     return [typed.get(word, word) for word in missing]
 
 
+# Words that name the form of an administrative act, not what it is about ("hồ sơ", "giấy phép", "kết quả",
+# "lệ phí", "điều kiện"): any title may share them with a query by chance. "Phê duyệt đề cương, kết quả kiểm
+# định an toàn đập" shares "kết quả" with "kết quả xổ số" and answers nothing of it. Phrases compare folded;
+# the single words (FORM_WORDS) as typed, when typed with accents: "cấp" is not "cặp", "giấy" not "giày".
+FORM_PHRASES = tuple(
+    tuple(phrase.split())
+    for phrase in (
+        *("thu tuc", "ho so", "giay to", "giay phep", "giay chung nhan", "giay xac nhan", "chung nhan"),
+        *("xac nhan", "dang ky", "ket qua", "le phi", "dieu kien", "quy dinh", "huong dan", "thong bao"),
+        *("quyet dinh", "giai quyet", "thuc hien", "de nghi", "yeu cau", "van ban", "to khai", "mau don"),
+        *("thoi han", "thoi gian", "trinh tu", "cap lai", "cap doi"),
+    )
+)
+FORM_WORDS = frozenset(("cấp", "giấy", "đơn", "xin", "nộp"))
+FOLDED_FORM_WORDS = frozenset(fold(word) for word in FORM_WORDS)
+# FUNCTION_WORDS as spelled: typed with accents, "bán" (to sell) is not "bạn" (you), "đỏ" not "do".
+FUNCTION_SPELLINGS = frozenset(
+    (
+        *("cho", "em", "anh", "chị", "mình", "cháu", "bạn", "này", "do", "được", "không", "thì", "là", "có"),
+        *("phải", "như", "ai", "ơi", "ad", "admin", "ah", "nhé", "giùm", "dùm", "ấy", "kia", "rồi"),
+    )
+)
+# Words that join the others ("tại", "của", "theo", "khi"): as typed, with accents only ("tai" may be "tai nạn").
+GRAMMAR_WORDS = frozenset(
+    (
+        *("tại", "trong", "trên", "dưới", "về", "theo", "khi", "sau", "trước", "đến", "từ", "của", "và"),
+        *("với", "các", "những", "một", "hoặc", "hay", "bị", "đã", "sẽ", "đang", "nên", "vì", "nếu", "mà"),
+        *("để", "thì", "nào", "này", "đó", "vậy", "thế", "mới", "cũng", "rất", "lại", "ra", "vào"),
+    )
+)
+LOOSE_CHECKED = 1  # the first result, the one a citizen reads first
+
+
+def _typed_spellings(query):
+    """{folded word: {its spellings as typed, lower-case}}."""
+    typed = {}
+    for word in re.findall(r"\w+", unicodedata.normalize("NFC", query.lower())):
+        typed.setdefault(fold(word), set()).add(word)
+    return typed
+
+
+def subject_positions(core, typed):
+    """The positions of the words of ``core`` that say what the query is about: not a pronoun or
+    particle, not a word of a ``FORM_PHRASES`` phrase, not a form or grammar word, not a number. Single
+    words compare as typed (``typed``: ``_typed_spellings``)."""
+    form = set()
+    for start in range(len(core)):
+        for phrase in FORM_PHRASES:
+            if tuple(core[start : start + len(phrase)]) == phrase:
+                form.update(range(start, start + len(phrase)))
+    last = len(core) - 1
+
+    def only(word, spelled, folded=frozenset()):
+        # Each way the query typed the word is one of ``spelled``, or, typed without accents, of ``folded``.
+        return all(spelling in spelled or (spelling == word and word in folded) for spelling in typed.get(word, {word}))
+
+    return {
+        position
+        for position, word in enumerate(core)
+        if position not in form
+        and not only(word, FUNCTION_SPELLINGS, FUNCTION_WORDS)
+        and not only(word, FORM_WORDS, FOLDED_FORM_WORDS)
+        and not only(word, GRAMMAR_WORDS)
+        and not word.isdigit()
+        and (len(word) >= 2 or position == last)
+    }
+
+
+def loose_words(query, prepared, hits):
+    """The words that say what the query is about, as typed, when none of the first results has any of
+    them in its name ("xổ số", "miền bắc" in "kết quả xổ số miền bắc"): those results share only form
+    words ("kết quả") or pronouns with the query, and the page says so (what the commune does not
+    publish is often not done at the commune). Empty when a first result is an editor's pick."""
+    if not hits or not prepared.lexicon or prepared.only_codes:
+        return []
+    first = hits[:LOOSE_CHECKED]
+    if any(hit.promoted for hit in first):
+        return []
+    typed = _typed_spellings(query)
+    subject = subject_positions(prepared.core, typed)
+    if not subject:
+        return []
+    query_words = _query_words(prepared)
+    word_pairs = _word_pairs(query_words)
+    for hit in first:
+        found = set()
+        title_match(hit.title, prepared, query_words, word_pairs, found)
+        if found & subject:
+            return []
+    shown = [min(typed.get(prepared.core[position], {prepared.core[position]})) for position in sorted(subject)]
+    return list(dict.fromkeys(shown))
+
+
 def suggestion(prepared, first):
     """The corrected query in its usual spelling ("đăng ký khai sinh"), offered only when it finds
     better: the first result's title has the corrected words and not the words as typed."""
@@ -1269,6 +1366,9 @@ def run_search(params, request=None, site=None):
     outcome.referrals = not_published(
         outcome.referrals, query_words, [hit.title for hit in outcome.results[:1] if hit.kind == "procedure"]
     )
+    if params.page == 1 and not (outcome.missing or outcome.referrals or outcome.contacts or events):
+        # The first results share only form words with the query: the page says so (see loose_words).
+        outcome.loose = loose_words(params.query, prepared, outcome.results)
     return outcome
 
 

@@ -159,3 +159,69 @@ def test_each_result_says_what_to_bring_in_the_order_of_its_own_list_or_its_summ
     assert plain["1.000656"] == "Cần mang theo: Tờ khai; Giấy báo tử; Giấy ủy quyền"
     assert plain["1.004837"] == "Cần mang theo: Văn bản cử giám hộ; Tờ khai"
     assert plain["1.001193"] == "Đăng ký cho trẻ mới sinh trong 60 ngày."
+
+
+@pytest.fixture
+def dam_and_shop(catalogue):
+    from tests.factories import make_procedure
+
+    # Real names (national database); the word "xổ số" is only in a summary, never in a name.
+    make_procedure(
+        catalogue,
+        "1.003440",
+        "Phê duyệt đề cương, kết quả kiểm định an toàn đập, hồ chứa thủy lợi",
+        summary="Chủ đập nộp đề cương và kết quả kiểm định.",
+    )
+    make_procedure(
+        catalogue,
+        "2.000575",
+        "Đăng ký thành lập hộ kinh doanh",
+        summary="Cả hộ bán lẻ tạp hóa, đại lý vé xổ số tại nhà.",
+    )
+    refresh_search_index()
+
+
+@pytest.mark.django_db
+def test_a_first_result_that_shares_only_form_words_says_so_and_offers_to_ask(client, dam_and_shop):
+    """A search for "kết quả xổ số miền Bắc": no name has "xổ số", "miền", "Bắc"; the dam's name shares only "kết quả"
+    (a form word). The page says so above the results and links to the question form with the query."""
+    response = client.get("/search/", {"q": "kết quả xổ số miền Bắc"})
+    assertContains(response, "Tên của kết quả đầu tiên không có “xổ”, “số”, “miền”, “bắc”")
+    assertContains(response, "việc này có thể không làm tại xã")
+    assertContains(response, 'href="/gop-y/?q=k%E1%BA%BFt+qu%E1%BA%A3+x%E1%BB%95+s%E1%BB%91+mi%E1%BB%81n+B%E1%BA%AFc"')
+    api = client.get("/api/search/", {"q": "ket qua xo so"}).json()
+    assert api["results"], "the results are still listed, below the notice"
+    assert api["loose"] == ["xo", "so"]
+
+
+@pytest.mark.django_db
+def test_no_form_word_notice_when_the_first_name_has_a_word_the_query_is_about(client, dam_and_shop):
+    for query in ("kết quả kiểm định đập", "đăng ký kinh doanh bán vé xổ số", "kết quả", "hồ sơ kiểm định đập"):
+        api = client.get("/api/search/", {"q": query}).json()
+        assert api["results"], query
+        assert api["loose"] == [], query
+    assertNotContains(client.get("/search/", {"q": "kết quả kiểm định đập"}), "search-missing")
+
+
+def test_what_a_query_is_about_leaves_out_form_and_joining_words_as_typed():
+    from search.services import _typed_spellings, subject_positions
+    from search.text import strip_stop_phrases, words
+
+    def subject(query):
+        core = strip_stop_phrases(words(query))
+        return [core[position] for position in sorted(subject_positions(core, _typed_spellings(query)))]
+
+    assert subject("Lệ phí làm ghi chú ly hôn tại Bắc Ninh") == ["ghi", "chu", "ly", "hon", "bac", "ninh"]
+    assert subject("xin giấy phép bán lẻ rượu") == ["ban", "le", "ruou"]
+    # Typed without accents, "tai" may be "tai nạn" and stays; "cặp" (a pair) is not "cấp" (to issue).
+    assert subject("tro cap tai nan") == ["tro", "tai", "nan"]
+    assert subject("mất cặp sách") == ["mat", "cap", "sach"]
+    assert subject("cấp giấy xác nhận") == []
+    assert subject("đăng ký hộ kinh doanh bán vé số") == ["ho", "kinh", "doanh", "ban", "ve", "so"]
+
+
+def test_function_words_as_spelled_are_the_function_words():
+    from search.services import FUNCTION_SPELLINGS
+    from search.text import FUNCTION_WORDS, fold
+
+    assert {fold(spelling) for spelling in FUNCTION_SPELLINGS} == FUNCTION_WORDS
