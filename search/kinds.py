@@ -68,8 +68,13 @@ def registry():
     return kinds
 
 
+def kind_of_model(model):
+    """The kind a page type declares, ``page`` if none."""
+    return getattr(model, "search_kind", None) or DEFAULT_KIND
+
+
 def kind_of(page):
-    return getattr(type(page), "search_kind", None) or DEFAULT_KIND
+    return kind_of_model(type(page))
 
 
 @cache

@@ -758,11 +758,7 @@ def scoped(site=None, kind="", field=""):
     if not field:
         return _kind_filter(visible_pages(site=site), kind)
     field_id = _field_id(field)
-    models = [
-        model
-        for model in search_kinds.field_models()
-        if not kind or (getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND) == kind
-    ]
+    models = [model for model in search_kinds.field_models() if not kind or search_kinds.kind_of_model(model) == kind]
     if field_id is None or not models:
         return None
     if len(models) == 1:
@@ -882,7 +878,7 @@ def _hits(facts, terms, promoted_ids=()):
     fields = _field_names(facts)
     hits = []
     for fact in facts:
-        kind = getattr(fact.model, "search_kind", None) or search_kinds.DEFAULT_KIND
+        kind = search_kinds.kind_of_model(fact.model)
         field_obj = fields.get(fact.field_id)
         hits.append(
             Hit(
@@ -927,7 +923,7 @@ def page_facts():
         rows = Page.objects.live().filter(depth__gt=1).values_list("pk", "content_type_id", "title")
         for pk, content_type_id, title in rows:
             model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
-            kind = getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND
+            kind = search_kinds.kind_of_model(model)
             facts[pk] = PageFact(kind, None, title, content_type_id, pk)
         for model in search_kinds.field_models():
             for pk, field_id in model.objects.live().filter(field__isnull=False).values_list("pk", "field_id"):
@@ -1040,7 +1036,7 @@ def _count_facets(searches, answers, params, pinned):
         elif key[0] == "kinds":
             for content_type_id, count in counts.items():
                 model = ContentType.objects.get_for_id(content_type_id).model_class()
-                kind_counts[getattr(model, "search_kind", None) or search_kinds.DEFAULT_KIND] += count
+                kind_counts[search_kinds.kind_of_model(model)] += count
         else:
             for field_id, count in counts.items():
                 if field_id is not None:
