@@ -44,6 +44,7 @@ from search.text import (
     snippet,
     snippet_text,
     strip_stop_phrases,
+    typed_words,
     words,
 )
 
@@ -359,7 +360,7 @@ def complete_last_word(core, lexicon, limit=3):
 
 def prepare(query):
     folded = words(query)
-    core = strip_stop_phrases(folded)
+    core = strip_stop_phrases(folded, typed_words(query))
     alternatives, synonyms = [], []
     by_first_word, found = _synonyms_by_first_word(), {}
     for start, word in enumerate(folded):
@@ -474,7 +475,7 @@ def _word_pairs(query_words):
 def _title_words(title):
     """A title's words without question words, as a set and as " spaced text " (titles repeat from
     search to search: read once)."""
-    title_words = strip_stop_phrases(words(title))
+    title_words = strip_stop_phrases(words(title), typed_words(title))
     return frozenset(title_words), " " + " ".join(title_words) + " "
 
 
@@ -1189,6 +1190,23 @@ def subject_positions(core, typed):
     }
 
 
+def _compounds(prepared, subject):
+    """{position: [" a b ", …]}: the subject words the query writes next to another subject word as a word
+    of two syllables that titles use ("xã hội", "chứng minh", "thửa đất"). For ``loose_words`` such a
+    syllable counts only with its pair: "xã" of "nhà ở xã hội" is not "xã" of "hợp tác xã". Words of
+    the query's synonym phrases are left out: ``title_match`` counts those only with their phrase already."""
+    core, known = prepared.core, prepared.lexicon.title_pairs
+    in_phrases = {word for term, _alternatives in prepared.synonyms for word in term}
+    compounds = {}
+    for position in subject:
+        if core[position] in in_phrases:
+            continue
+        for first, second in ((position - 1, position), (position, position + 1)):
+            if first in subject and second in subject and f"{core[first]} {core[second]}" in known:
+                compounds.setdefault(position, []).append(f" {core[first]} {core[second]} ")
+    return compounds
+
+
 def loose_words(query, prepared, hits):
     """The words that say what the query is about, as typed, when none of the first results has any of
     them in its name ("xổ số", "miền bắc" in "kết quả xổ số miền bắc"): those results share only form
@@ -1205,11 +1223,15 @@ def loose_words(query, prepared, hits):
         return []
     query_words = _query_words(prepared)
     word_pairs = _word_pairs(query_words)
+    compounds = _compounds(prepared, subject)
     for hit in first:
         found = set()
         title_match(hit.title, prepared, query_words, word_pairs, found)
-        if found & subject:
-            return []
+        _title_set, title_text = _title_words(hit.title)
+        for position in found & subject:
+            pairs = compounds.get(position)
+            if not pairs or any(pair in title_text for pair in pairs):
+                return []
     shown = [min(typed.get(prepared.core[position], {prepared.core[position]})) for position in sorted(subject)]
     return list(dict.fromkeys(shown))
 
@@ -1362,8 +1384,10 @@ def run_search(params, request=None, site=None):
     outcome.referrals = not_published(
         outcome.referrals, query_words, [hit.title for hit in outcome.results[:1] if hit.kind == "procedure"]
     )
-    if params.page == 1 and not (outcome.missing or outcome.referrals or outcome.contacts or events):
-        # The first results share only form words with the query: the page says so (see loose_words).
+    first_of_event = bool(outcome.results) and outcome.results[0].page_id in event_ids
+    if params.page == 1 and not (outcome.missing or outcome.referrals or outcome.contacts or first_of_event):
+        # The first results share only form words with the query: the page says so (see loose_words). A
+        # procedure of a life event the query names is an answer even without the query's words.
         outcome.loose = loose_words(params.query, prepared, outcome.results)
     return outcome
 

@@ -113,12 +113,42 @@ def clean_query(text, max_length=200):
     return re.sub(r"\s+", " ", text).strip()
 
 
-def strip_stop_phrases(folded_words):
-    """Drop question words, unless nothing would be left."""
-    text = " " + " ".join(folded_words) + " "
+# The one-word question words as spelled. Typed with other accents they are other words and stay: "hội" in
+# "xã hội" or "hội đồng" is not "hỏi", "lâm" (lâm nghiệp) is not "làm", "muộn" (late) is not "muốn".
+STOP_SPELLINGS = {
+    "toi": ("tôi",),
+    "muon": ("muốn",),
+    "gi": ("gì",),
+    "cach": ("cách",),
+    "lam": ("làm",),
+    "hoi": ("hỏi",),
+    "a": ("à", "ạ"),
+    "va": ("và",),
+    "cua": ("của",),
+    "voi": ("với",),
+    "o": ("ở",),
+}
+_KEPT = "\x01"  # marks a word typed as another word than the question word it folds to
+
+
+def typed_words(text):
+    """The words of ``text`` as typed (lower case), one for each of ``words(text)``."""
+    normal = unicodedata.normalize("NFC", str(text or ""))
+    return [normal[match.start() : match.end()].lower() for match in _WORD.finditer(normal.translate(_FOLD_TABLE))]
+
+
+def strip_stop_phrases(folded_words, typed=None):
+    """Drop question words, unless nothing would be left. ``typed`` (``typed_words``, the same words as
+    typed) keeps a word whose accents make it another word ("xã hội")."""
+    marked = list(folded_words)
+    if typed is not None:
+        for position, (word, spelled) in enumerate(zip(folded_words, typed, strict=False)):
+            if word in STOP_SPELLINGS and spelled != word and spelled not in STOP_SPELLINGS[word]:
+                marked[position] = word + _KEPT
+    text = " " + " ".join(marked) + " "
     for phrase in STOP_PHRASES:
         text = text.replace(f" {phrase} ", " ")
-    kept = text.split()
+    kept = text.replace(_KEPT, "").split()
     return kept or list(folded_words)
 
 

@@ -215,6 +215,9 @@ def test_a_query_that_names_a_life_event_shows_it_and_ranks_its_procedures(clien
     assert [event["title"] for event in data["life_events"]] == ["Có con mới sinh"]
     ranked = [result["code"] for result in data["results"] if result["code"]]
     assert ranked[:2] == ["1.001193", "1.004222"]
+    # The event's procedure answers the story without its words: no "first result shares only form
+    # words" notice ("nhà", "vừa", "bé" are in no name).
+    assert data["loose"] == []
     page = client.get("/search/", {"q": "nhà em vừa có em bé"}).content.decode()
     assert 'class="search-events"' in page and "Có con mới sinh" in page
 

@@ -205,10 +205,10 @@ def test_no_form_word_notice_when_the_first_name_has_a_word_the_query_is_about(c
 
 def test_what_a_query_is_about_leaves_out_form_and_joining_words_as_typed():
     from search.services import _typed_spellings, subject_positions
-    from search.text import strip_stop_phrases, words
+    from search.text import strip_stop_phrases, typed_words, words
 
     def subject(query):
-        core = strip_stop_phrases(words(query))
+        core = strip_stop_phrases(words(query), typed_words(query))
         return [core[position] for position in sorted(subject_positions(core, _typed_spellings(query)))]
 
     assert subject("Lệ phí làm ghi chú ly hôn tại Bắc Ninh") == ["ghi", "chu", "ly", "hon", "bac", "ninh"]
@@ -225,3 +225,23 @@ def test_function_words_as_spelled_are_the_function_words():
     from search.text import FUNCTION_WORDS, fold
 
     assert {fold(spelling) for spelling in FUNCTION_SPELLINGS} == FUNCTION_WORDS
+
+
+@pytest.mark.django_db
+def test_a_syllable_of_a_two_syllable_word_counts_only_with_its_pair(catalogue):
+    """ "xã" of "nhà ở xã hội" (social housing) is not "xã" of "hợp tác xã": a name that has only the
+    latter shares no word the query is about. "xã hội" is a word because a name writes it so."""
+    from search.services import Hit, clear_caches, loose_words, prepare
+    from tests.factories import make_procedure
+
+    make_procedure(catalogue, "1.001001", "Đăng ký thành lập hợp tác xã")
+    make_procedure(catalogue, "1.001002", "Thực hiện trợ cấp xã hội hằng tháng")
+    clear_caches()
+
+    def loose(query, title):
+        return loose_words(query, prepare(query), [Hit(1, "", "procedure", "", title, "/")])
+
+    assert loose("mua nhà ở xã hội", "Đăng ký thành lập hợp tác xã") == ["mua", "nhà", "xã", "hội"]
+    assert loose("mua nhà ở xã hội", "Thực hiện trợ cấp xã hội hằng tháng") == []
+    # Alone, "xã" is a word of its own.
+    assert loose("thành lập ở xã", "Đăng ký thành lập hợp tác xã") == []

@@ -48,3 +48,18 @@ def test_snippet_centres_on_the_first_match():
     assert "<mark>chứng</mark> <mark>sinh</mark>" in excerpt
     assert excerpt.startswith("… ") and excerpt.endswith(" …")
     assert len(excerpt) < 220
+
+
+def test_a_word_typed_with_other_accents_than_a_question_word_is_kept():
+    """ "hội" (xã hội, hội đồng) folds to "hoi" like "hỏi" (to ask), "lâm" (lâm nghiệp) like "làm": typed
+    with their accents they stay; typed without accents they go as before."""
+    from search.text import typed_words
+
+    def core(query):
+        return strip_stop_phrases(words(query), typed_words(query))
+
+    assert core("cho tôi hỏi trợ cấp xã hội") == ["tro", "cap", "xa", "hoi"]
+    assert core("Hội đồng xét tuyển") == ["hoi", "dong", "xet", "tuyen"]
+    assert core("làm giấy phép khai thác lâm sản") == ["giay", "phep", "khai", "thac", "lam", "san"]
+    assert core("toi muon hoi tro cap xa hoi") == ["tro", "cap", "xa"]
+    assert typed_words("Đăng ký KẾT HÔN 1.000894") == ["đăng", "ký", "kết", "hôn", "1.000894"]
