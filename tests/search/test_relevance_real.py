@@ -30,18 +30,18 @@ _spec.loader.exec_module(eval_search)
 # on SQLite). They catch regressions; they are not the goal. The target (docs/search.md) is hit@3 >= 0.95 and
 # MRR >= 0.90 on the test split, on every backend. Raise the floors as the search improves.
 # The out-of-scope floors (share with no procedure first) since 2026-12-07, session 29 ("A first result that
-# shares only form words", docs/search.md): dev 0.571, test 0.412-0.471 depending on the backend.
+# shares only form words", docs/search.md): dev 0.600, test 0.471-0.529 depending on the backend.
 FLOORS = {
-    "dev": {"hit@3": 0.96, "mrr": 0.91, "no_procedure_first": 0.55},
-    "test": {"hit@3": 0.95, "mrr": 0.91, "no_procedure_first": 0.40},
+    "dev": {"hit@3": 0.96, "mrr": 0.91, "no_procedure_first": 0.58},
+    "test": {"hit@3": 0.95, "mrr": 0.91, "no_procedure_first": 0.45},
 }
 # On the full commune catalogue (592 records, the queries relabelled by commune_catalogue_labels.json), under
 # what was measured on 2026-12-07 at commit f1be53c on SQLite (docs/search.md, "Two rules against chance
 # matches in titles"): dev hit@3 0.932, MRR 0.877; test hit@3 0.924, MRR 0.889.
-# Out of scope: dev 0.640, test 0.267-0.333 (session 29).
+# Out of scope: dev 0.720, test 0.400-0.467 (session 29).
 FULL_CATALOGUE_FLOORS = {
-    "dev": {"hit@3": 0.91, "mrr": 0.86, "no_procedure_first": 0.62},
-    "test": {"hit@3": 0.91, "mrr": 0.87, "no_procedure_first": 0.26},
+    "dev": {"hit@3": 0.91, "mrr": 0.86, "no_procedure_first": 0.70},
+    "test": {"hit@3": 0.91, "mrr": 0.87, "no_procedure_first": 0.38},
 }
 
 
