@@ -205,3 +205,17 @@ def test_a_contact_question_on_a_phone_shows_whom_to_call(live_server, phone, ce
     expect(answer.locator("a[href='tel:02633822115']")).to_be_visible()
     assert_fits_phone(phone)
     assert_accessible(phone)
+
+
+def test_a_first_result_that_shares_only_form_words_says_so_on_a_phone(live_server, phone, certificates):
+    """ "vay vốn" is only in the land procedures' summaries; the first result's name shares only the form
+    words "xác nhận" with the query: the page says so above the results and offers to ask the commune."""
+    phone.goto(live_server.url + "/search/?q=xác+nhận+vay+vốn")
+    notice = phone.locator(".search-missing")
+    expect(notice).to_contain_text("Tên của kết quả đầu tiên không có “vay”, “vốn”")
+    expect(phone.locator(".results > li").first).to_be_visible()
+    link = notice.locator("a[href^='/gop-y/']")
+    expect(link).to_have_text("Hỏi Ủy ban xã")
+    assert _query(link.get_attribute("href")) == {"q": "xác nhận vay vốn"}
+    assert_fits_phone(phone)
+    assert_accessible(phone)
