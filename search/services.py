@@ -1209,7 +1209,7 @@ def _compounds(prepared, subject):
 
 def loose_words(query, prepared, hits):
     """The words that say what the query is about, as typed, when none of the first results has any of
-    them in its name ("xổ số", "miền bắc" in "kết quả xổ số miền bắc"): those results share only form
+    them in its name ("xổ số miền bắc" in "kết quả xổ số miền bắc"): those results share only form
     words ("kết quả") or pronouns with the query, and the page says so (what the commune does not
     publish is often not done at the commune). Empty when a first result is an editor's pick."""
     if not hits or not prepared.lexicon or prepared.only_codes:
@@ -1232,8 +1232,15 @@ def loose_words(query, prepared, hits):
             pairs = compounds.get(position)
             if not pairs or any(pair in title_text for pair in pairs):
                 return []
-    shown = [min(typed.get(prepared.core[position], {prepared.core[position]})) for position in sorted(subject)]
-    return list(dict.fromkeys(shown))
+    # Words next to each other are shown together, as a citizen reads them ("xổ số miền bắc").
+    runs = []
+    for position in sorted(subject):
+        spelled = min(typed.get(prepared.core[position], {prepared.core[position]}))
+        if runs and runs[-1][0] == position - 1:
+            runs[-1] = (position, f"{runs[-1][1]} {spelled}")
+        else:
+            runs.append((position, spelled))
+    return list(dict.fromkeys(text for _position, text in runs))
 
 
 def suggestion(prepared, first):

@@ -212,7 +212,7 @@ def test_a_first_result_that_shares_only_form_words_says_so_on_a_phone(live_serv
     words "xác nhận" with the query: the page says so above the results and offers to ask the commune."""
     phone.goto(live_server.url + "/search/?q=xác+nhận+vay+vốn")
     notice = phone.locator(".search-missing")
-    expect(notice).to_contain_text("Tên của kết quả đầu tiên không có “vay”, “vốn”")
+    expect(notice).to_contain_text("Tên của kết quả đầu tiên không có “vay vốn”")
     expect(phone.locator(".results > li").first).to_be_visible()
     link = notice.locator("a[href^='/gop-y/']")
     expect(link).to_have_text("Hỏi Ủy ban xã")
