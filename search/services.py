@@ -1152,14 +1152,13 @@ GRAMMAR_WORDS = frozenset(
         *("để", "thì", "nào", "này", "đó", "vậy", "thế", "mới", "cũng", "rất", "lại", "ra", "vào"),
     )
 )
-LOOSE_CHECKED = 1  # the first result, the one a citizen reads first
 
 
 def _typed_spellings(query):
     """{folded word: {its spellings as typed, lower-case}}."""
     typed = {}
-    for word in re.findall(r"\w+", unicodedata.normalize("NFC", query.lower())):
-        typed.setdefault(fold(word), set()).add(word)
+    for word, spelled in zip(words(query), typed_words(query), strict=True):
+        typed.setdefault(word, set()).add(spelled)
     return typed
 
 
@@ -1208,30 +1207,24 @@ def _compounds(prepared, subject):
 
 
 def loose_words(query, prepared, hits):
-    """The words that say what the query is about, as typed, when none of the first results has any of
-    them in its name ("xổ số miền bắc" in "kết quả xổ số miền bắc"): those results share only form
-    words ("kết quả") or pronouns with the query, and the page says so (what the commune does not
-    publish is often not done at the commune). Empty when a first result is an editor's pick."""
-    if not hits or not prepared.lexicon or prepared.only_codes:
-        return []
-    first = hits[:LOOSE_CHECKED]
-    if any(hit.promoted for hit in first):
+    """The words that say what the query is about, as typed, when the first result (the one a citizen
+    reads first) has none of them in its name ("xổ số miền bắc" in "kết quả xổ số miền bắc"): it shares
+    only form words ("kết quả") or pronouns with the query, and the page says so (what the commune does
+    not publish is often not done at the commune). Empty when the first result is an editor's pick."""
+    if not hits or hits[0].promoted or not prepared.lexicon or prepared.only_codes:
         return []
     typed = _typed_spellings(query)
     subject = subject_positions(prepared.core, typed)
     if not subject:
         return []
-    query_words = _query_words(prepared)
-    word_pairs = _word_pairs(query_words)
+    found = set()
+    title_match(hits[0].title, prepared, found=found)
+    _title_set, title_text = _title_words(hits[0].title)
     compounds = _compounds(prepared, subject)
-    for hit in first:
-        found = set()
-        title_match(hit.title, prepared, query_words, word_pairs, found)
-        _title_set, title_text = _title_words(hit.title)
-        for position in found & subject:
-            pairs = compounds.get(position)
-            if not pairs or any(pair in title_text for pair in pairs):
-                return []
+    for position in found & subject:
+        pairs = compounds.get(position)
+        if not pairs or any(pair in title_text for pair in pairs):
+            return []
     # Words next to each other are shown together, as a citizen reads them ("xổ số miền bắc").
     runs = []
     for position in sorted(subject):
