@@ -1281,9 +1281,18 @@ def _database_window(results, queryset, query):
     if len(window) == RERANK_WINDOW:
         # Long official texts can push a page whose very name answers the query out of the first
         # results: the best matches by name join them (the set of matches, and so the count, stays
-        # the same). Only pages not at hand yet are read (the same set of matches).
-        seen = [page.pk for page in window]
-        window += _first(queryset.exclude(pk__in=seen).search(query, fields=["title"]), RERANK_WINDOW)
+        # the same). On SQLite they come from the title scores of the same statement, read from the
+        # kept titles; elsewhere from a search of the titles, for pages not at hand yet.
+        seen = {page.pk for page in window}
+        best_by_title = getattr(results, "best_by_title", None)
+        facts = page_facts()
+        ids = None
+        if callable(best_by_title):
+            ids = best_by_title(RERANK_WINDOW, seen, lambda pk: fact.title if (fact := facts.get(pk)) else None)
+        if ids is not None:
+            window += _candidates(ids)
+        else:
+            window += _first(queryset.exclude(pk__in=seen).search(query, fields=["title"]), RERANK_WINDOW)
     return window
 
 

@@ -4,6 +4,9 @@ Imported only when the database is SQLite: ``modelsearch`` defines its FTS5
 model only there, so importing this module on PostgreSQL would fail.
 """
 
+import re
+from functools import lru_cache
+
 from django.db import connections
 from django.db.models import Expression, FloatField, Func
 from django.db.models.expressions import RawSQL
@@ -29,6 +32,10 @@ from search.text import fold
 # counts this many times a match in the body.
 TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
+# How many matches with a query word in their title ``best_by_title`` reads, best title score first.
+TITLE_CANDIDATES = 400
+# FTS5's unicode61 tokenizer: a token is a run of letters and digits (the text is folded already).
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 class WeightedBM25(Func):
@@ -74,6 +81,117 @@ def fts5_query(query, last_is_prefix=False):
 
 def _quoted(text):
     return '"' + text.replace('"', '""') + '"'
+
+
+@lru_cache(maxsize=2048)
+def title_tokens(title):
+    """A title's tokens as FTS5 reads its folded text, and their set (the titles of common matches
+    repeat from search to search)."""
+    tokens = tuple(_TOKEN.findall(fold(title).lower()))
+    return tokens, frozenset(tokens)
+
+
+def _has_phrase(wanted, tokens, token_set):
+    """Whether the tokens ``wanted`` are in ``tokens``, in order and next to each other."""
+    if len(wanted) == 1:
+        return wanted[0] in token_set
+    if not wanted or not token_set.issuperset(wanted):
+        return False
+    size = len(wanted)
+    return any(tokens[start : start + size] == wanted for start in range(len(tokens) - size + 1))
+
+
+def _leaves(query, found):
+    """{term: its tokens} of every quoted term of ``fts5_query``'s string for the tree."""
+    if isinstance(query, PlainText):
+        for term in query.query_string.split():
+            found[term] = tuple(_TOKEN.findall(term.lower()))
+    elif isinstance(query, Phrase):
+        found[query.query_string] = tuple(_TOKEN.findall(query.query_string.lower()))
+    elif isinstance(query, AndNot):
+        _leaves(query.subquery_a, found)
+        _leaves(query.subquery_b, found)
+    elif isinstance(query, And | Or):
+        for subquery in query.subqueries:
+            _leaves(subquery, found)
+    return found
+
+
+def tree_matches(query, present):
+    """Whether a text with the terms ``present`` (a set) matches a query tree as ``fts5_query``'s string
+    matches it in FTS5; None for a tree without words, which the string leaves out."""
+    if isinstance(query, PlainText):
+        terms = query.query_string.split()
+        if not terms:
+            return None
+        return all(term in present for term in terms) if query.operator == "and" else any(t in present for t in terms)
+    if isinstance(query, Phrase):
+        return query.query_string in present if query.query_string.split() else None
+    if isinstance(query, AndNot):
+        first, second = tree_matches(query.subquery_a, present), tree_matches(query.subquery_b, present)
+        return first if second is None else (first and not second)
+    if isinstance(query, And | Or):
+        parts = [part for part in (tree_matches(sub, present) for sub in query.subqueries) if part is not None]
+        if not parts:
+            return None
+        return all(parts) if isinstance(query, And) else any(parts)
+    raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the SQLite search backend.")
+
+
+# A tree whose terms give more "all of these" sets than this is worked out node by node instead.
+MAX_CLAUSES = 256
+
+
+def _clauses(query):
+    """The tree as "any of these sets of terms, all of each": a list of frozensets (None for a tree
+    without words), or raises ValueError for a ``NOT`` or a tree of more than ``MAX_CLAUSES`` sets."""
+    if isinstance(query, PlainText):
+        terms = query.query_string.split()
+        if not terms:
+            return None
+        return [frozenset(terms)] if query.operator == "and" else [frozenset([term]) for term in terms]
+    if isinstance(query, Phrase):
+        return [frozenset([query.query_string])] if query.query_string.split() else None
+    if isinstance(query, And | Or):
+        parts = [part for part in (_clauses(sub) for sub in query.subqueries) if part is not None]
+        if not parts:
+            return None
+        if isinstance(query, Or):
+            return [clause for part in parts for clause in part]
+        combined = [frozenset()]
+        for part in parts:
+            combined = list({first | second for first in combined for second in part})
+            if len(combined) > MAX_CLAUSES:
+                raise ValueError("too many clauses")
+        return combined
+    raise ValueError(f"`{query.__class__.__name__}` is worked out node by node")
+
+
+class TitleMatcher:
+    """Whether a title alone matches a query tree, as FTS5 would match its folded text. The terms a
+    title has are looked up once each; a minimum-match tree has hundreds of nodes but a handful of
+    terms, so it is turned once into sets of terms of which a title must have all of one."""
+
+    def __init__(self, query):
+        self.query = query
+        self.leaves = list(_leaves(query, {}).items())
+        try:
+            self.clauses = set(_clauses(query) or ())
+        except ValueError:
+            self.clauses = None
+        self.known = {}
+
+    def __call__(self, title):
+        tokens, token_set = title_tokens(title)
+        present = frozenset(term for term, wanted in self.leaves if _has_phrase(wanted, tokens, token_set))
+        found = self.known.get(present)
+        if found is None:
+            if self.clauses is None:
+                found = bool(tree_matches(self.query, present))
+            else:
+                found = any(clause <= present for clause in self.clauses)
+            self.known[present] = found
+        return found
 
 
 class FTS5Query(Expression):
@@ -180,10 +298,33 @@ class RankOnceMixin:
             self._allowed = set(self._ranked)
         return self._ranked
 
+    def best_by_title(self, config, size, exclude, title_of):
+        """Up to ``size`` pks of matching pages whose title alone matches the query, best by title
+        first, leaving out ``exclude``: what ``search(query, fields=["title"])`` finds, from the title
+        scores the ranked statement already gave (no second full-text match). ``title_of(pk)`` gives a
+        page's title. None when the statement did not run (not a plain match)."""
+        self.ranked_pks(config)
+        scores = getattr(self, "_title_scores", None)
+        if scores is None:
+            return None
+        matches = TitleMatcher(self.normalized)
+        candidates = sorted((score, -pk) for pk, score in scores.items() if pk not in exclude)
+        found = []
+        for _score, negative in candidates[:TITLE_CANDIDATES]:
+            title = title_of(-negative)
+            if title is not None and matches(title):
+                found.append(-negative)
+                if len(found) == size:
+                    break
+        return found
+
     def _ranked_rows(self, query, config):
         """The object ids of the ranked match, from the SQL Django builds for the queryset above (the
         same statement), written out: compiling the match, the join and the ranking through Django's
-        ORM cost more than SQLite took to run them. None when the query is not a plain match."""
+        ORM cost more than SQLite took to run them. None when the query is not a plain match.
+
+        On a match over title and body it also keeps each page's title score (bm25 of the title
+        column alone, ``best_by_title``), where the title has a word of the query."""
         compiled = self.build_search_query(query, config=config)
         content_types = list(get_descendants_content_types_pks(self.queryset.model))
         if not isinstance(compiled, FTS5Query) or not content_types:
@@ -191,9 +332,11 @@ class RankOnceMixin:
         fts, entries = SQLiteFTSIndexEntry._meta.db_table, IndexEntry._meta.db_table
         allowed_sql, allowed_params = self.queryset.order_by().values("pk").query.sql_with_params()
         columns = " ".join(self.fields or self.FTS_TABLE_FIELDS)
+        by_title = self.fields is None and "title" in self.FTS_TABLE_FIELDS
+        title_score = f"bm25({fts}, 0.0, 0.0, 1.0)" if by_title else "0.0"
         # Names are the models' own tables; every value is a parameter.
         sql = (
-            f'SELECT "{entries}"."object_id" FROM "{fts}" INNER JOIN "{entries}" '  # noqa: S608
+            f'SELECT "{entries}"."object_id", {title_score} FROM "{fts}" INNER JOIN "{entries}" '  # noqa: S608
             f'ON ("{fts}"."rowid" = "{entries}"."id") '
             f'WHERE ({fts} MATCH %s AND "{entries}"."content_type_id" IN ({", ".join(["%s"] * len(content_types))}) '
             f'AND "{entries}"."object_id" IN ({allowed_sql})) '
@@ -202,7 +345,10 @@ class RankOnceMixin:
         params = [f"{{{columns}}} : ({compiled.text})", *content_types, *allowed_params]
         with connections[self.queryset.db].cursor() as cursor:
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        if by_title:
+            self._title_scores = {int(object_id): score for object_id, score in rows if score < 0}
+        return [row[0] for row in rows]
 
     def search(self, config, start, stop, score_field=None):
         query = self.normalized
@@ -237,6 +383,15 @@ class FoldedSQLiteSearchResults(SQLiteSearchResults):
         if not isinstance(compiler, RankOnceMixin) or isinstance(compiler.normalized, MatchAll | Not):
             return None
         return compiler.allowed_pks(compiler.get_config(self.backend))
+
+    def best_by_title(self, size, exclude, title_of):
+        """``RankOnceMixin.best_by_title`` for these results, or None on another query kind."""
+        compiler = self.query_compiler
+        if not isinstance(compiler, RankOnceMixin) or isinstance(compiler.normalized, MatchAll | Not):
+            return None
+        if not compiler.order_by_relevance:
+            return None
+        return compiler.best_by_title(compiler.get_config(self.backend), size, exclude, title_of)
 
     def ranked_ids(self, start=0, stop=None):
         """The pks of the matching pages, best first (no page objects), or None on another query kind."""

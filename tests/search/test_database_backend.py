@@ -95,3 +95,95 @@ def test_the_written_out_ranked_match_is_the_one_django_builds(settings, home_pa
         by_orm._ranked_rows = lambda *args: None  # the ORM's own statement
         assert ids == by_orm.ranked_pks(by_orm.get_config(backend))
         assert len(ids) == how_many and pages[3].pk not in ids
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite reads the title matches from its ranked statement")
+def test_a_title_matches_in_python_as_fts5_matches_the_title_column(settings, home_page, monkeypatch):
+    """``best_by_title`` decides in Python which titles match the query without a second full-text
+    statement: for each query tree (the portal's own minimum-match trees too) it must find the pages
+    FTS5 finds when it searches the titles alone."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    from modelsearch.backends.database.sqlite.query import normalize
+    from wagtail.models import Page
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.query import And, Or, Phrase, PlainText
+
+    from search.backends import sqlite
+    from search.backends.folding import fold_query
+    from search.services import build_query, clear_caches, prepare
+
+    backend = get_search_backend()
+    titles = [
+        "Lịch tiếp công dân tháng mười hai",
+        "Thông báo của xã",
+        "Tiếp nhận hồ sơ công dân",
+        "Công dân tiếp xúc cử tri",
+        "Thủ tục 1.001193: đăng ký khai sinh",
+        "Cấp giấy phép xây dựng nhà ở riêng lẻ ở nông thôn",
+        "Đăng ký kết hôn có yếu tố nước ngoài",
+        "Xây dựng nông thôn mới",
+    ]
+    pages = [make_standard_page(home_page, title, intro="lịch tiếp công dân, xây dựng, đăng ký") for title in titles]
+    for page in pages:
+        backend.add(page)
+    clear_caches()
+    queryset = Page.objects.live().descendant_of(home_page)
+
+    def trees():
+        yield PlainText("tiep cong dan", operator="or")
+        yield PlainText("Công dân")
+        yield And([PlainText("cong"), Or([PlainText("lich"), PlainText("tiep")])])
+        yield Phrase("tiep cong dan")
+        yield Phrase("dan cong tiep")
+        yield PlainText("1.001193")
+        yield PlainText("ket hon")
+        for text in ("xin giấy phép xây dựng nhà ở nông thôn", "đăng ký kết hôn với người nước ngoài", "tiếp dân"):
+            yield build_query(prepare(text), backend)
+
+    def compare():
+        checked = 0
+        # Each tree twice: the backend folds the tree it searches in place.
+        for first, second in zip(trees(), trees(), strict=True):
+            by_fts = {page.pk for page in backend.search(first, queryset, fields=["title"])}
+            matches = sqlite.TitleMatcher(normalize(fold_query(second)))
+            by_python = {page.pk for page in pages if matches(page.title)}
+            assert by_python == by_fts, (first, by_fts, by_python)
+            checked += bool(by_fts)
+        assert checked >= 8  # most trees find some titles: the comparison is not between empty sets
+
+    compare()
+    monkeypatch.setattr(sqlite, "MAX_CLAUSES", 1)  # trees too big for sets of terms: node by node
+    compare()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite reads the title matches from its ranked statement")
+def test_a_page_named_for_the_query_comes_first_past_fifty_longer_texts(settings, home_page):
+    """A page whose very name answers the query but whose long text ranks it past the first fifty
+    matches still comes first, and the search runs one full-text statement for it."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail.search.backends import get_search_backend
+
+    from search.services import RERANK_WINDOW, SearchParams, clear_caches, run_search, visible_pages
+
+    backend = get_search_backend()
+    others = [
+        make_standard_page(home_page, f"Thông báo số {index} của xã", intro="Xác nhận tình trạng hôn nhân tại xã.")
+        for index in range(RERANK_WINDOW + 10)
+    ]
+    clause = "giấy tờ, bản sao và thời hạn giải quyết theo quy định."
+    long_text = " ".join(f"Khoản {index}: {clause}" for index in range(300))
+    named = make_standard_page(home_page, "Xác nhận tình trạng hôn nhân", intro=long_text)
+    for page in [*others, named]:
+        backend.add(page)
+    clear_caches()
+
+    ranked = list(backend.search("xac nhan tinh trang hon nhan", visible_pages()).ranked_ids())
+    assert ranked.index(named.pk) >= RERANK_WINDOW  # its long text alone would leave it out
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = run_search(SearchParams(query="xác nhận tình trạng hôn nhân"))
+    assert outcome.results[0].title == "Xác nhận tình trạng hôn nhân"
+    assert outcome.total == len(others) + 1
+    assert len([query for query in queries.captured_queries if " MATCH " in query["sql"]]) == 1
