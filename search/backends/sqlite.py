@@ -4,6 +4,7 @@ Imported only when the database is SQLite: ``modelsearch`` defines its FTS5
 model only there, so importing this module on PostgreSQL would fail.
 """
 
+import heapq
 import re
 from functools import lru_cache
 
@@ -300,17 +301,21 @@ class RankOnceMixin:
 
     def best_by_title(self, config, size, exclude, title_of):
         """Up to ``size`` pks of matching pages whose title alone matches the query, best by title
-        first, leaving out ``exclude``: what ``search(query, fields=["title"])`` finds, from the title
-        scores the ranked statement already gave (no second full-text match). ``title_of(pk)`` gives a
-        page's title. None when the statement did not run (not a plain match)."""
+        first, leaving out ``exclude``: the pages ``search(query, fields=["title"])`` finds, from the
+        title scores the ranked statement already gave (no second full-text match). The order is the
+        title column's bm25, whose word rarity counts whole rows: close to the title search's order,
+        not always the same. ``title_of(pk)`` gives a page's title. None when the statement did not
+        run (not a plain match)."""
         self.ranked_pks(config)
         scores = getattr(self, "_title_scores", None)
         if scores is None:
             return None
         matches = TitleMatcher(self.normalized)
-        candidates = sorted((score, -pk) for pk, score in scores.items() if pk not in exclude)
+        candidates = heapq.nsmallest(
+            TITLE_CANDIDATES, ((score, -pk) for pk, score in scores.items() if pk not in exclude)
+        )
         found = []
-        for _score, negative in candidates[:TITLE_CANDIDATES]:
+        for _score, negative in candidates:
             title = title_of(-negative)
             if title is not None and matches(title):
                 found.append(-negative)
