@@ -1296,6 +1296,50 @@ def _database_window(results, queryset, query):
     return window
 
 
+class WideMatches(NamedTuple):
+    """A filtered search answered from every match of the site (``_wide_matches``)."""
+
+    window: list
+    facets: dict
+    matched: int
+
+
+def _wide_matches(query, params, site, pinned):
+    """SQLite, with a kind or field filter: one ranked statement over every page of the site finds the
+    matches, and the kept page facts (kind, field) filter them and count the facets (all filters but
+    the kind, all filters but the field), instead of one full-text statement per facet. None on
+    other backends."""
+    wide = scoped(site).exclude(pk__in=[page.pk for page in pinned]).only("id", "title", "content_type_id")
+    results = wide.search(query)
+    ranked_ids = getattr(results, "ranked_ids", None)
+    every_id = ranked_ids() if callable(ranked_ids) else None
+    if every_id is None:
+        return None
+    facts = page_facts()
+    field_id = _field_id(params.field) if params.field else None
+    kind_counts, field_counts, ids = Counter(), Counter(), []
+    for pk in every_id:
+        fact = facts.get(pk)
+        if fact is None:
+            continue
+        in_kind = not params.kind or fact.kind == params.kind
+        in_field = not params.field or fact.field_id == field_id
+        if in_field:
+            kind_counts[fact.kind] += 1
+        if in_kind and fact.field_id is not None:
+            field_counts[fact.field_id] += 1
+        if in_kind and in_field:
+            ids.append(pk)
+    window = _candidates(ids[:RERANK_WINDOW])
+    if len(ids) > RERANK_WINDOW:
+        # The best matches by name join the first ones, as in ``_database_window``.
+        kept, seen = set(ids), set(ids[:RERANK_WINDOW])
+        title_of = lambda pk: facts[pk].title if pk in kept else None  # noqa: E731
+        window += _candidates(results.best_by_title(RERANK_WINDOW, seen, title_of) or [])
+    facets, _matched = _facet_lists(kind_counts, field_counts, params, pinned)
+    return WideMatches(window, facets, len(ids))
+
+
 def _contact_site(site, request):
     """The commune whose contact details a contact question gets: the one searched, else (a search of
     the whole province) the host's, else the default site."""
@@ -1346,8 +1390,13 @@ def run_search(params, request=None, site=None):
     query = build_query(prepared, backend)
     results = queryset.search(query)
     engine_first = _engine_first(results, queryset, query, params, site, pinned_ids)
+    wide = None
+    if engine_first is None and (params.kind or params.field):
+        wide = _wide_matches(query, params, site, pinned)
     if engine_first is not None:
         window, engine_facets = engine_first
+    elif wide is not None:
+        window = wide.window
     else:
         window = _database_window(results, queryset, query)
     event_ids = [pk for _event, ids in events for pk in ids]
@@ -1357,8 +1406,10 @@ def run_search(params, request=None, site=None):
         missing = [pk for pk in dict.fromkeys(event_ids) if pk not in seen and pk not in pinned_ids]
         if missing:
             window += list(queryset.filter(pk__in=missing))
-    every_id = None if len(window) < RERANK_WINDOW else _matching_ids(results)
-    if len(window) < RERANK_WINDOW and not params.kind and not params.field:
+    every_id = None if len(window) < RERANK_WINDOW or wide is not None else _matching_ids(results)
+    if wide is not None:
+        outcome.facets, matched = wide.facets, wide.matched
+    elif len(window) < RERANK_WINDOW and not params.kind and not params.field:
         outcome.facets, matched = _facets_of([page.pk for page in window], params, pinned)
     elif engine_first is not None:
         outcome.facets, matched = engine_facets(pinned)

@@ -187,3 +187,52 @@ def test_a_page_named_for_the_query_comes_first_past_fifty_longer_texts(settings
     assert outcome.results[0].title == "Xác nhận tình trạng hôn nhân"
     assert outcome.total == len(others) + 1
     assert len([query for query in queries.captured_queries if " MATCH " in query["sql"]]) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite filters every match of the site by the kept facts")
+def test_a_filtered_search_counts_its_facets_from_one_statement(settings, home_page, request):
+    """With a kind and a field chosen, the results keep to them, each facet counts the matches of every
+    filter but its own, a page named for the query still comes first past fifty longer texts, and the
+    search runs one full-text statement (not one per facet)."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.database"}}
+    from django.test.utils import CaptureQueriesContext
+
+    from search.services import RERANK_WINDOW, SearchParams, clear_caches, run_search
+    from tests.factories import make_field, make_procedure
+
+    catalogue = request.getfixturevalue("catalogue")
+    civil, land = make_field("Hộ tịch"), make_field("Đất đai", slug="dat-dai")
+    for index in range(RERANK_WINDOW + 10):
+        make_procedure(
+            catalogue, f"9.{index:06d}", f"Thông báo số {index}", field=(civil, land)[index % 2],
+            documents=["Giấy xác nhận tình trạng hôn nhân"],
+        )  # fmt: skip
+    clause = "giấy tờ, bản sao và thời hạn giải quyết theo quy định."
+    named = make_procedure(
+        catalogue, "9.999999", "Xác nhận tình trạng hôn nhân", field=land,
+        documents=[" ".join(f"Khoản {index}: {clause}" for index in range(300))],
+    )  # fmt: skip
+    make_procedure(catalogue, "9.888888", "Xác nhận tình trạng hôn nhân cho người nước ngoài", field=civil)
+    make_standard_page(home_page, "Hỏi đáp về xác nhận tình trạng hôn nhân")
+    clear_caches()
+
+    with CaptureQueriesContext(connection) as queries:
+        outcome = run_search(SearchParams(query="xác nhận tình trạng hôn nhân", kind="procedure", field="dat-dai"))
+
+    assert outcome.results[0].title == named.title
+    assert outcome.total == (RERANK_WINDOW + 10) // 2 + 1  # the land procedures only
+    assert all(hit.kind == "procedure" for hit in outcome.results)
+    fields = {facet["label"]: facet["count"] for facet in outcome.facets["field"]}
+    assert fields == {"Hộ tịch": (RERANK_WINDOW + 10) // 2 + 1, "Đất đai": (RERANK_WINDOW + 10) // 2 + 1}
+    kinds = {facet["value"]: facet["count"] for facet in outcome.facets["kind"]}
+    assert kinds == {"procedure": (RERANK_WINDOW + 10) // 2 + 1}  # the page has no field: not counted
+    assert len([query for query in queries.captured_queries if " MATCH " in query["sql"]]) == 1
+
+    every_kind = run_search(SearchParams(query="xác nhận tình trạng hôn nhân", field="dat-dai"))
+    assert every_kind.total == outcome.total
+    by_kind = run_search(SearchParams(query="xác nhận tình trạng hôn nhân", kind="page"))
+    assert [hit.title for hit in by_kind.results] == ["Hỏi đáp về xác nhận tình trạng hôn nhân"]
+    assert {facet["value"]: facet["count"] for facet in by_kind.facets["kind"]} == {
+        "procedure": RERANK_WINDOW + 12,
+        "page": 1,
+    }
