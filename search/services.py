@@ -1311,8 +1311,9 @@ def _wide_matches(query, params, site, pinned):
     other backends."""
     wide = scoped(site).exclude(pk__in=[page.pk for page in pinned]).only("id", "title", "content_type_id")
     results = wide.search(query)
-    ranked_ids = getattr(results, "ranked_ids", None)
-    every_id = ranked_ids() if callable(ranked_ids) else None
+    if not callable(getattr(results, "best_by_title", None)):
+        return None  # PostgreSQL's database backend and the engines count their facets as before
+    every_id = results.ranked_ids()
     if every_id is None:
         return None
     facts = page_facts()

@@ -183,6 +183,11 @@ def test_a_computed_search_matches_once_and_counts_every_match(pg_database_backe
     assert sum(facet["count"] for facet in outcome.facets["kind"]) == number
     assert len(outcome.results) == 10 and all(hit.title.startswith("Xác nhận giấy tờ số") for hit in outcome.results)
 
+    # A field chosen: its matches only, each facet counted over all filters but its own.
+    filtered = run_search(SearchParams(query="xác nhận giấy tờ", kind="procedure", field="dat-dai"))
+    assert filtered.total == 28
+    assert {facet["label"]: facet["count"] for facet in filtered.facets["field"]} == {"Hộ tịch": 28, "Đất đai": 28}
+
 
 def configuration_exists():
     with connection.cursor() as cursor:
