@@ -385,6 +385,7 @@ def prepare(query):
     )
 
 
+@lru_cache(maxsize=20000)
 def _accent_marks(word):
     """A word's tone and vowel marks, wherever they sit ("hoà" and "hòa" are one word), and its "đ"."""
     marks = "".join(sorted(char for char in unicodedata.normalize("NFD", word) if unicodedata.combining(char)))
@@ -1285,15 +1286,23 @@ def _database_window(results, queryset, query):
         # kept titles; elsewhere from a search of the titles, for pages not at hand yet.
         seen = {page.pk for page in window}
         best_by_title = getattr(results, "best_by_title", None)
-        facts = page_facts()
-        ids = None
-        if callable(best_by_title):
-            ids = best_by_title(RERANK_WINDOW, seen, lambda pk: fact.title if (fact := facts.get(pk)) else None)
+        ids = best_by_title(RERANK_WINDOW, seen, _kept_titles(page_facts())) if callable(best_by_title) else None
         if ids is not None:
             window += _candidates(ids)
         else:
             window += _first(queryset.exclude(pk__in=seen).search(query, fields=["title"]), RERANK_WINDOW)
     return window
+
+
+def _kept_titles(facts, allowed=None):
+    """``title_of(pk)`` for ``best_by_title``: the kept title of a page (of ``allowed`` pages only, if
+    given), None for a page not kept or not allowed."""
+
+    def title_of(pk):
+        fact = facts.get(pk) if allowed is None or pk in allowed else None
+        return fact.title if fact else None
+
+    return title_of
 
 
 class WideMatches(NamedTuple):
@@ -1334,9 +1343,8 @@ def _wide_matches(query, params, site, pinned):
     window = _candidates(ids[:RERANK_WINDOW])
     if len(ids) > RERANK_WINDOW:
         # The best matches by name join the first ones, as in ``_database_window``.
-        kept, seen = set(ids), set(ids[:RERANK_WINDOW])
-        title_of = lambda pk: facts[pk].title if pk in kept else None  # noqa: E731
-        window += _candidates(results.best_by_title(RERANK_WINDOW, seen, title_of) or [])
+        seen = set(ids[:RERANK_WINDOW])
+        window += _candidates(results.best_by_title(RERANK_WINDOW, seen, _kept_titles(facts, set(ids))) or [])
     facets, _matched = _facet_lists(kind_counts, field_counts, params, pinned)
     return WideMatches(window, facets, len(ids))
 

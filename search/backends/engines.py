@@ -14,6 +14,8 @@ the first letter, and it keeps fuzzy matching fast on a large index.
 """
 
 import inspect
+import os
+import threading
 from copy import deepcopy
 from importlib import import_module
 
@@ -151,6 +153,31 @@ class FoldedEngineMixin:
         return super()._search(query_compiler_class, fold_query(query), model_or_queryset, **kwargs)
 
 
+_clients = {}
+_clients_lock = threading.Lock()
+
+
+def shared_client(client_class):
+    """A factory of ``client_class`` that gives one client per process and configuration.
+
+    Wagtail builds a new backend, and so a new client with its own connection
+    pool, at every ``get_search_backend()`` call: three or four per search, each
+    opening a new connection to the engine. The clients of Elasticsearch and
+    OpenSearch are thread-safe and keep their connections alive; keyed by the
+    process id too, a worker forked from a process that used one gets its own.
+    """
+
+    def client(**options):
+        key = (client_class, os.getpid(), repr(sorted(options.items())))
+        with _clients_lock:
+            found = _clients.get(key)
+            if found is None:
+                found = _clients[key] = client_class(**options)
+        return found
+
+    return client
+
+
 def tuned_backend(engine):
     """The backend class of ``wagtail.search.backends.<engine>``, tuned."""
     vendor = import_module(f"wagtail.search.backends.{engine}")
@@ -177,6 +204,7 @@ def tuned_backend(engine):
             "query_compiler_class": compiler,
             "autocomplete_query_compiler_class": autocomplete,
             "results_class": results,
+            "client_class": staticmethod(shared_client(base.client_class)),
         },
     )
 

@@ -169,3 +169,38 @@ def test_a_page_of_results_is_one_request_to_the_engine(client, big_catalogue, m
         calls.clear()
         assert api(client, **params)["total"] > 0
         assert len(calls) == 1, (params, calls)
+
+
+@pytest.mark.search_engine
+def test_searches_reuse_one_connection_to_the_engine(client, big_catalogue, monkeypatch, settings):
+    """Wagtail builds a backend per ``get_search_backend()`` call; its client, and so its open
+    connection, is shared by the process: searches after the first open no new connection."""
+    import os
+
+    from wagtail.search.backends import get_search_backend
+
+    import urllib3.connection
+
+    settings.SEARCH_KEEP_RESULTS = False
+    api(client, q="giấy phép")
+    assert get_search_backend().es is get_search_backend().es
+    original, connects = urllib3.connection.HTTPConnection.connect, []
+
+    def counted(self):
+        connects.append(self.host)
+        return original(self)
+
+    monkeypatch.setattr(urllib3.connection.HTTPConnection, "connect", counted)
+    for query in ("giấy phép", "đăng ký khai sinh", "xây dựng"):
+        api(client, q=query, field="giao-thong")
+    assert connects == []
+
+    # A process forked from this one (a server's worker) gets a client of its own.
+    parent = get_search_backend().es
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        os.write(write, b"own" if get_search_backend().es is not parent else b"shared")
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 16) == b"own"
