@@ -970,9 +970,9 @@ def _engine_first(results, queryset, query, params, site, pinned_ids):
     method = getattr(results, "first_with_facets", None)
     if not callable(method):
         return None
-    searches = _facet_searches(params, site, pinned_ids)
     titles = (queryset.search(query, fields=["title"]), 2 * RERANK_WINDOW, ())
     if params.kind or params.field:
+        searches = _facet_searches(params, site, pinned_ids)
         # Each facet counts its own search (all the filters but its own): one more body each.
         others = [
             titles,
@@ -986,7 +986,8 @@ def _engine_first(results, queryset, query, params, site, pinned_ids):
             (found_total, counts.get(str(index), {})) for index, (_ids, found_total, counts) in enumerate(facet_answers)
         ]
     else:
-        # The facets' searches find what this one finds: its own counts answer them.
+        # The facets' searches find what this one finds: its own counts answer them (no querysets).
+        searches = [(key, None, facet) for key, facet in _facet_keys(params)]
         facets = [(str(index), *facet) for index, (_key, _found, facet) in enumerate(searches)]
         (ids, total, counts), (title_answer,) = method(RERANK_WINDOW, facets=facets, others=[titles])
         answers = [(total, counts.get(str(index), {})) for index in range(len(searches))]
@@ -1005,27 +1006,36 @@ def _engine_first(results, queryset, query, params, site, pinned_ids):
     return window, facets_of
 
 
-def _facet_searches(params, site, pinned_ids):
-    """The searches whose counts make the facets, ``[(key, queryset, facet)]``: per kind (all filters
-    but the kind), the kind's whole count (``("kind", key)``, facet None) or, with no field filter,
-    one search counted by page type (``("kinds",)``); per page type with a field of activity, its
-    matches counted by field (``("field", model)``, all filters but the field)."""
+def _facet_keys(params):
+    """``[(key, facet)]`` of the searches whose counts make the facets: per kind (all filters but the
+    kind), the kind's whole count (``("kind", key)``, facet None) or, with no field filter, one search
+    counted by page type (``("kinds",)``); per page type with a field of activity, its matches counted
+    by field (``("field", model)``, all filters but the field)."""
     registry = search_kinds.registry()
-    searches = []
+    keys = []
     if params.field:
-        for key, kind in registry.items():
-            queryset = scoped(site, key, params.field) if kind.field_models else None
-            if queryset is not None:
-                searches.append((("kind", key), queryset.exclude(pk__in=pinned_ids), None))
+        keys += [(("kind", key), None) for key, kind in registry.items() if kind.field_models]
     else:
-        queryset = scoped(site).exclude(pk__in=pinned_ids)
-        searches.append((("kinds",), queryset, (Page, "content_type_id")))
+        keys.append((("kinds",), (Page, "content_type_id")))
     for kind in registry.values():
-        if params.kind and params.kind != kind.key:
-            continue
-        for model in kind.field_models:
-            queryset = visible_pages(model, site).exclude(pk__in=pinned_ids)
-            searches.append((("field", model), queryset, (model, "field_id")))
+        if not params.kind or params.kind == kind.key:
+            keys += [(("field", model), (model, "field_id")) for model in kind.field_models]
+    return keys
+
+
+def _facet_searches(params, site, pinned_ids):
+    """The searches of ``_facet_keys`` with their querysets, ``[(key, queryset, facet)]`` (a kind
+    that no page of the field can be is left out)."""
+    searches = []
+    for key, facet in _facet_keys(params):
+        if key[0] == "kind":
+            queryset = scoped(site, key[1], params.field)
+        elif key[0] == "kinds":
+            queryset = scoped(site)
+        else:
+            queryset = visible_pages(key[1], site)
+        if queryset is not None:
+            searches.append((key, queryset.exclude(pk__in=pinned_ids), facet))
     return searches
 
 
