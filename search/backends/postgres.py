@@ -19,6 +19,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
+from django.db.models import F
 
 from modelsearch.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
@@ -99,7 +100,13 @@ class OneTsqueryMixin:
 
 
 class FoldedPostgresSearchQueryCompiler(OneTsqueryMixin, PostgresSearchQueryCompiler):
-    pass
+    def get_fields_vectors(self, search_query):
+        """A search of the titles alone (the best matches by name, search/services.py) reads the
+        index entries' title vectors, which a GIN index serves, instead of folding every page's title
+        in SQL at each search (a sequential scan: 146 ms of a 226 ms search at 10,000 procedures)."""
+        if list(self.search_fields) == ["title"]:
+            return [(F("index_entries__title"), F("index_entries__title_norm"))]
+        return super().get_fields_vectors(search_query)
 
 
 class FoldedPostgresAutocompleteQueryCompiler(OneTsqueryMixin, PostgresAutocompleteQueryCompiler):
