@@ -1324,14 +1324,14 @@ class WideMatches(NamedTuple):
 
 
 def _wide_matches(query, params, site, pinned):
-    """SQLite, with a kind or field filter: one ranked statement over every page of the site finds the
-    matches, and the kept page facts (kind, field) filter them and count the facets (all filters but
-    the kind, all filters but the field), instead of one full-text statement per facet. None on
-    other backends."""
+    """The database backends, with a kind or field filter: one ranked statement over every page of the
+    site finds the matches, and the kept page facts (kind, field) filter them and count the facets
+    (all filters but the kind, all filters but the field), instead of one full-text statement per
+    facet. None on the engines, which count their facets in their one request."""
     wide = scoped(site).exclude(pk__in=[page.pk for page in pinned]).only("id", "title", "content_type_id")
     results = wide.search(query)
-    if not callable(getattr(results, "best_by_title", None)):
-        return None  # PostgreSQL's database backend and the engines count their facets as before
+    if not callable(getattr(results, "ranked_ids", None)):
+        return None
     every_id = results.ranked_ids()
     if every_id is None:
         return None
@@ -1353,8 +1353,14 @@ def _wide_matches(query, params, site, pinned):
     window = _candidates(ids[:RERANK_WINDOW])
     if len(ids) > RERANK_WINDOW:
         # The best matches by name join the first ones, as in ``_database_window``.
-        seen = set(ids[:RERANK_WINDOW])
-        window += _candidates(results.best_by_title(RERANK_WINDOW, seen, _kept_titles(facts, set(ids))) or [])
+        seen, kept = set(ids[:RERANK_WINDOW]), set(ids)
+        if callable(getattr(results, "best_by_title", None)):
+            best = results.best_by_title(RERANK_WINDOW, seen, _kept_titles(facts, kept)) or []
+        else:
+            # PostgreSQL: a search of the titles (a GIN index serves it), kept to the filters' matches.
+            titles = wide.search(query, fields=["title"]).ranked_ids() or []
+            best = [pk for pk in titles if pk in kept and pk not in seen][:RERANK_WINDOW]
+        window += _candidates(best)
     facets, _matched = _facet_lists(kind_counts, field_counts, params, pinned)
     return WideMatches(window, facets, len(ids))
 

@@ -183,10 +183,22 @@ def test_a_computed_search_matches_once_and_counts_every_match(pg_database_backe
     assert sum(facet["count"] for facet in outcome.facets["kind"]) == number
     assert len(outcome.results) == 10 and all(hit.title.startswith("Xác nhận giấy tờ số") for hit in outcome.results)
 
-    # A field chosen: its matches only, each facet counted over all filters but its own.
-    filtered = run_search(SearchParams(query="xác nhận giấy tờ", kind="procedure", field="dat-dai"))
+    # A field chosen: its matches only, each facet counted over all filters but its own, from the one
+    # ranked list of the site's matches (search/services.py ``_wide_matches``).
+    with CaptureQueriesContext(connection) as queries:
+        filtered = run_search(SearchParams(query="xác nhận giấy tờ", kind="procedure", field="dat-dai"))
+    assert len([query for query in queries.captured_queries if " @@ " in query["sql"]]) == 1
     assert filtered.total == 28
     assert {facet["label"]: facet["count"] for facet in filtered.facets["field"]} == {"Hộ tịch": 28, "Đất đai": 28}
+
+    # A kind chosen and more matches than the window: the best by title among them join the first
+    # ones, from a search of the titles (one more statement).
+    with CaptureQueriesContext(connection) as queries:
+        by_kind = run_search(SearchParams(query="xác nhận giấy tờ", kind="procedure"))
+    assert len([query for query in queries.captured_queries if " @@ " in query["sql"]]) == 2
+    assert by_kind.total == number
+    assert {facet["label"]: facet["count"] for facet in by_kind.facets["field"]} == {"Hộ tịch": 28, "Đất đai": 28}
+    assert len(by_kind.results) == 10 and all(hit.title.startswith("Xác nhận giấy tờ số") for hit in by_kind.results)
 
 
 ENTRY = '"wagtailsearch_indexentry"'
